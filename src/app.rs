@@ -1,0 +1,306 @@
+//! The commands: parse and check everything first (exit 2, no network), then act.
+
+use crate::cli::{Cli, Command, InspectArgs, InspectOutput, KeyArgs, MintArgs};
+use crate::credentials::{self, Auth};
+use crate::error::{Failure, Kind, Result};
+use crate::keyfile::Key;
+use crate::lifetime::{self, Until, Window};
+use crate::output::{self, Minted};
+use crate::permissions::{Permissions, Preset};
+use crate::redact;
+use crate::resource::{self, Target};
+use crate::sas::{self, Spec};
+use crate::storage;
+use clap::CommandFactory;
+use std::future::Future;
+use std::io::{IsTerminal, Read, Write};
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The default lifetime of a minted token.
+const DEFAULT_LIFETIME: time::Duration = time::Duration::hours(8);
+
+pub fn run(cli: Cli) -> Result<()> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Mint(args) => mint(args, quiet),
+        Command::Key(args) => key(args, quiet),
+        Command::Inspect(args) => inspect(&args),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sasmint", &mut buf);
+            stdout(&String::from_utf8_lossy(&buf))
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
+            stdout(&String::from_utf8_lossy(&buf))
+        }
+    }
+}
+
+/// Prints a failure: one line, and a hint line; secrets scrubbed.
+pub fn report(failure: &Failure) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "sasmint: error: {}", redact::scrub(&failure.message));
+    if let Some(hint) = &failure.hint {
+        let _ = writeln!(err, "  hint: {}", redact::scrub(hint));
+    }
+}
+
+/// A note on stderr (unless -q): something the user should know but that is not an error.
+fn note(quiet: bool, text: &str) {
+    if !quiet {
+        eprintln!("sasmint: note: {}", redact::scrub(text));
+    }
+}
+
+/// Writes the result to stdout. A closed pipe (`| head -c1`) is not an error.
+fn stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::new(
+            Kind::Internal,
+            format!("cannot write to stdout: {e}"),
+        )),
+    }
+}
+
+/// Runs the network part of a command on a small runtime, bounded by `--timeout`.
+fn network<T>(timeout: u64, what: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Kind::Internal, format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        tokio::time::timeout(Duration::from_secs(timeout), work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(
+                    Failure::new(Kind::Network, format!("{what} timed out after {timeout} s"))
+                        .hint("check the network path to the endpoint, or raise --timeout"),
+                )
+            })
+    })
+}
+
+fn read_source(path: &std::path::Path, what: &str) -> Result<(String, String)> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::usage(format!("cannot read {what} from stdin: {e}")))?;
+        Ok((text, "stdin".to_owned()))
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::usage(format!("cannot read {what} {}: {e}", path.display()))
+                .hint("give the path of a file saved by `sasmint key`, or - for stdin")
+        })?;
+        Ok((text, path.display().to_string()))
+    }
+}
+
+/// Everything `mint` needs, checked before any request.
+struct MintPlan {
+    target: Target,
+    spec: Spec,
+    auth: Auth,
+    timeout: u64,
+}
+
+fn plan(args: &MintArgs, now: OffsetDateTime) -> Result<MintPlan> {
+    let target = resource::parse(
+        &args.url,
+        args.azure.account.as_deref(),
+        args.allow_http,
+        false,
+    )?;
+    let level = target.level();
+    let permissions = match (&args.permissions, args.preset) {
+        (Some(letters), _) => Permissions::parse(letters, level)?,
+        (None, preset) => preset.unwrap_or(Preset::Ingest).permissions(level)?,
+    };
+    let start = args
+        .lifetime
+        .start
+        .as_deref()
+        .map(|s| lifetime::parse_time(s, "--start"))
+        .transpose()?;
+    let until = match (&args.lifetime.expiry, &args.lifetime.expires_in) {
+        (Some(t), _) => Until::At(lifetime::parse_time(t, "--expiry")?),
+        (None, Some(d)) => Until::In(lifetime::parse_duration(d)?),
+        (None, None) => Until::In(DEFAULT_LIFETIME),
+    };
+    let window = lifetime::window(now, start, until)?;
+    let ip = args.ip.as_deref().map(sas::parse_ip).transpose()?;
+    if let Some(scope) = &args.encryption_scope {
+        sas::check_encryption_scope(scope)?;
+    }
+    if !target.https && args.delegation_key.is_none() {
+        return Err(Failure::usage(
+            "fetching a delegation key needs https: the service accepts bearer tokens over https only",
+        )
+        .hint("use the https URL (the token still allows http with --allow-http), or sign offline with --delegation-key"));
+    }
+    Ok(MintPlan {
+        target,
+        spec: Spec {
+            permissions,
+            window,
+            https_only: !args.allow_http,
+            ip,
+            encryption_scope: args.encryption_scope.clone(),
+        },
+        auth: args.azure.auth,
+        timeout: args.azure.timeout,
+    })
+}
+
+fn mint(args: MintArgs, quiet: bool) -> Result<()> {
+    redact::register_env();
+    let now = lifetime::truncate(OffsetDateTime::now_utc());
+    let mut plan = plan(&args, now)?;
+    let key = match &args.delegation_key {
+        Some(path) => {
+            let (text, source) = read_source(path, "the delegation key")?;
+            let key = Key::from_json(&text, &source)?;
+            redact::register(&key.file.value);
+            if key.expiry <= now {
+                return Err(Failure::usage(format!(
+                    "the delegation key in {source} expired at {}",
+                    key.file.signed_expiry
+                ))
+                .hint("fetch a fresh one with `sasmint key`"));
+            }
+            key
+        }
+        None => {
+            let request = lifetime::key_request(now, plan.spec.window);
+            if request.clamped {
+                note(
+                    quiet,
+                    &format!(
+                        "asking for a key that expires {} (the service allows at most 7 days from its own clock); the token expires then too",
+                        lifetime::format(request.expiry)
+                    ),
+                );
+            }
+            let options = storage::client_options(Duration::from_secs(plan.timeout));
+            let credential = credentials::build(plan.auth, &credentials::process_env, &options)?;
+            let target = plan.target.clone();
+            network(plan.timeout, "getting the delegation key", async move {
+                storage::fetch_key(&target, credential, request, options, plan.auth).await
+            })?
+        }
+    };
+    let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry);
+    if shortened && args.delegation_key.is_some() {
+        note(
+            quiet,
+            &format!(
+                "the token expires {} with its delegation key, not later",
+                lifetime::format(window.expiry)
+            ),
+        );
+    }
+    plan.spec.window = window;
+    let token = sas::sign(&plan.target, &plan.spec, &key.sdk)?;
+    redact::register_token(&token);
+    let minted = describe(&plan.target, &plan.spec, &key, token);
+    stdout(&output::render(&minted, args.output))
+}
+
+fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minted {
+    let Window { start, expiry } = spec.window;
+    Minted {
+        url: format!("{}?{token}", target.resource_url()),
+        signed_version: sas::query_param(&token, "sv")
+            .unwrap_or_default()
+            .to_owned(),
+        token,
+        account: target.account.clone(),
+        container: target.container.clone().unwrap_or_default(),
+        blob: target.blob.clone(),
+        resource: target.level().name(),
+        signed_resource: if target.blob.is_some() { "b" } else { "c" },
+        permissions: spec.permissions.as_str().to_owned(),
+        start: lifetime::format(start),
+        expiry: lifetime::format(expiry),
+        protocol: if spec.https_only {
+            "https"
+        } else {
+            "https,http"
+        }
+        .to_owned(),
+        ip: spec.ip.as_ref().map(|ip| match ip {
+            azure_storage_sas::SasIpRange::Address(a) => a.to_string(),
+            azure_storage_sas::SasIpRange::InclusiveRange { start, end } => {
+                format!("{start}-{end}")
+            }
+        }),
+        encryption_scope: spec.encryption_scope.clone(),
+        signed_oid: key.file.signed_oid.clone(),
+        signed_tid: key.file.signed_tid.clone(),
+        key_start: key.file.signed_start.clone(),
+        key_expiry: key.file.signed_expiry.clone(),
+    }
+}
+
+fn key(args: KeyArgs, quiet: bool) -> Result<()> {
+    redact::register_env();
+    let now = lifetime::truncate(OffsetDateTime::now_utc());
+    let target = resource::parse(&args.url, args.azure.account.as_deref(), false, true)?;
+    let lifetime = lifetime::parse_duration(&args.expires_in)?;
+    let window = lifetime::window(now, None, Until::In(lifetime))?;
+    let request = lifetime::key_request(now, window);
+    if request.clamped {
+        note(
+            quiet,
+            &format!(
+                "the key expires {} (the service allows at most 7 days from its own clock)",
+                lifetime::format(request.expiry)
+            ),
+        );
+    }
+    let options = storage::client_options(Duration::from_secs(args.azure.timeout));
+    let auth = args.azure.auth;
+    let credential = credentials::build(auth, &credentials::process_env, &options)?;
+    let key = network(
+        args.azure.timeout,
+        "getting the delegation key",
+        async move { storage::fetch_key(&target, credential, request, options, auth).await },
+    )?;
+    if std::io::stdout().is_terminal() {
+        note(
+            quiet,
+            "this key signs tokens for the whole account until it expires: keep it secret (redirect it to a file with mode 0600)",
+        );
+    }
+    stdout(&format!("{}\n", key.to_json()))
+}
+
+fn inspect(args: &InspectArgs) -> Result<()> {
+    let input = if args.token == "-" {
+        read_source(std::path::Path::new("-"), "the token")?.0
+    } else {
+        args.token.clone()
+    };
+    let now = OffsetDateTime::now_utc();
+    let inspection = crate::inspect::inspect(input.trim(), now).map_err(|e| {
+        Failure::usage(e.to_string())
+            .hint("pass a SAS query string (sv=...&sig=...) or a URL that carries one")
+    })?;
+    match args.output {
+        InspectOutput::Text => stdout(&crate::inspect::render_text(&inspection)),
+        InspectOutput::Json => {
+            let mut json = serde_json::to_string_pretty(&inspection)
+                .map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
+            json.push('\n');
+            stdout(&json)
+        }
+    }
+}

@@ -1,0 +1,1457 @@
+//! `sasmint inspect <TOKEN_OR_URL>`: decode any Blob SAS (user delegation, service or account)
+//! and report what it grants, to what, over which protocol, from when until when, and what about
+//! it is risky.
+//!
+//! The module is pure: it does no I/O and reads no clock (the caller passes `now`).
+//!
+//! # Secrets
+//!
+//! The signature (`sig`) is a bearer secret. It is never stored in an [`Inspection`]. So it never
+//! reaches `render_text`, the JSON output or `Debug`. Only its presence and length are reported.
+//! [`InspectError`] messages never contain the raw input or any parameter value. Parameters that
+//! `inspect` does not know are listed **by name only**, because their values may be secrets, too.
+//! Names that do not look like parameter names are hidden as well (see [`display_name`]).
+//!
+//! # Thresholds (see [`Warning`] for every code)
+//!
+//! * [`LONG_LIVED_SECONDS`] (24 h): above it, a token without `sip` gets
+//!   `no_ip_restriction_long_lived`.
+//! * [`MAX_LIFETIME_SECONDS`] (7 days): above it, `lifetime_over_7_days`. It is also the most a user
+//!   delegation SAS can live, because its key lives at most 7 days.
+//! * Lifetime is `se − st`. When `st` is absent, the token is valid from the moment it was signed,
+//!   which `inspect` cannot know. The thresholds then use the remaining validity `se − now`.
+//!
+//! A least-privilege read token (`sp=rl`, `spr=https`, container or blob, lifetime ≤ 24 h, not
+//! expired, `se ≤ ske`) has no warnings. Any write or delete letter always gets a warning, even
+//! when the token is otherwise minimal.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use base64::Engine as _;
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
+
+/// Above this lifetime (24 hours) a token counts as long-lived. A long-lived token without an IP
+/// restriction (`sip`) gets the `no_ip_restriction_long_lived` warning.
+pub const LONG_LIVED_SECONDS: i64 = 24 * 60 * 60;
+
+/// Above this lifetime (7 days) a token gets the `lifetime_over_7_days` warning. A user delegation
+/// key lives at most 7 days, so no user delegation SAS can be used for longer than that.
+pub const MAX_LIFETIME_SECONDS: i64 = 7 * 24 * 60 * 60;
+
+/// Canonical permission order for service and user delegation SAS (spec §7).
+pub const CANONICAL_PERMISSIONS: &str = "racwdxyltfmeopi";
+
+/// Blob (service / user delegation) permission letters and what they allow, in canonical order.
+const BLOB_PERMISSIONS: &[(char, &str)] = &[
+    ('r', "read content, properties, metadata"),
+    ('a', "add (append blocks)"),
+    ('c', "create blobs"),
+    ('w', "write content, properties, metadata"),
+    ('d', "delete"),
+    ('x', "delete versions"),
+    ('y', "permanently delete snapshots/versions"),
+    ('l', "list blobs"),
+    ('t', "read/write blob index tags"),
+    ('f', "find blobs by tags"),
+    ('m', "move/rename (HNS)"),
+    ('e', "execute / get ACL (HNS)"),
+    ('o', "set owner (HNS)"),
+    ('p', "set permissions/ACL (HNS)"),
+    ('i', "set/delete immutability policy"),
+];
+
+/// Account SAS permission letters. Their order does not matter to the service.
+const ACCOUNT_PERMISSIONS: &[(char, &str)] = &[
+    ('r', "read"),
+    ('w', "write"),
+    ('d', "delete"),
+    ('x', "delete versions"),
+    ('y', "permanently delete"),
+    ('l', "list"),
+    ('a', "add"),
+    ('c', "create"),
+    ('u', "update (queue messages)"),
+    ('p', "process (queue messages)"),
+    ('t', "read/write tags"),
+    ('f', "filter by tags"),
+    ('i', "set/delete immutability policy"),
+];
+
+/// Letters that let the holder change data, metadata, tags, ACLs or policies.
+const BLOB_WRITE_LETTERS: &str = "acwtmopi";
+const ACCOUNT_WRITE_LETTERS: &str = "acwupti";
+/// Letters that let the holder delete data.
+const DELETE_LETTERS: &str = "dxy";
+
+const ACCOUNT_SERVICES: &[(char, &str)] =
+    &[('b', "blob"), ('f', "file"), ('q', "queue"), ('t', "table")];
+
+const ACCOUNT_RESOURCE_TYPES: &[(char, &str)] = &[
+    ('s', "service (account-level APIs)"),
+    ('c', "container (containers, shares, queues, tables)"),
+    ('o', "object (blobs, files, messages, entities)"),
+];
+
+/// The six parameters copied from a user delegation key. Any of them makes the token a user
+/// delegation SAS.
+const UD_KEY_PARAMS: &[&str] = &["skoid", "sktid", "skt", "ske", "sks", "skv"];
+
+/// Parameters that only a user delegation SAS can carry (besides [`UD_KEY_PARAMS`]).
+const UD_ONLY_PARAMS: &[&str] = &["skdutid", "sduoid", "saoid", "suoid", "scid", "srh", "srq"];
+
+/// Parameters common to every kind of SAS.
+const COMMON_PARAMS: &[&str] = &["sv", "sig", "sp", "st", "se", "sip", "spr", "ses"];
+
+/// Parameters of a service or user delegation SAS that an account SAS does not use.
+const RESOURCE_PARAMS: &[&str] = &["sr", "sdd", "rscc", "rscd", "rsce", "rscl", "rsct"];
+
+/// Request parameters that may appear in a SAS URL but are not part of the SAS.
+const REQUEST_PARAMS: &[&str] = &[
+    "snapshot",
+    "versionid",
+    "restype",
+    "comp",
+    "prefix",
+    "delimiter",
+    "marker",
+    "maxresults",
+    "include",
+    "timeout",
+    "blockid",
+    "blocklisttype",
+    "where",
+    "showonly",
+];
+
+/// Lowest `sv` at which a parameter has a line in the string-to-sign (spec §3, §5).
+const MIN_VERSIONS: &[(&str, &str)] = &[
+    ("saoid", "2020-02-10"),
+    ("suoid", "2020-02-10"),
+    ("scid", "2020-02-10"),
+    ("sdd", "2020-02-10"),
+    ("ses", "2020-12-06"),
+    ("skdutid", "2025-07-05"),
+    ("sduoid", "2025-07-05"),
+    ("srh", "2026-04-06"),
+    ("srq", "2026-04-06"),
+];
+
+/// The three kinds of SAS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SasKind {
+    /// Signed with a user delegation key (`skoid`, `sktid`, `skt`, `ske`, `sks`, `skv`).
+    UserDelegation,
+    /// Signed with the account key, scoped by `sr` to a container, blob or directory.
+    Service,
+    /// Signed with the account key, scoped by `ss`/`srt` to whole services of the account.
+    Account,
+}
+
+impl SasKind {
+    fn label(self) -> &'static str {
+        match self {
+            SasKind::UserDelegation => "user delegation",
+            SasKind::Service => "service",
+            SasKind::Account => "account",
+        }
+    }
+}
+
+impl fmt::Display for SasKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One letter of `sp`, `ss` or `srt`, with its meaning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Letter {
+    pub letter: char,
+    pub meaning: &'static str,
+}
+
+/// The signed resource `sr`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resource {
+    /// `c`, `b`, `bs`, `bv` or `d` (and `s`/`f` for Azure Files).
+    pub code: String,
+    /// For example `container` or `blob snapshot`.
+    pub meaning: &'static str,
+    /// `sdd`: number of path segments in the directory (only for `sr=d`).
+    pub directory_depth: Option<u32>,
+}
+
+/// Response header overrides (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ResponseHeaders {
+    pub cache_control: Option<String>,
+    pub content_disposition: Option<String>,
+    pub content_encoding: Option<String>,
+    pub content_language: Option<String>,
+    pub content_type: Option<String>,
+}
+
+impl ResponseHeaders {
+    fn is_empty(&self) -> bool {
+        self == &ResponseHeaders::default()
+    }
+}
+
+/// The user delegation key fields and the other user-delegation-only parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delegation {
+    /// `skoid`: object id of the principal that requested the key.
+    pub signed_oid: String,
+    /// `sktid`: tenant of that principal.
+    pub signed_tid: String,
+    /// `skt`, as given.
+    pub key_start: String,
+    /// `ske`, as given. The SAS stops working when the key expires.
+    pub key_expiry: String,
+    /// `sks` (`b` for Blob).
+    pub key_service: String,
+    /// `skv`.
+    pub key_version: String,
+    /// `skdutid`: tenant of the delegated user.
+    pub delegated_user_tid: Option<String>,
+    /// `sduoid`: the only user allowed to use the SAS (with a bearer token of their own).
+    pub delegated_user_oid: Option<String>,
+    /// `saoid`: pre-authorized user object id (HNS).
+    pub authorized_user_oid: Option<String>,
+    /// `suoid`: unauthorized user object id; POSIX ACLs are enforced for it (HNS).
+    pub unauthorized_user_oid: Option<String>,
+    /// `scid`: correlation id written to the storage logs.
+    pub correlation_id: Option<String>,
+    /// `srh`: names of the request headers (with signed values) a request must carry.
+    pub required_headers: Vec<String>,
+    /// `srq`: names of the query parameters (with signed values) a request must carry.
+    pub required_query_parameters: Vec<String>,
+}
+
+/// A risk or problem found in a token.
+///
+/// | code | when |
+/// |---|---|
+/// | `write_access` | `sp` has a letter that changes something: `a c w t m o p i` (account SAS: `a c w u p t i`) |
+/// | `delete_access` | `sp` has `d`, `x` or `y` |
+/// | `account_scope` | account SAS (`ss`/`srt`): every container of the listed services |
+/// | `http_allowed` | `spr` is absent or allows `http` |
+/// | `lifetime_over_7_days` | lifetime > [`MAX_LIFETIME_SECONDS`] |
+/// | `expired` | `now ≥ se`, or (user delegation) `now ≥ ske` |
+/// | `not_yet_valid` | `now < st`, or (user delegation) `now < skt` |
+/// | `no_ip_restriction_long_lived` | no `sip` and lifetime > [`LONG_LIVED_SECONDS`] |
+/// | `non_canonical_permissions` | `sp` out of `racwdxyltfmeopi` order or with a repeated letter (account SAS: repeated letter only) |
+/// | `expiry_after_key_expiry` | user delegation SAS with `se > ske` |
+/// | `expiry_not_after_start` | `se ≤ st`: the service rejects the token |
+/// | `unencoded_plus_in_signature` | the raw `sig` has a literal `+`, which the service reads as a space |
+/// | `malformed_signature` | `sig` is not base64 of a 32-byte HMAC-SHA256 (truncated or mangled) |
+/// | `stored_policy_with_user_delegation` | `si` in a user delegation SAS (never valid) |
+/// | `ignored_parameter` | a known SAS parameter that this kind of SAS does not use |
+/// | `unsupported_by_version` | a parameter or `sr` value that `sv` is too old for |
+/// | `directory_depth_mismatch` | `sdd` differs from the directory depth of the URL path |
+/// | `unknown_parameter` | a parameter `inspect` does not know (shown by name only) |
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Everything `inspect` decoded from a token. Serialised as the `--output json` document.
+///
+/// Optional fields are `null` when absent, so the JSON always has the same keys. Times are
+/// reported exactly as given in the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inspection {
+    pub kind: SasKind,
+    /// `sv`.
+    pub signed_version: String,
+    /// From the URL (first host label, or first path segment for IP and single-label hosts such
+    /// as `127.0.0.1:10000` or `localhost`). `null` for a bare query string.
+    pub account: Option<String>,
+    /// From the URL path, percent-decoded.
+    pub container: Option<String>,
+    /// From the URL path, percent-decoded; for `sr=d` this is the directory path.
+    pub blob: Option<String>,
+    /// `snapshot=` request parameter in the URL (signed through the snapshot line, not in the SAS).
+    pub snapshot: Option<String>,
+    /// `versionid=` request parameter in the URL.
+    pub version_id: Option<String>,
+    /// `sr`; `null` for an account SAS.
+    pub resource: Option<Resource>,
+    /// `sp` as given; `null` when a stored access policy supplies it.
+    pub permissions: Option<String>,
+    /// Each letter of `sp`, in the order given.
+    pub permission_details: Vec<Letter>,
+    /// Whether `sp` is in canonical order without repeats (account SAS: without repeats).
+    pub permissions_canonical: Option<bool>,
+    /// `st` as given; `null` means valid from the moment it was signed.
+    pub start: Option<String>,
+    /// `se` as given; `null` only when a stored access policy supplies it.
+    pub expiry: Option<String>,
+    /// `se − st` in seconds (needs both).
+    pub lifetime_seconds: Option<i64>,
+    /// `se − now` in seconds; negative once expired.
+    pub expires_in_seconds: Option<i64>,
+    /// `spr` as given; `null` means any protocol.
+    pub protocol: Option<String>,
+    /// True when plain HTTP is allowed (`spr` absent or containing `http`).
+    pub http_allowed: bool,
+    /// `sip`: a single IP or an inclusive range; `null` means any address.
+    pub ip: Option<String>,
+    /// `ses`.
+    pub encryption_scope: Option<String>,
+    /// `si`: id of the stored access policy.
+    pub stored_policy: Option<String>,
+    pub response_headers: ResponseHeaders,
+    /// User delegation key and user-delegation-only fields; `null` for other kinds.
+    pub delegation: Option<Delegation>,
+    /// `ss` of an account SAS.
+    pub services: Option<Vec<Letter>>,
+    /// `srt` of an account SAS.
+    pub resource_types: Option<Vec<Letter>>,
+    /// Always `"present"`: the signature itself is never reported.
+    pub signature: &'static str,
+    /// Length in characters of the decoded signature (44 for HMAC-SHA256).
+    pub signature_length: usize,
+    /// Names of non-SAS request parameters in the URL (`restype`, `comp`, …).
+    pub request_parameters: Vec<String>,
+    /// Names of parameters `inspect` does not know (values are never shown).
+    pub unknown_parameters: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Inspection {
+    /// True when a warning with this code was raised.
+    pub fn has_warning(&self, code: &str) -> bool {
+        self.warnings.iter().any(|w| w.code == code)
+    }
+}
+
+/// Why a token could not be decoded. Messages are one line, say how to fix the problem, and never
+/// contain the raw input or a parameter value (so never the signature).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InspectError {
+    #[error("no SAS token given: pass a SAS URL or its query string, e.g. 'https://ACCOUNT.blob.core.windows.net/CONTAINER?sv=...&sig=...'")]
+    Empty,
+    #[error("the input is not a valid URL ({reason}); quote the whole URL in the shell, or pass only the query string after '?'")]
+    InvalidUrl { reason: String },
+    #[error("not a SAS token: there is no {missing} parameter; pass the full SAS URL or its query string (a SAS always has `sv` and `sig`)")]
+    NotASas { missing: &'static str },
+    #[error("{what} has invalid percent-encoding (a '%' must be followed by two hex digits, and the result must be UTF-8); copy the token again, or encode a literal '%' as %25")]
+    BadPercentEncoding { what: String },
+    #[error("parameter `{name}` appears more than once; the service rejects or misreads repeated SAS parameters, so keep exactly one")]
+    DuplicateParameter { name: String },
+    #[error("`{param}` is not a valid time{hint}; use ISO 8601 UTC such as 2025-03-01T20:00:00Z")]
+    InvalidTime {
+        param: &'static str,
+        hint: &'static str,
+    },
+    #[error("`{param}` {problem}; {fix}")]
+    InvalidValue {
+        param: &'static str,
+        problem: String,
+        fix: String,
+    },
+    #[error("this {kind} SAS has no `{param}`; {fix}")]
+    MissingParameter {
+        kind: SasKind,
+        param: &'static str,
+        fix: &'static str,
+    },
+    #[error("the token mixes account SAS parameters (`ss`/`srt`) with user delegation parameters (`sk*`); a SAS is one or the other, so mint it again")]
+    MixedKinds,
+    #[error("cannot tell what kind of SAS this is: it has no `sr` (service or user delegation SAS), no `ss`/`srt` (account SAS) and no `sk*` (user delegation key); only Blob SAS tokens can be inspected")]
+    UnknownKind,
+}
+
+// ------------------------------------------------------------------------------------------------
+// Input splitting and percent-decoding
+// ------------------------------------------------------------------------------------------------
+
+/// Where the token points, when the input was a URL.
+#[derive(Default)]
+struct Location {
+    account: Option<String>,
+    container: Option<String>,
+    blob: Option<String>,
+}
+
+/// Strips surrounding whitespace and one pair of matching quotes (possibly nested once more in
+/// whitespace), as left by copying from shells, JSON or YAML.
+fn trim_input(input: &str) -> &str {
+    let s = input.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner.trim();
+        }
+    }
+    s
+}
+
+/// Splits the input into an optional location (for URLs) and the raw query string.
+fn split_input(input: &str) -> Result<(Location, String), InspectError> {
+    let s = trim_input(input);
+    if s.is_empty() {
+        return Err(InspectError::Empty);
+    }
+    let before_query = s.split('?').next().unwrap_or("");
+    if before_query.contains("://") {
+        return parse_url(s);
+    }
+    if let Some(rest) = s.strip_prefix('?') {
+        return Ok((Location::default(), strip_fragment(rest).to_owned()));
+    }
+    if let Some((prefix, _)) = s.split_once('?') {
+        let host = prefix.split('/').next().unwrap_or("");
+        if !prefix.contains('=') && !prefix.contains('&') {
+            // `acct.blob.core.windows.net/c/b?...` or `127.0.0.1:10000/devstoreaccount1/c?...`
+            // without a scheme: treat it as an https URL.
+            if host.contains('.') || host.contains(':') {
+                return parse_url(&format!("https://{s}"));
+            }
+            // A relative path such as `c/b?sv=...`: only the query string is usable.
+            let query = s.split_once('?').map(|(_, q)| q).unwrap_or("");
+            return Ok((Location::default(), strip_fragment(query).to_owned()));
+        }
+    }
+    Ok((Location::default(), strip_fragment(s).to_owned()))
+}
+
+fn strip_fragment(s: &str) -> &str {
+    s.split('#').next().unwrap_or("")
+}
+
+fn parse_url(s: &str) -> Result<(Location, String), InspectError> {
+    let url = url::Url::parse(s).map_err(|e| InspectError::InvalidUrl {
+        reason: e.to_string(),
+    })?;
+    let path_bad = || InspectError::BadPercentEncoding {
+        what: "the URL path".to_owned(),
+    };
+    let mut segments: Vec<String> = Vec::new();
+    if let Some(raw) = url.path_segments() {
+        for seg in raw {
+            segments.push(percent_decode(seg, false).ok_or_else(path_bad)?);
+        }
+    }
+    let path_style = match url.host() {
+        Some(url::Host::Ipv4(_)) | Some(url::Host::Ipv6(_)) => true,
+        Some(url::Host::Domain(d)) => !d.contains('.'),
+        None => false,
+    };
+    let mut rest = segments.into_iter();
+    let account = if path_style {
+        rest.next()
+    } else {
+        match url.host() {
+            Some(url::Host::Domain(d)) => d.split('.').next().map(str::to_owned),
+            _ => None,
+        }
+    };
+    let container = rest.next();
+    let blob = rest.collect::<Vec<_>>().join("/");
+    let non_empty = |v: Option<String>| v.filter(|s| !s.is_empty());
+    let location = Location {
+        account: non_empty(account),
+        container: non_empty(container),
+        blob: non_empty(Some(blob)),
+    };
+    Ok((location, url.query().unwrap_or("").to_owned()))
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Strict percent-decoding: every `%` must start a valid escape and the result must be UTF-8.
+/// In a query string the service reads `+` as a space (`plus_as_space`).
+fn percent_decode(s: &str, plus_as_space: bool) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'%' => {
+                let hi = bytes.get(i + 1).copied().and_then(hex_value)?;
+                let lo = bytes.get(i + 2).copied().and_then(hex_value)?;
+                out.push((hi << 4) | lo);
+                i += 3;
+            }
+            b'+' if plus_as_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// How a parameter name is shown to the user. Names are shown only when they look like names
+/// (≤ 32 ASCII letters, digits, `-`, `_`, `.`); anything else may be a pasted secret and is hidden.
+pub fn display_name(name: &str) -> String {
+    let looks_like_name = !name.is_empty()
+        && name.len() <= 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if looks_like_name {
+        name.to_owned()
+    } else if name.is_empty() {
+        "(empty name)".to_owned()
+    } else {
+        format!("(hidden name, {} bytes)", name.len())
+    }
+}
+
+/// One query parameter. Deliberately not `Debug`: it may hold the signature.
+struct Param {
+    /// Decoded, lower-case name (the service matches names case-insensitively).
+    key: String,
+    /// Safe-to-print name.
+    name: String,
+    /// Value as it appears in the query string.
+    raw: String,
+    /// Percent-decoded value (`+` read as a space).
+    value: String,
+}
+
+struct Params(Vec<Param>);
+
+impl Params {
+    fn parse(query: &str) -> Result<Self, InspectError> {
+        let mut list = Vec::new();
+        let mut seen = HashSet::new();
+        for part in query.split('&') {
+            if part.is_empty() {
+                continue;
+            }
+            let (raw_name, raw_value) = part.split_once('=').unwrap_or((part, ""));
+            let decoded_name =
+                percent_decode(raw_name, true).ok_or_else(|| InspectError::BadPercentEncoding {
+                    what: "a parameter name".to_owned(),
+                })?;
+            let name = display_name(&decoded_name);
+            let value = percent_decode(raw_value, true).ok_or_else(|| {
+                InspectError::BadPercentEncoding {
+                    what: format!("parameter `{name}`"),
+                }
+            })?;
+            let key = decoded_name.to_ascii_lowercase();
+            if !seen.insert(key.clone()) {
+                return Err(InspectError::DuplicateParameter { name });
+            }
+            list.push(Param {
+                key,
+                name,
+                raw: raw_value.to_owned(),
+                value,
+            });
+        }
+        Ok(Params(list))
+    }
+
+    fn get(&self, key: &str) -> Option<&Param> {
+        self.0.iter().find(|p| p.key == key)
+    }
+
+    /// The decoded value; empty values count as absent (the SDKs drop empty parameters).
+    fn value(&self, key: &str) -> Option<String> {
+        self.get(key)
+            .map(|p| p.value.clone())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.value(key).is_some()
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Field parsing
+// ------------------------------------------------------------------------------------------------
+
+/// Parses the time forms the service accepts: RFC 3339 (`2025-03-01T20:00:00Z`, with optional
+/// fractional seconds), minute precision (`2025-03-01T20:00Z`) and date only (`2025-03-01`).
+fn parse_time(param: &'static str, value: &str) -> Result<OffsetDateTime, InspectError> {
+    if let Ok(t) = OffsetDateTime::parse(value, &Rfc3339) {
+        return Ok(t);
+    }
+    let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]Z");
+    if let Ok(t) = PrimitiveDateTime::parse(value, minutes) {
+        return Ok(t.assume_utc());
+    }
+    let date_only = format_description!("[year]-[month]-[day]");
+    if let Ok(d) = Date::parse(value, date_only) {
+        return Ok(d.midnight().assume_utc());
+    }
+    let hint = if value.contains(' ') {
+        " (it contains a space: a raw '+' in a query string is read as a space, so encode '+' as %2B)"
+    } else {
+        ""
+    };
+    Err(InspectError::InvalidTime { param, hint })
+}
+
+fn parse_version(value: &str) -> Result<(), InspectError> {
+    let fmt = format_description!("[year]-[month]-[day]");
+    match Date::parse(value, fmt) {
+        Ok(_) if value.len() == 10 => Ok(()),
+        _ => Err(InspectError::InvalidValue {
+            param: "sv",
+            problem: "is not a service version date".to_owned(),
+            fix: "it must look like 2026-04-06".to_owned(),
+        }),
+    }
+}
+
+/// Shows a letter in an error message only when it is a plain ASCII letter or digit.
+fn safe_char(c: char) -> String {
+    if c.is_ascii_alphanumeric() {
+        format!("'{c}'")
+    } else {
+        "a non-letter character".to_owned()
+    }
+}
+
+fn parse_letters(
+    param: &'static str,
+    value: &str,
+    table: &[(char, &'static str)],
+) -> Result<Vec<Letter>, InspectError> {
+    value
+        .chars()
+        .map(|c| {
+            table
+                .iter()
+                .find(|(l, _)| *l == c)
+                .map(|&(letter, meaning)| Letter { letter, meaning })
+                .ok_or_else(|| InspectError::InvalidValue {
+                    param,
+                    problem: format!("contains the unknown letter {}", safe_char(c)),
+                    fix: format!(
+                        "valid letters are {}",
+                        table.iter().map(|(l, _)| *l).collect::<String>()
+                    ),
+                })
+        })
+        .collect()
+}
+
+fn resource_meaning(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "c" => "container",
+        "b" => "blob",
+        "bs" => "blob snapshot",
+        "bv" => "blob version",
+        "d" => "directory",
+        "s" => "file share (Azure Files)",
+        "f" => "file (Azure Files)",
+        _ => return None,
+    })
+}
+
+/// Splits `srh`/`srq`: names are percent-encoded one by one and joined with a literal `,`.
+fn split_names(raw: &str, param: &'static str) -> Result<Vec<String>, InspectError> {
+    raw.split(',')
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            percent_decode(n, true).ok_or_else(|| InspectError::BadPercentEncoding {
+                what: format!("parameter `{param}`"),
+            })
+        })
+        .collect()
+}
+
+fn canonical_blob_order(sp: &str) -> String {
+    CANONICAL_PERMISSIONS
+        .chars()
+        .filter(|c| sp.contains(*c))
+        .collect()
+}
+
+/// Positions of each letter in canonical order strictly increase: canonical, no repeats.
+fn is_canonical_blob(sp: &str) -> bool {
+    let mut last: Option<usize> = None;
+    for c in sp.chars() {
+        let Some(pos) = CANONICAL_PERMISSIONS.find(c) else {
+            return false;
+        };
+        if last.is_some_and(|l| pos <= l) {
+            return false;
+        }
+        last = Some(pos);
+    }
+    true
+}
+
+fn has_no_repeats(sp: &str) -> bool {
+    let mut seen = HashSet::new();
+    sp.chars().all(|c| seen.insert(c))
+}
+
+/// Human-readable duration: `8h`, `1d 2h 30m`, `45s`.
+fn human_duration(seconds: i64) -> String {
+    let s = seconds.unsigned_abs();
+    let (d, h, m, sec) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60, s % 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d}d"));
+    }
+    if h > 0 {
+        parts.push(format!("{h}h"));
+    }
+    if m > 0 {
+        parts.push(format!("{m}m"));
+    }
+    if sec > 0 || parts.is_empty() {
+        parts.push(format!("{sec}s"));
+    }
+    parts.join(" ")
+}
+
+fn seconds_between(from: OffsetDateTime, to: OffsetDateTime) -> Option<i64> {
+    to.unix_timestamp().checked_sub(from.unix_timestamp())
+}
+
+fn letter_list(letters: &[Letter], set: &str) -> String {
+    let mut seen = HashSet::new();
+    letters
+        .iter()
+        .filter(|l| set.contains(l.letter) && seen.insert(l.letter))
+        .map(|l| format!("{} ({})", l.letter, l.meaning))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ------------------------------------------------------------------------------------------------
+// inspect
+// ------------------------------------------------------------------------------------------------
+
+struct Warnings(Vec<Warning>);
+
+impl Warnings {
+    fn add(&mut self, code: &'static str, message: String) {
+        self.0.push(Warning { code, message });
+    }
+}
+
+/// Decodes a SAS token (bare query string, with or without `?`, or a full URL) and lints it.
+///
+/// `now` is used only for `expires_in_seconds` and the `expired` / `not_yet_valid` warnings.
+pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectError> {
+    let (location, query) = split_input(input)?;
+    let params = Params::parse(&query)?;
+
+    let (sv, sig) = match (params.get("sv"), params.get("sig")) {
+        (None, None) => {
+            return Err(InspectError::NotASas {
+                missing: "`sv` or `sig`",
+            })
+        }
+        (None, Some(_)) => return Err(InspectError::NotASas { missing: "`sv`" }),
+        (Some(_), None) => return Err(InspectError::NotASas { missing: "`sig`" }),
+        (Some(sv), Some(sig)) => (sv, sig),
+    };
+    if sig.value.is_empty() {
+        return Err(InspectError::InvalidValue {
+            param: "sig",
+            problem: "is empty".to_owned(),
+            fix: "copy the whole token again; the signature is the `sig=` value".to_owned(),
+        });
+    }
+    parse_version(&sv.value)?;
+    let signed_version = sv.value.clone();
+
+    let is_ud = UD_KEY_PARAMS.iter().any(|k| params.has(k));
+    let is_account = params.has("ss") || params.has("srt");
+    let kind = match (is_ud, is_account) {
+        (true, true) => return Err(InspectError::MixedKinds),
+        (true, false) => SasKind::UserDelegation,
+        (false, true) => SasKind::Account,
+        (false, false) if params.has("sr") => SasKind::Service,
+        (false, false) => return Err(InspectError::UnknownKind),
+    };
+
+    let mut warnings = Warnings(Vec::new());
+    let stored_policy = params.value("si");
+    let policy_may_supply = kind == SasKind::Service && stored_policy.is_some();
+
+    // Resource.
+    let resource = if kind == SasKind::Account {
+        None
+    } else {
+        let code = params.value("sr").ok_or(InspectError::MissingParameter {
+            kind,
+            param: "sr",
+            fix:
+                "a user delegation SAS names its resource with sr=c, b, bs, bv or d; mint it again",
+        })?;
+        let meaning = resource_meaning(&code).ok_or_else(|| InspectError::InvalidValue {
+            param: "sr",
+            problem: "is not a known resource type".to_owned(),
+            fix: "it must be c (container), b (blob), bs (snapshot), bv (version) or d (directory)"
+                .to_owned(),
+        })?;
+        let directory_depth = match params.value("sdd") {
+            Some(v) => Some(v.parse::<u32>().map_err(|_| InspectError::InvalidValue {
+                param: "sdd",
+                problem: "is not a non-negative whole number".to_owned(),
+                fix: "it is the number of '/'-separated segments of the directory path, e.g. 3 for raw/2025/03".to_owned(),
+            })?),
+            None if code == "d" => {
+                return Err(InspectError::MissingParameter {
+                    kind,
+                    param: "sdd",
+                    fix: "a directory SAS (sr=d) needs sdd, the number of segments of the directory path",
+                })
+            }
+            None => None,
+        };
+        Some(Resource {
+            code,
+            meaning,
+            directory_depth,
+        })
+    };
+
+    // Permissions.
+    let permissions = params.value("sp");
+    if permissions.is_none() && !policy_may_supply {
+        return Err(InspectError::MissingParameter {
+            kind,
+            param: "sp",
+            fix: "without a stored access policy (si) a SAS must carry its permissions in sp; mint it again",
+        });
+    }
+    let table = if kind == SasKind::Account {
+        ACCOUNT_PERMISSIONS
+    } else {
+        BLOB_PERMISSIONS
+    };
+    let permission_details = match &permissions {
+        Some(sp) => parse_letters("sp", sp, table)?,
+        None => Vec::new(),
+    };
+    let permissions_canonical = permissions.as_deref().map(|sp| {
+        if kind == SasKind::Account {
+            has_no_repeats(sp)
+        } else {
+            is_canonical_blob(sp)
+        }
+    });
+
+    // Times.
+    let start = params.value("st");
+    let expiry = params.value("se");
+    let start_t = start.as_deref().map(|v| parse_time("st", v)).transpose()?;
+    let expiry_t = expiry.as_deref().map(|v| parse_time("se", v)).transpose()?;
+    if expiry_t.is_none() && !policy_may_supply {
+        return Err(InspectError::MissingParameter {
+            kind,
+            param: "se",
+            fix: "without a stored access policy (si) a SAS must carry its expiry in se; mint it again",
+        });
+    }
+    let lifetime_seconds = match (start_t, expiry_t) {
+        (Some(s), Some(e)) => seconds_between(s, e),
+        _ => None,
+    };
+    let expires_in_seconds = expiry_t.and_then(|e| seconds_between(now, e));
+    // Without `st`, thresholds use the remaining validity.
+    let effective_lifetime = if start_t.is_some() {
+        lifetime_seconds
+    } else {
+        expires_in_seconds
+    };
+
+    // Protocol.
+    let protocol = params.value("spr");
+    let http_allowed = match &protocol {
+        None => true,
+        Some(p) => {
+            let mut http = false;
+            for token in p.split(',') {
+                match token.trim() {
+                    "https" => {}
+                    "http" => http = true,
+                    _ => {
+                        return Err(InspectError::InvalidValue {
+                            param: "spr",
+                            problem: "is not a valid protocol list".to_owned(),
+                            fix: "it must be https or https,http".to_owned(),
+                        })
+                    }
+                }
+            }
+            http
+        }
+    };
+
+    let ip = params.value("sip");
+    let encryption_scope = params.value("ses");
+    let response_headers = ResponseHeaders {
+        cache_control: params.value("rscc"),
+        content_disposition: params.value("rscd"),
+        content_encoding: params.value("rsce"),
+        content_language: params.value("rscl"),
+        content_type: params.value("rsct"),
+    };
+
+    // User delegation key.
+    let mut key_times = None;
+    let delegation = if kind == SasKind::UserDelegation {
+        let required = |param: &'static str| {
+            params.value(param).ok_or(InspectError::MissingParameter {
+                kind,
+                param,
+                fix: "a user delegation SAS carries all six key fields (skoid, sktid, skt, ske, sks, skv); copy the whole token again",
+            })
+        };
+        let delegation = Delegation {
+            signed_oid: required("skoid")?,
+            signed_tid: required("sktid")?,
+            key_start: required("skt")?,
+            key_expiry: required("ske")?,
+            key_service: required("sks")?,
+            key_version: required("skv")?,
+            delegated_user_tid: params.value("skdutid"),
+            delegated_user_oid: params.value("sduoid"),
+            authorized_user_oid: params.value("saoid"),
+            unauthorized_user_oid: params.value("suoid"),
+            correlation_id: params.value("scid"),
+            required_headers: match params.get("srh") {
+                Some(p) => split_names(&p.raw, "srh")?,
+                None => Vec::new(),
+            },
+            required_query_parameters: match params.get("srq") {
+                Some(p) => split_names(&p.raw, "srq")?,
+                None => Vec::new(),
+            },
+        };
+        let skt = parse_time("skt", &delegation.key_start)?;
+        let ske = parse_time("ske", &delegation.key_expiry)?;
+        key_times = Some((skt, ske));
+        Some(delegation)
+    } else {
+        None
+    };
+
+    // Account SAS scope.
+    let (services, resource_types) = if kind == SasKind::Account {
+        let ss = params.value("ss").ok_or(InspectError::MissingParameter {
+            kind,
+            param: "ss",
+            fix: "an account SAS lists its services in ss (b, f, q, t); mint it again",
+        })?;
+        let srt = params.value("srt").ok_or(InspectError::MissingParameter {
+            kind,
+            param: "srt",
+            fix: "an account SAS lists its resource types in srt (s, c, o); mint it again",
+        })?;
+        (
+            Some(parse_letters("ss", &ss, ACCOUNT_SERVICES)?),
+            Some(parse_letters("srt", &srt, ACCOUNT_RESOURCE_TYPES)?),
+        )
+    } else {
+        (None, None)
+    };
+
+    // Other parameters.
+    let mut request_parameters = Vec::new();
+    let mut unknown_parameters = Vec::new();
+    let mut snapshot = None;
+    let mut version_id = None;
+    for p in &params.0 {
+        let k = p.key.as_str();
+        let applies = COMMON_PARAMS.contains(&k)
+            || match kind {
+                SasKind::UserDelegation => {
+                    RESOURCE_PARAMS.contains(&k)
+                        || UD_KEY_PARAMS.contains(&k)
+                        || UD_ONLY_PARAMS.contains(&k)
+                }
+                SasKind::Service => RESOURCE_PARAMS.contains(&k) || k == "si",
+                SasKind::Account => k == "ss" || k == "srt",
+            };
+        let known_sas = COMMON_PARAMS.contains(&k)
+            || RESOURCE_PARAMS.contains(&k)
+            || UD_KEY_PARAMS.contains(&k)
+            || UD_ONLY_PARAMS.contains(&k)
+            || matches!(k, "si" | "ss" | "srt");
+        if applies {
+            continue;
+        }
+        if REQUEST_PARAMS.contains(&k) {
+            match k {
+                "snapshot" => snapshot = Some(p.value.clone()),
+                "versionid" => version_id = Some(p.value.clone()),
+                _ => {}
+            }
+            request_parameters.push(p.name.clone());
+        } else if k == "si" && kind == SasKind::UserDelegation {
+            warnings.add(
+                "stored_policy_with_user_delegation",
+                "si is set, but a user delegation SAS cannot use a stored access policy; the service rejects it, so mint it without si".to_owned(),
+            );
+        } else if known_sas {
+            warnings.add(
+                "ignored_parameter",
+                format!(
+                    "`{}` is not part of a {} SAS; it is not signed and the service ignores it, so drop it",
+                    p.name, kind
+                ),
+            );
+        } else {
+            unknown_parameters.push(p.name.clone());
+            warnings.add(
+                "unknown_parameter",
+                format!(
+                    "unknown parameter `{}` (value not shown); the service ignores it or rejects the request, so check for a typo or a parameter pasted from another URL",
+                    p.name
+                ),
+            );
+        }
+    }
+
+    // Permission warnings.
+    let write_set = if kind == SasKind::Account {
+        ACCOUNT_WRITE_LETTERS
+    } else {
+        BLOB_WRITE_LETTERS
+    };
+    let writes = letter_list(&permission_details, write_set);
+    if !writes.is_empty() {
+        warnings.add(
+            "write_access",
+            format!("grants write access: {writes}; holders can change data, so prefer a read-only token unless writes are needed"),
+        );
+    }
+    let deletes = letter_list(&permission_details, DELETE_LETTERS);
+    if !deletes.is_empty() {
+        warnings.add(
+            "delete_access",
+            format!("grants delete access: {deletes}; holders can destroy data"),
+        );
+    }
+    if let (Some(sp), Some(false)) = (&permissions, permissions_canonical) {
+        if kind == SasKind::Account {
+            warnings.add(
+                "non_canonical_permissions",
+                format!("sp={sp} repeats a letter; the service rejects malformed permissions, so list each letter once"),
+            );
+        } else {
+            warnings.add(
+                "non_canonical_permissions",
+                format!(
+                    "sp={sp} is not in the canonical order {CANONICAL_PERMISSIONS} or repeats a letter; Azure rejects it with 403 'Signature fields not well formed', so mint it again with sp={}",
+                    canonical_blob_order(sp)
+                ),
+            );
+        }
+    }
+
+    if let Some(types) = &resource_types {
+        let names = services
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|l| l.meaning)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let types = types
+            .iter()
+            .map(|l| l.letter.to_string())
+            .collect::<String>();
+        warnings.add(
+            "account_scope",
+            format!("account SAS: grants access across the whole account (services: {names}; resource types: {types}), not one container or blob; prefer a user delegation SAS scoped to a container or blob"),
+        );
+    }
+
+    // Protocol warning.
+    if http_allowed {
+        let message = match &protocol {
+            None => "spr is not set, so the token also works over plain HTTP, where it can be intercepted; mint it with spr=https".to_owned(),
+            Some(p) => format!("spr={p} allows plain HTTP, where the token can be intercepted; mint it with spr=https"),
+        };
+        warnings.add("http_allowed", message);
+    }
+
+    // Time warnings.
+    if let (Some(s), Some(e)) = (start_t, expiry_t) {
+        if e <= s {
+            warnings.add(
+                "expiry_not_after_start",
+                "se is not after st, so the service rejects the token (403); mint it with se after st".to_owned(),
+            );
+        }
+    }
+    if let Some(life) = effective_lifetime {
+        let basis = if start_t.is_some() {
+            "lifetime"
+        } else {
+            "remaining validity (no st)"
+        };
+        if life > MAX_LIFETIME_SECONDS {
+            let extra = if kind == SasKind::UserDelegation {
+                "; a user delegation SAS cannot outlive its key (at most 7 days) anyway"
+            } else {
+                ""
+            };
+            warnings.add(
+                "lifetime_over_7_days",
+                format!("{basis} is {} (over 7 days); a leaked long-lived token is hard to revoke, so keep it short{extra}", human_duration(life)),
+            );
+        }
+        if life > LONG_LIVED_SECONDS && ip.is_none() {
+            warnings.add(
+                "no_ip_restriction_long_lived",
+                format!("{basis} is {} (over 24h) and any IP address may use it; add sip= to restrict it to known clients, or shorten it", human_duration(life)),
+            );
+        }
+    }
+    if let (Some(e), Some(left)) = (&expiry, expires_in_seconds) {
+        if left <= 0 {
+            warnings.add(
+                "expired",
+                format!(
+                    "expired {} ago (se={e}); mint a new token",
+                    human_duration(left)
+                ),
+            );
+        }
+    }
+    if let (Some(s), Some(st)) = (&start, start_t) {
+        if let Some(until) = seconds_between(now, st).filter(|d| *d > 0) {
+            warnings.add(
+                "not_yet_valid",
+                format!(
+                    "not valid until st={s} (in {}); requests before then get 403",
+                    human_duration(until)
+                ),
+            );
+        }
+    }
+    if let (Some(d), Some((skt, ske))) = (&delegation, key_times) {
+        if let Some(left) = seconds_between(now, ske).filter(|l| *l <= 0) {
+            warnings.add(
+                "expired",
+                format!("its user delegation key expired {} ago (ske={}), so the token no longer works; mint a new one", human_duration(left), d.key_expiry),
+            );
+        }
+        if let Some(until) = seconds_between(now, skt).filter(|d| *d > 0) {
+            warnings.add(
+                "not_yet_valid",
+                format!(
+                    "its user delegation key is not valid until skt={} (in {})",
+                    d.key_start,
+                    human_duration(until)
+                ),
+            );
+        }
+        if let (Some(e), Some(et)) = (&expiry, expiry_t) {
+            if et > ske {
+                warnings.add(
+                    "expiry_after_key_expiry",
+                    format!("se={e} is after the key expiry ske={}; the token stops working when the key expires, so mint it with se no later than ske", d.key_expiry),
+                );
+            }
+        }
+    }
+
+    // Signature checks (the value itself is never reported).
+    if sig.raw.contains('+') {
+        warnings.add(
+            "unencoded_plus_in_signature",
+            "sig contains a raw '+' which the service decodes as a space, so requests fail with 403; percent-encode '+' as %2B (the signature itself is not shown)".to_owned(),
+        );
+    }
+    let sig_plus_literal = percent_decode(&sig.raw, false).unwrap_or_default();
+    let sig_ok = base64::engine::general_purpose::STANDARD
+        .decode(sig_plus_literal.as_bytes())
+        .is_ok_and(|b| b.len() == 32);
+    if !sig_ok {
+        warnings.add(
+            "malformed_signature",
+            "sig is not a base64 HMAC-SHA256 value (44 characters ending in '='); the token was probably truncated or mangled when copied".to_owned(),
+        );
+    }
+
+    // Version gating.
+    for &(param, min) in MIN_VERSIONS {
+        if params.has(param) && signed_version.as_str() < min {
+            warnings.add(
+                "unsupported_by_version",
+                format!("`{param}` needs sv {min} or later but the token has sv={signed_version}; the service ignores it or the signature fails"),
+            );
+        }
+    }
+    if let Some(r) = &resource {
+        let min = match r.code.as_str() {
+            "bv" => Some("2019-12-12"),
+            "d" => Some("2020-02-10"),
+            _ => None,
+        };
+        if let Some(min) = min.filter(|m| signed_version.as_str() < *m) {
+            warnings.add(
+                "unsupported_by_version",
+                format!(
+                    "sr={} needs sv {min} or later but the token has sv={signed_version}",
+                    r.code
+                ),
+            );
+        }
+    }
+    if kind == SasKind::UserDelegation && signed_version.as_str() < "2018-11-09" {
+        warnings.add(
+            "unsupported_by_version",
+            format!("a user delegation SAS needs sv 2018-11-09 or later but the token has sv={signed_version}"),
+        );
+    }
+
+    // Directory depth against the URL.
+    if let (Some(r), Some(path)) = (&resource, &location.blob) {
+        if let (Some(sdd), "d") = (r.directory_depth, r.code.as_str()) {
+            let trimmed = path.trim_matches('/');
+            let depth = if trimmed.is_empty() {
+                0
+            } else {
+                trimmed.split('/').count()
+            };
+            if u32::try_from(depth).ok() != Some(sdd) {
+                warnings.add(
+                    "directory_depth_mismatch",
+                    format!("sdd={sdd} but the directory path in the URL has {depth} segment(s); the service answers 'Signed Directory Depth Invalid'"),
+                );
+            }
+        }
+    }
+
+    Ok(Inspection {
+        kind,
+        signed_version,
+        account: location.account,
+        container: location.container,
+        blob: location.blob,
+        snapshot,
+        version_id,
+        resource,
+        permissions,
+        permission_details,
+        permissions_canonical,
+        start,
+        expiry,
+        lifetime_seconds,
+        expires_in_seconds,
+        protocol,
+        http_allowed,
+        ip,
+        encryption_scope,
+        stored_policy,
+        response_headers,
+        delegation,
+        services,
+        resource_types,
+        signature: "present",
+        signature_length: sig.value.chars().count(),
+        request_parameters,
+        unknown_parameters,
+        warnings: warnings.0,
+    })
+}
+
+// ------------------------------------------------------------------------------------------------
+// Text output
+// ------------------------------------------------------------------------------------------------
+
+/// Escapes control characters so a value cannot break lines or drive the terminal.
+fn printable(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+fn letters_text(letters: &[Letter]) -> String {
+    letters
+        .iter()
+        .map(|l| format!("{} {}", l.letter, l.meaning))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Renders an inspection as aligned `key: value` lines, followed by one `warning: …` line per
+/// warning, or `no warnings`. Ends with a newline.
+pub fn render_text(i: &Inspection) -> String {
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    let kind = match i.kind {
+        SasKind::UserDelegation => "user delegation SAS (signed with a user delegation key)",
+        SasKind::Service => "service SAS (signed with the account key)",
+        SasKind::Account => "account SAS (signed with the account key)",
+    };
+    rows.push(("kind", kind.to_owned()));
+    rows.push(("signed_version", i.signed_version.clone()));
+    for (key, value) in [
+        ("account", &i.account),
+        ("container", &i.container),
+        ("blob", &i.blob),
+        ("snapshot", &i.snapshot),
+        ("version_id", &i.version_id),
+    ] {
+        if let Some(v) = value {
+            rows.push((key, v.clone()));
+        }
+    }
+    if let Some(r) = &i.resource {
+        rows.push(("resource", format!("{} ({})", r.code, r.meaning)));
+        if let Some(d) = r.directory_depth {
+            rows.push(("directory_depth", d.to_string()));
+        }
+    }
+    if let Some(s) = &i.services {
+        rows.push(("services", letters_text(s)));
+    }
+    if let Some(t) = &i.resource_types {
+        rows.push(("resource_types", letters_text(t)));
+    }
+    let permissions = match &i.permissions {
+        Some(sp) => {
+            let order = match i.permissions_canonical {
+                Some(false) => " [not canonical]",
+                _ => "",
+            };
+            format!("{sp} ({}){order}", letters_text(&i.permission_details))
+        }
+        None => "(from stored access policy)".to_owned(),
+    };
+    rows.push(("permissions", permissions));
+    rows.push((
+        "start",
+        i.start
+            .clone()
+            .unwrap_or_else(|| "(not set: valid from signing)".to_owned()),
+    ));
+    rows.push((
+        "expiry",
+        i.expiry
+            .clone()
+            .unwrap_or_else(|| "(from stored access policy)".to_owned()),
+    ));
+    if let Some(l) = i.lifetime_seconds {
+        rows.push(("lifetime", format!("{} ({l} s)", human_duration(l))));
+    }
+    if let Some(left) = i.expires_in_seconds {
+        let text = if left > 0 {
+            format!("{} ({left} s)", human_duration(left))
+        } else {
+            format!("expired {} ago", human_duration(left))
+        };
+        rows.push(("expires_in", text));
+    }
+    rows.push((
+        "protocol",
+        match &i.protocol {
+            Some(p) => p.clone(),
+            None => "https,http (spr not set)".to_owned(),
+        },
+    ));
+    rows.push(("ip", i.ip.clone().unwrap_or_else(|| "any".to_owned())));
+    for (key, value) in [
+        ("encryption_scope", &i.encryption_scope),
+        ("stored_policy", &i.stored_policy),
+    ] {
+        if let Some(v) = value {
+            rows.push((key, v.clone()));
+        }
+    }
+    if !i.response_headers.is_empty() {
+        let h = &i.response_headers;
+        for (key, value) in [
+            ("cache_control", &h.cache_control),
+            ("content_disposition", &h.content_disposition),
+            ("content_encoding", &h.content_encoding),
+            ("content_language", &h.content_language),
+            ("content_type", &h.content_type),
+        ] {
+            if let Some(v) = value {
+                rows.push((key, v.clone()));
+            }
+        }
+    }
+    if let Some(d) = &i.delegation {
+        rows.push(("signed_oid", d.signed_oid.clone()));
+        rows.push(("signed_tid", d.signed_tid.clone()));
+        rows.push(("key_start", d.key_start.clone()));
+        rows.push(("key_expiry", d.key_expiry.clone()));
+        rows.push(("key_service", d.key_service.clone()));
+        rows.push(("key_version", d.key_version.clone()));
+        for (key, value) in [
+            ("delegated_user_tid", &d.delegated_user_tid),
+            ("delegated_user_oid", &d.delegated_user_oid),
+            ("authorized_user_oid", &d.authorized_user_oid),
+            ("unauthorized_user_oid", &d.unauthorized_user_oid),
+            ("correlation_id", &d.correlation_id),
+        ] {
+            if let Some(v) = value {
+                rows.push((key, v.clone()));
+            }
+        }
+        if !d.required_headers.is_empty() {
+            rows.push(("required_headers", d.required_headers.join(", ")));
+        }
+        if !d.required_query_parameters.is_empty() {
+            rows.push((
+                "required_query_parameters",
+                d.required_query_parameters.join(", "),
+            ));
+        }
+    }
+    rows.push((
+        "signature",
+        format!("present ({} characters, not shown)", i.signature_length),
+    ));
+    if !i.request_parameters.is_empty() {
+        rows.push(("request_parameters", i.request_parameters.join(", ")));
+    }
+    if !i.unknown_parameters.is_empty() {
+        rows.push(("unknown_parameters", i.unknown_parameters.join(", ")));
+    }
+
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 1;
+    let mut out = String::new();
+    for (key, value) in rows {
+        let label = format!("{key}:");
+        out.push_str(&format!("{label:<width$} {}\n", printable(&value)));
+    }
+    if i.warnings.is_empty() {
+        out.push_str("no warnings\n");
+    } else {
+        for w in &i.warnings {
+            out.push_str(&format!(
+                "warning: {} [{}]\n",
+                printable(&w.message),
+                w.code
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,26 @@
+//! Diagnostics on stderr through `tracing`, every line scrubbed of secrets.
+//!
+//! Default: warnings. `-v`: sasmint's progress. `-vv`: also every HTTP request the Azure SDK
+//! makes (method, URL with only safe query parameters, allow-listed headers). `-q`: errors
+//! only. `RUST_LOG` overrides all of these.
+
+use crate::redact::ScrubbedStderr;
+use std::io::IsTerminal;
+use tracing_subscriber::EnvFilter;
+
+pub fn init(verbose: u8, quiet: bool) {
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "warn,sasmint=info",
+        (false, _) => "warn,sasmint=debug,azure_core=debug,typespec_client_core=debug,azure_identity=debug,azure_storage_blob=debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(ScrubbedStderr::default)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .with_target(verbose >= 2)
+        .without_time()
+        .try_init();
+}

@@ -1,0 +1,31 @@
+//! sasmint: mint least-privilege Azure Blob Storage SAS tokens.
+
+mod app;
+mod cli;
+mod credentials;
+mod error;
+mod inspect;
+mod keyfile;
+mod lifetime;
+mod logging;
+mod output;
+mod permissions;
+mod redact;
+mod resource;
+mod sas;
+mod storage;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    logging::init(cli.verbose, cli.quiet);
+    match app::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            app::report(&failure);
+            failure.exit_code()
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Permission letters, presets for the services that consume tokens, and their validation. Pure.
+
+use crate::error::{Failure, Result};
+use crate::resource::Level;
+
+/// The canonical order the service requires (it rejects tokens whose `sp` is out of order).
+pub const CANONICAL: &str = "racwdxyltfmeopi";
+
+/// A validated permission set, always rendered in canonical order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permissions(String);
+
+impl Permissions {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Parses letters in any order, with duplicates, and checks each against the resource.
+    pub fn parse(letters: &str, level: Level) -> Result<Self> {
+        let letters = letters.trim();
+        if letters.is_empty() {
+            return Err(Failure::usage("--permissions is empty").hint(format!(
+                "give letters from '{CANONICAL}', e.g. --permissions rl"
+            )));
+        }
+        for c in letters.chars() {
+            if !CANONICAL.contains(c) {
+                return Err(Failure::usage(format!("unknown permission letter '{c}'"))
+                    .hint(format!("valid letters, in canonical order: {CANONICAL}")));
+            }
+            if let Some(why) = refused_for(c, level) {
+                return Err(
+                    Failure::usage(format!("permission '{c}' ({}) {why}", meaning(c)))
+                        .hint(hint_for(c, level)),
+                );
+            }
+        }
+        Ok(Self(
+            CANONICAL.chars().filter(|c| letters.contains(*c)).collect(),
+        ))
+    }
+}
+
+fn refused_for(letter: char, level: Level) -> Option<&'static str> {
+    match (letter, level) {
+        ('f', _) => Some("cannot be signed: the azure_storage_sas 1.0 signer does not support it"),
+        ('l', Level::Blob) => Some("does not apply to a single blob"),
+        _ => None,
+    }
+}
+
+fn hint_for(letter: char, level: Level) -> String {
+    match (letter, level) {
+        ('l', Level::Blob) => "to list, mint a token for the container URL instead".to_owned(),
+        _ => format!("valid letters, in canonical order: {CANONICAL}"),
+    }
+}
+
+/// What one letter allows.
+pub fn meaning(letter: char) -> &'static str {
+    match letter {
+        'r' => "read",
+        'a' => "add",
+        'c' => "create",
+        'w' => "write",
+        'd' => "delete",
+        'x' => "delete version",
+        'y' => "permanent delete",
+        'l' => "list",
+        't' => "tags",
+        'f' => "find by tags",
+        'm' => "move",
+        'e' => "execute",
+        'o' => "set owner",
+        'p' => "set permissions",
+        'i' => "set immutability policy",
+        _ => "unknown",
+    }
+}
+
+/// Who will use the token, and so what it may do (see the README's table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Preset {
+    /// Read and list (rl): a service that ingests from the container.
+    Ingest,
+    /// Write only (w): a service that delivers into the container; it cannot read back.
+    Upload,
+    /// Microsoft Planetary Computer Pro ingestion source: read+list, container only.
+    Geocatalog,
+    /// Azure Data Explorer ingestion: read+list on a container, read on a blob.
+    Kusto,
+    /// Cado forensic upload: write only, container only.
+    Cado,
+    /// Maxar ARD order delivery: write only, container only.
+    MaxarArd,
+    /// Snowflake external stage for loading: read+list.
+    SnowflakeLoad,
+    /// Snowflake external stage for unloading: read, add, create, write, list.
+    SnowflakeUnload,
+    /// Google Storage Transfer Service source: read+list, container only.
+    GcsTransfer,
+}
+
+impl Preset {
+    /// The letters for a container; for a single blob, `l` is dropped.
+    fn letters(self) -> &'static str {
+        match self {
+            Preset::Ingest
+            | Preset::Geocatalog
+            | Preset::Kusto
+            | Preset::SnowflakeLoad
+            | Preset::GcsTransfer => "rl",
+            Preset::Upload | Preset::Cado | Preset::MaxarArd => "w",
+            Preset::SnowflakeUnload => "racwl",
+        }
+    }
+
+    fn container_only(self) -> bool {
+        matches!(
+            self,
+            Preset::Geocatalog | Preset::Cado | Preset::MaxarArd | Preset::GcsTransfer
+        )
+    }
+
+    pub fn name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self)
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn permissions(self, level: Level) -> Result<Permissions> {
+        if level == Level::Blob && self.container_only() {
+            return Err(Failure::usage(format!(
+                "--for {} needs a container URL, not a blob URL",
+                self.name()
+            ))
+            .hint("drop the blob path from the URL"));
+        }
+        let letters: String = match level {
+            Level::Blob => self.letters().chars().filter(|c| *c != 'l').collect(),
+            _ => self.letters().to_owned(),
+        };
+        Permissions::parse(&letters, level)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_order_and_duplicates() {
+        assert_eq!(
+            Permissions::parse("lr", Level::Container).unwrap().as_str(),
+            "rl"
+        );
+        assert_eq!(
+            Permissions::parse("wrrlw", Level::Container)
+                .unwrap()
+                .as_str(),
+            "rwl"
+        );
+        assert_eq!(
+            Permissions::parse("ipoemtlyxdwcar", Level::Container)
+                .unwrap()
+                .as_str(),
+            "racwdxyltmeopi"
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_and_wrong_resource_letters() {
+        assert!(Permissions::parse("rz", Level::Container)
+            .unwrap_err()
+            .message
+            .contains("'z'"));
+        assert!(Permissions::parse("R", Level::Container).is_err());
+        assert!(Permissions::parse("", Level::Container).is_err());
+        assert!(Permissions::parse("rl", Level::Blob)
+            .unwrap_err()
+            .message
+            .contains("single blob"));
+        assert!(Permissions::parse("f", Level::Container).is_err());
+    }
+
+    #[test]
+    fn presets() {
+        let c = Level::Container;
+        assert_eq!(Preset::Ingest.permissions(c).unwrap().as_str(), "rl");
+        assert_eq!(Preset::Upload.permissions(c).unwrap().as_str(), "w");
+        assert_eq!(Preset::Geocatalog.permissions(c).unwrap().as_str(), "rl");
+        assert_eq!(Preset::Kusto.permissions(c).unwrap().as_str(), "rl");
+        assert_eq!(
+            Preset::Kusto.permissions(Level::Blob).unwrap().as_str(),
+            "r"
+        );
+        assert_eq!(Preset::Cado.permissions(c).unwrap().as_str(), "w");
+        assert_eq!(Preset::MaxarArd.permissions(c).unwrap().as_str(), "w");
+        assert_eq!(
+            Preset::SnowflakeUnload.permissions(c).unwrap().as_str(),
+            "racwl"
+        );
+        assert!(Preset::Geocatalog.permissions(Level::Blob).is_err());
+        assert_eq!(Preset::MaxarArd.name(), "maxar-ard");
+    }
+}

@@ -1,0 +1,497 @@
+//! Parsing a storage URL into the account, container and blob a SAS is signed for. Pure.
+
+use crate::error::{Failure, Result};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use url::{Host, Url};
+
+/// Blob endpoint suffixes of the public and sovereign clouds: `ACCOUNT.blob.<suffix>`.
+const BLOB_SUFFIXES: &[&str] = &[
+    "core.windows.net",
+    "core.chinacloudapi.cn",
+    "core.usgovcloudapi.net",
+];
+
+/// Characters kept as-is in a blob path: RFC 3986 unreserved, plus `/` between segments.
+const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A parsed Blob Storage location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// `https://host[:port]` exactly as it will be used.
+    origin: String,
+    /// Emulator and IP-host style: the account is the first path segment.
+    path_style: bool,
+    pub account: String,
+    pub container: Option<String>,
+    /// The decoded blob name, if the URL names a blob.
+    pub blob: Option<String>,
+    pub https: bool,
+    pub loopback: bool,
+}
+
+impl Target {
+    /// The account's blob service URL (`https://acct.blob.core.windows.net/`).
+    pub fn service_url(&self) -> Url {
+        let text = if self.path_style {
+            format!("{}/{}/", self.origin, self.account)
+        } else {
+            format!("{}/", self.origin)
+        };
+        Url::parse(&text).expect("origin and account were validated")
+    }
+
+    /// The URL of the container or blob, percent-encoded, without a query.
+    pub fn resource_url(&self) -> String {
+        let mut url = self.service_url().to_string();
+        url.pop(); // trailing '/'
+        if let Some(container) = &self.container {
+            url.push('/');
+            url.push_str(container);
+            if let Some(blob) = &self.blob {
+                url.push('/');
+                url.push_str(&encode_path(blob));
+            }
+        }
+        url
+    }
+
+    /// `container` or `blob`, for messages and JSON.
+    pub fn level(&self) -> Level {
+        match (&self.container, &self.blob) {
+            (None, _) => Level::Account,
+            (Some(_), None) => Level::Container,
+            (Some(_), Some(_)) => Level::Blob,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Account,
+    Container,
+    Blob,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Account => "account",
+            Level::Container => "container",
+            Level::Blob => "blob",
+        }
+    }
+}
+
+/// Percent-encodes a blob name for a URL path: unreserved characters and `/` are kept.
+pub fn encode_path(name: &str) -> String {
+    utf8_percent_encode(name, PATH_KEEP).to_string()
+}
+
+/// Parses a container or blob URL (or, with `allow_account_root`, an account URL).
+///
+/// `account` names the storage account for a custom domain, where the host does not say it.
+/// `allow_http` permits plain `http` for loopback hosts only (the emulator).
+pub fn parse(
+    input: &str,
+    account: Option<&str>,
+    allow_http: bool,
+    allow_account_root: bool,
+) -> Result<Target> {
+    let input = input.trim();
+    let url = Url::parse(input).map_err(|e| {
+        Failure::usage(format!("'{}' is not a URL ({e})", shown(input)))
+            .hint("pass a container URL such as https://ACCOUNT.blob.core.windows.net/CONTAINER")
+    })?;
+    let bare = format!(
+        "{}://{}{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.path()
+    );
+    if url.query().is_some() {
+        return Err(
+            Failure::usage(format!("the URL {bare} already carries a query string")).hint(
+                "pass the URL without '?…'; to look at an existing SAS use `sasmint inspect`",
+            ),
+        );
+    }
+    if url.fragment().is_some() {
+        return Err(Failure::usage(format!("the URL {bare} has a '#' fragment"))
+            .hint("percent-encode '#' in blob names as %23"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(
+            Failure::usage("the URL carries user credentials (user:password@)")
+                .hint("remove them; sasmint authenticates with Entra ID"),
+        );
+    }
+    let host = url.host().ok_or_else(|| {
+        Failure::usage(format!("the URL {bare} has no host"))
+            .hint("pass a container URL such as https://ACCOUNT.blob.core.windows.net/CONTAINER")
+    })?;
+    let loopback = match &host {
+        Host::Domain(d) => *d == "localhost",
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    let https = match url.scheme() {
+        "https" => true,
+        "http" if loopback && allow_http => false,
+        "http" if loopback => return Err(Failure::usage(format!("{bare} uses plain http")).hint(
+            "use https, or pass --allow-http to sign a token that also allows http (loopback only)",
+        )),
+        "http" => {
+            return Err(Failure::usage(format!("{bare} uses plain http"))
+                .hint("use https: Azure Storage tokens are only minted for https endpoints"))
+        }
+        other => {
+            return Err(
+                Failure::usage(format!("unsupported URL scheme '{other}' in {bare}"))
+                    .hint("pass an https:// container URL"),
+            )
+        }
+    };
+    let origin = match url.port() {
+        Some(port) => format!("{}://{}:{port}", url.scheme(), url.host_str().unwrap_or("")),
+        None => format!("{}://{}", url.scheme(), url.host_str().unwrap_or("")),
+    };
+
+    let mut segments: Vec<&str> = url.path().split('/').skip(1).collect();
+    // A trailing '/' is ignored.
+    if segments.last() == Some(&"") {
+        segments.pop();
+    }
+
+    let path_style = !matches!(host, Host::Domain(d) if d != "localhost");
+    let account_name = if path_style {
+        if segments.is_empty() {
+            return Err(Failure::usage(format!(
+                "{bare} names no storage account: on an IP or localhost endpoint the first path segment is the account"
+            ))
+            .hint("for the emulator: https://127.0.0.1:10000/devstoreaccount1/CONTAINER"));
+        }
+        segments.remove(0).to_owned()
+    } else {
+        let Host::Domain(domain) = host else {
+            unreachable!("path_style covers IP hosts")
+        };
+        account_from_host(domain, account, &bare)?
+    };
+    validate_account(&account_name)?;
+
+    let container = match segments.first() {
+        None => None,
+        Some(raw) => Some(decode(raw, &bare)?),
+    };
+    let blob = if segments.len() > 1 {
+        let raw = segments[1..].join("/");
+        Some(decode(&raw, &bare)?)
+    } else {
+        None
+    };
+
+    match &container {
+        None if !allow_account_root => {
+            return Err(
+                Failure::usage(format!("{bare} names no container")).hint(format!(
+                    "add the container: {}/CONTAINER",
+                    origin_with_account(&origin, path_style, &account_name)
+                )),
+            )
+        }
+        None => {}
+        Some(c) => validate_container(c)?,
+    }
+    if let Some(b) = &blob {
+        validate_blob(b)?;
+    }
+
+    Ok(Target {
+        origin,
+        path_style,
+        account: account_name,
+        container,
+        blob,
+        https,
+        loopback,
+    })
+}
+
+fn origin_with_account(origin: &str, path_style: bool, account: &str) -> String {
+    if path_style {
+        format!("{origin}/{account}")
+    } else {
+        origin.to_owned()
+    }
+}
+
+/// A URL for messages: never the query (it may hold a SAS), and not absurdly long.
+fn shown(input: &str) -> String {
+    let cut = input.split(['?', '#']).next().unwrap_or_default();
+    cut.chars().take(200).collect()
+}
+
+fn account_from_host(domain: &str, account: Option<&str>, bare: &str) -> Result<String> {
+    let mut labels = domain.splitn(2, '.');
+    let first = labels.next().unwrap_or_default();
+    let rest = labels.next().unwrap_or_default();
+    let is_blob = BLOB_SUFFIXES
+        .iter()
+        .any(|s| rest.strip_prefix("blob.") == Some(s))
+        // DNS-zone endpoints: ACCOUNT.zNN.blob.storage.azure.net
+        || rest
+            .split_once('.')
+            .is_some_and(|(zone, tail)| zone.starts_with('z') && tail == "blob.storage.azure.net");
+    if is_blob {
+        if let Some(given) = account {
+            if given != first {
+                return Err(Failure::usage(format!(
+                    "--account {given} does not match the account '{first}' in {bare}"
+                ))
+                .hint("drop --account: the host already names the account"));
+            }
+        }
+        return Ok(first.to_owned());
+    }
+    for service in ["dfs", "file", "queue", "table", "web"] {
+        if BLOB_SUFFIXES
+            .iter()
+            .any(|s| rest == format!("{service}.{s}"))
+        {
+            let hint = if service == "dfs" {
+                format!("use the blob endpoint https://{first}.blob.core.windows.net/…; the token works on the dfs endpoint too")
+            } else {
+                format!("sasmint mints Blob Storage tokens: use https://{first}.blob.core.windows.net/CONTAINER")
+            };
+            return Err(Failure::usage(format!(
+                "{bare} is a {service} endpoint, not a Blob Storage endpoint"
+            ))
+            .hint(hint));
+        }
+    }
+    match account {
+        Some(given) => Ok(given.to_owned()),
+        None => Err(Failure::usage(format!(
+            "{bare} is not a recognised Blob Storage endpoint"
+        ))
+        .hint(
+            "use https://ACCOUNT.blob.core.windows.net/CONTAINER, or pass --account NAME for a custom domain",
+        )),
+    }
+}
+
+fn decode(raw: &str, bare: &str) -> Result<String> {
+    percent_decode_str(raw)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| {
+            Failure::usage(format!("{bare} has percent-encoding that is not UTF-8"))
+                .hint("percent-encode blob names from their UTF-8 bytes")
+        })
+}
+
+/// Account names: 3 to 24 lowercase letters and digits.
+pub fn validate_account(name: &str) -> Result<()> {
+    let ok = (3..=24).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(
+            Failure::usage(format!("'{name}' is not a valid storage account name"))
+                .hint("account names are 3-24 lowercase letters and digits"),
+        )
+    }
+}
+
+/// Container names: 3-63 of `a-z 0-9 -`, starting with a letter or digit, no `--`, no
+/// trailing `-`; or the special `$root`, `$web` and `$logs` containers.
+pub fn validate_container(name: &str) -> Result<()> {
+    if matches!(name, "$root" | "$web" | "$logs") {
+        return Ok(());
+    }
+    let bytes = name.as_bytes();
+    let ok = (3..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
+        && !name.contains("--");
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::usage(format!("'{name}' is not a valid container name")).hint(
+            "container names are 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
+        ))
+    }
+}
+
+fn validate_blob(name: &str) -> Result<()> {
+    let problem = if name.len() > 1024 {
+        Some("is longer than 1024 characters")
+    } else if name.contains('\\') {
+        Some("contains '\\'; services disagree on how to sign it")
+    } else if name.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if name.split('/').any(str::is_empty) {
+        Some("has an empty path segment ('//')")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(Failure::usage(format!("the blob name {p}"))
+            .hint("use '/' between path segments and percent-encode special characters")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Kind;
+
+    fn ok(url: &str) -> Target {
+        parse(url, None, false, false).unwrap()
+    }
+
+    fn err(url: &str) -> String {
+        let e = parse(url, None, false, false).unwrap_err();
+        assert_eq!(e.kind, Kind::Usage);
+        e.message
+    }
+
+    #[test]
+    fn public_cloud_container() {
+        let t = ok("https://myacct.blob.core.windows.net/images");
+        assert_eq!(t.account, "myacct");
+        assert_eq!(t.container.as_deref(), Some("images"));
+        assert_eq!(t.blob, None);
+        assert_eq!(t.level(), Level::Container);
+        assert_eq!(
+            t.service_url().as_str(),
+            "https://myacct.blob.core.windows.net/"
+        );
+        assert_eq!(
+            t.resource_url(),
+            "https://myacct.blob.core.windows.net/images"
+        );
+    }
+
+    #[test]
+    fn trailing_slash_is_ignored() {
+        assert_eq!(
+            ok("https://myacct.blob.core.windows.net/images/"),
+            ok("https://myacct.blob.core.windows.net/images")
+        );
+    }
+
+    #[test]
+    fn sovereign_clouds_and_dns_zones() {
+        for host in [
+            "acct.blob.core.chinacloudapi.cn",
+            "acct.blob.core.usgovcloudapi.net",
+            "acct.z12.blob.storage.azure.net",
+        ] {
+            let t = ok(&format!("https://{host}/data"));
+            assert_eq!(t.account, "acct", "{host}");
+            assert_eq!(t.service_url().as_str(), format!("https://{host}/"));
+        }
+    }
+
+    #[test]
+    fn emulator_path_style() {
+        let t = ok("https://127.0.0.1:10000/devstoreaccount1/test");
+        assert_eq!(t.account, "devstoreaccount1");
+        assert!(t.loopback);
+        assert_eq!(
+            t.service_url().as_str(),
+            "https://127.0.0.1:10000/devstoreaccount1/"
+        );
+        assert_eq!(
+            t.resource_url(),
+            "https://127.0.0.1:10000/devstoreaccount1/test"
+        );
+        let t = ok("https://localhost:10000/devstoreaccount1/test/a/b.txt");
+        assert_eq!(t.blob.as_deref(), Some("a/b.txt"));
+    }
+
+    #[test]
+    fn blob_names_are_decoded_and_re_encoded() {
+        let t = ok("https://acct.blob.core.windows.net/ctr/R%C3%A9cap%202025/a+b%2520c%23%3F.txt");
+        assert_eq!(t.blob.as_deref(), Some("Récap 2025/a+b%20c#?.txt"));
+        assert_eq!(
+            t.resource_url(),
+            "https://acct.blob.core.windows.net/ctr/R%C3%A9cap%202025/a%2Bb%2520c%23%3F.txt"
+        );
+        assert_eq!(t.level(), Level::Blob);
+    }
+
+    #[test]
+    fn custom_domain_needs_account() {
+        assert!(err("https://data.example.com/ctr").contains("not a recognised"));
+        let t = parse("https://data.example.com/ctr", Some("acct"), false, false).unwrap();
+        assert_eq!(t.account, "acct");
+        assert_eq!(t.service_url().as_str(), "https://data.example.com/");
+    }
+
+    #[test]
+    fn refuses_bad_urls() {
+        assert!(err("not a url").contains("not a URL"));
+        assert!(err("http://acct.blob.core.windows.net/c").contains("plain http"));
+        assert!(err("http://127.0.0.1:10000/devstoreaccount1/c").contains("plain http"));
+        assert!(err("ftp://acct.blob.core.windows.net/c").contains("scheme"));
+        assert!(err("https://acct.blob.core.windows.net/ctr?sv=x&sig=SECRET").contains("query"));
+        assert!(!err("https://acct.blob.core.windows.net/ctr?sv=x&sig=SECRET").contains("SECRET"));
+        assert!(err("https://acct.blob.core.windows.net/ctr#x").contains("fragment"));
+        assert!(err("https://acct.blob.core.windows.net/").contains("no container"));
+        assert!(err("https://acct.blob.core.windows.net").contains("no container"));
+        assert!(err("https://acct.blob.core.windows.net/Images").contains("container name"));
+        assert!(err("https://acct.blob.core.windows.net/a--b").contains("container name"));
+        assert!(err("https://acct.blob.core.windows.net/ab").contains("container name"));
+        assert!(err("https://ACCT_1.blob.core.windows.net/abc").contains("account name"));
+        assert!(err("https://acct.file.core.windows.net/share").contains("file endpoint"));
+        assert!(err("https://acct.dfs.core.windows.net/fs").contains("dfs endpoint"));
+        assert!(err("https://127.0.0.1:10000/").contains("no storage account"));
+        assert!(err("https://acct.blob.core.windows.net/ctr/a//b").contains("empty path"));
+        assert!(err("https://acct.blob.core.windows.net/ctr/%FF").contains("UTF-8"));
+        assert!(err("https://u:p@acct.blob.core.windows.net/ctr").contains("credentials"));
+    }
+
+    #[test]
+    fn http_on_loopback_with_allow_http() {
+        let t = parse(
+            "http://127.0.0.1:10000/devstoreaccount1/c1c",
+            None,
+            true,
+            false,
+        )
+        .unwrap();
+        assert!(!t.https);
+        assert!(parse("http://acct.blob.core.windows.net/c1c", None, true, false).is_err());
+    }
+
+    #[test]
+    fn account_root_when_allowed() {
+        let t = parse("https://acct.blob.core.windows.net/", None, false, true).unwrap();
+        assert_eq!(t.level(), Level::Account);
+        assert_eq!(t.resource_url(), "https://acct.blob.core.windows.net");
+    }
+
+    #[test]
+    fn special_containers() {
+        assert_eq!(
+            ok("https://acct.blob.core.windows.net/$web")
+                .container
+                .as_deref(),
+            Some("$web")
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! Blob Storage: the HTTP pipeline settings and Get User Delegation Key, through the official
+//! `azure_storage_blob` client. Errors are turned into [`Failure`]s with exit codes and hints,
+//! and never carry a response body verbatim.
+
+use crate::credentials::{self, Auth};
+use crate::error::{Failure, Kind, Result};
+use crate::keyfile::Key;
+use crate::lifetime::KeyRequest;
+use crate::redact;
+use crate::resource::Target;
+use azure_core::credentials::TokenCredential;
+use azure_core::error::ErrorKind;
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{
+    ClientOptions, Context, ExponentialRetryOptions, Request, RetryOptions, Transport,
+};
+use azure_storage_blob::models::KeyInfo;
+use azure_storage_blob::{BlobServiceClient, BlobServiceClientOptions};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Pipeline settings shared by storage and credential clients: bounded timeouts, a few
+/// retries (429/5xx, honouring `Retry-After`), and no retries for TLS trust failures.
+pub fn client_options(timeout: Duration) -> ClientOptions {
+    let http = reqwest::Client::builder()
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a reqwest client with default TLS builds");
+    let mut options = ClientOptions::default();
+    options.transport = Some(Transport::new(Arc::new(http)));
+    options.retry = RetryOptions::exponential(ExponentialRetryOptions {
+        initial_delay: time::Duration::milliseconds(200),
+        max_retries: 3,
+        max_total_elapsed: time::Duration::try_from(timeout).unwrap_or(time::Duration::SECOND * 30),
+        max_delay: time::Duration::seconds(8),
+    });
+    options.per_try_policies.push(Arc::new(FailFastOnTls));
+    options
+}
+
+/// Turns a TLS trust failure into a non-transport error, so the retry policy gives up at once
+/// (retrying an untrusted certificate cannot succeed, and took ~80 s with the defaults).
+#[derive(Debug)]
+struct FailFastOnTls;
+
+#[async_trait::async_trait]
+impl Policy for FailFastOnTls {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        match next[0].send(ctx, request, &next[1..]).await {
+            Err(e) if is_tls(&e) => Err(azure_core::Error::new(ErrorKind::Other, e)),
+            other => other,
+        }
+    }
+}
+
+fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn is_tls(e: &azure_core::Error) -> bool {
+    let text = chain_text(e).to_ascii_lowercase();
+    text.contains("certificate") || text.contains("unknownissuer") || text.contains("tls handshake")
+}
+
+fn is_timeout(e: &azure_core::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<reqwest::Error>() {
+            if r.is_timeout() {
+                return true;
+            }
+        }
+        source = s.source();
+    }
+    chain_text(e).to_ascii_lowercase().contains("timed out")
+}
+
+/// Fetches a user delegation key for `target`'s account.
+pub async fn fetch_key(
+    target: &Target,
+    credential: Arc<dyn TokenCredential>,
+    request: KeyRequest,
+    options: ClientOptions,
+    auth: Auth,
+) -> Result<Key> {
+    let service = target.service_url();
+    let client = BlobServiceClient::new(
+        service.clone(),
+        Some(credential),
+        Some(BlobServiceClientOptions {
+            client_options: options,
+            ..Default::default()
+        }),
+    )
+    .map_err(|e| Failure::usage(redact::scrub(&e.to_string()).into_owned()))?;
+    let info = KeyInfo {
+        start: Some(request.start),
+        expiry: Some(request.expiry),
+        ..Default::default()
+    };
+    let body = info
+        .try_into()
+        .map_err(|e: azure_core::Error| Failure::new(Kind::Internal, e.to_string()))?;
+    tracing::info!(account = %target.account, "requesting a user delegation key");
+    let response = client
+        .get_user_delegation_key(body, None)
+        .await
+        .map_err(|e| classify(&e, "Get User Delegation Key", service.as_str(), auth))?;
+    let sdk = response.into_model().map_err(|e| {
+        Failure::new(
+            Kind::Service,
+            format!(
+                "the delegation key could not be read: {}",
+                redact::scrub(&e.to_string())
+            ),
+        )
+    })?;
+    if let Some(value) = &sdk.value {
+        use base64::Engine;
+        redact::register(&base64::engine::general_purpose::STANDARD.encode(value));
+    }
+    Key::from_sdk(sdk)
+}
+
+/// Turns an SDK error into a failure with an exit code and a hint. `what` names the operation,
+/// `endpoint` the service (no query).
+pub fn classify(e: &azure_core::Error, what: &str, endpoint: &str, auth: Auth) -> Failure {
+    match e.kind() {
+        ErrorKind::HttpResponse {
+            status,
+            error_code,
+            raw_response,
+        } => {
+            let code = error_code.clone().unwrap_or_default();
+            let message = raw_response
+                .as_ref()
+                .and_then(|r| service_message(r.body().as_ref()))
+                .unwrap_or_default();
+            let status = u16::from(*status);
+            let mut text = format!("{what} failed: HTTP {status}");
+            if !code.is_empty() {
+                text.push(' ');
+                text.push_str(&code);
+            }
+            if !message.is_empty() {
+                text.push_str(": ");
+                text.push_str(&message);
+            }
+            let text = redact::scrub(&text).into_owned();
+            match status {
+                401 | 403 => Failure::new(Kind::Denied, text).hint(
+                    "the signing identity needs a role with Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action on the account, e.g. Storage Blob Delegator, plus a data role (Storage Blob Data Reader for read/list, Storage Blob Data Contributor for writes) for the token to work; new role assignments can take minutes to apply",
+                ),
+                400 if code == "InvalidXmlNodeValue" || code == "InvalidHeaderValue" => {
+                    Failure::new(Kind::Service, text).hint(
+                        "the key's start or expiry was refused: check this machine's clock (the service allows at most 7 days from its own time)",
+                    )
+                }
+                404 => Failure::new(Kind::Service, text)
+                    .hint(format!("check the account in {endpoint}: does it exist, and is it a Blob Storage account?")),
+                _ => Failure::new(Kind::Service, text),
+            }
+        }
+        ErrorKind::Credential => credentials::failure(auth, e),
+        _ if is_tls(e) => Failure::new(
+            Kind::Tls,
+            format!("{what} failed: the TLS certificate of {endpoint} is not trusted"),
+        )
+        .hint("behind a TLS-inspecting proxy or against an emulator, point SSL_CERT_FILE at the CA certificate (PEM)"),
+        _ if is_timeout(e) => Failure::new(
+            Kind::Network,
+            format!("{what} failed: {endpoint} did not answer in time"),
+        )
+        .hint("check the network path to the endpoint, or raise --timeout"),
+        ErrorKind::Io | ErrorKind::Connection => Failure::new(
+            Kind::Network,
+            format!(
+                "{what} failed: could not reach {endpoint}: {}",
+                redact::scrub(&last_cause(e))
+            ),
+        )
+        .hint("check the URL, DNS and firewall (storage account network rules, private endpoints)"),
+        _ => Failure::new(
+            Kind::Internal,
+            format!("{what} failed: {}", redact::scrub(&chain_text(e))),
+        ),
+    }
+}
+
+fn last_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        last = s.to_string();
+        source = s.source();
+    }
+    last
+}
+
+/// The `<Message>` (XML) or `message` (JSON) of an error body: its first line, shortened.
+/// Storage error messages carry a request id and time on later lines; the body itself may
+/// echo the request and is never printed.
+pub fn service_message(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let message = if let Some(start) = text.find("<Message>") {
+        let rest = &text[start + "<Message>".len()..];
+        rest[..rest.find("</Message>")?].to_owned()
+    } else {
+        let json: serde_json::Value = serde_json::from_str(text).ok()?;
+        let m = json
+            .pointer("/error/message")
+            .or_else(|| json.get("message"))?;
+        m.as_str()?.to_owned()
+    };
+    let first = message.lines().next()?.trim();
+    Some(first.chars().take(300).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_error_messages() {
+        let body = b"<?xml version=\"1.0\"?><Error><Code>AuthorizationPermissionMismatch</Code><Message>This request is not authorized to perform this operation using this permission.\nRequestId:1\nTime:2</Message></Error>";
+        assert_eq!(
+            service_message(body).unwrap(),
+            "This request is not authorized to perform this operation using this permission."
+        );
+        assert_eq!(
+            service_message(br#"{"error":{"code":"X","message":"nope"}}"#).unwrap(),
+            "nope"
+        );
+        assert_eq!(service_message(b"garbage"), None);
+    }
+}
