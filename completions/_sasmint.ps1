@@ -1,0 +1,147 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'sasmint'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'sasmint' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Mint a SAS token for a container or blob')
+            [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a SAS token or URL: what it grants, to what, until when, and its risks')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sasmint;mint' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Who will use the token; sets the permissions')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Permission letters instead of a preset, in any order (racwdxyltmeopi)')
+            [CompletionResult]::new('--permissions', '--permissions', [CompletionResultType]::ParameterName, 'Permission letters instead of a preset, in any order (racwdxyltmeopi)')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the token lives: 90m, 8h, 7d (at most 7d)')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'When the token expires, RFC 3339 (2026-05-01T12:00:00Z); at most 7 days ahead')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]')
+            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'Only accept requests from this IPv4 address or range (a.b.c.d or a.b.c.d-e.f.g.h)')
+            [CompletionResult]::new('--encryption-scope', '--encryption-scope', [CompletionResultType]::ParameterName, 'Encrypt blobs written with the token under this encryption scope')
+            [CompletionResult]::new('--delegation-key', '--delegation-key', [CompletionResultType]::ParameterName, 'Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http as well as https (spr=https,http). Default: https only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;key' {
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;inspect' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;completions' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;man' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;help' {
+            [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Mint a SAS token for a container or blob')
+            [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a SAS token or URL: what it grants, to what, until when, and its risks')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sasmint;help;mint' {
+            break
+        }
+        'sasmint;help;key' {
+            break
+        }
+        'sasmint;help;inspect' {
+            break
+        }
+        'sasmint;help;completions' {
+            break
+        }
+        'sasmint;help;man' {
+            break
+        }
+        'sasmint;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

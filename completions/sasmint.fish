@@ -1,0 +1,104 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_sasmint_global_optspecs
+    string join \n v/verbose q/quiet h/help V/version
+end
+
+function __fish_sasmint_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_sasmint_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_sasmint_using_subcommand
+    set -l cmd (__fish_sasmint_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c sasmint -n "__fish_sasmint_needs_command" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_needs_command" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_needs_command" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "mint" -d 'Mint a SAS token for a container or blob'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "key" -d 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "inspect" -d 'Decode a SAS token or URL: what it grants, to what, until when, and its risks'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l for -d 'Who will use the token; sets the permissions' -r -f -a "ingest\t'Read and list (rl): a service that ingests from the container'
+upload\t'Write only (w): a service that delivers into the container; it cannot read back'
+geocatalog\t'Microsoft Planetary Computer Pro ingestion source: read+list, container only'
+kusto\t'Azure Data Explorer ingestion: read+list on a container, read on a blob'
+cado\t'Cado forensic upload: write only, container only'
+maxar-ard\t'Maxar ARD order delivery: write only, container only'
+snowflake-load\t'Snowflake external stage for loading: read+list'
+snowflake-unload\t'Snowflake external stage for unloading: read, add, create, write, list'
+gcs-transfer\t'Google Storage Transfer Service source: read+list, container only'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s p -l permissions -d 'Permission letters instead of a preset, in any order (racwdxyltmeopi)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l expires-in -d 'How long the token lives: 90m, 8h, 7d (at most 7d)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l expiry -d 'When the token expires, RFC 3339 (2026-05-01T12:00:00Z); at most 7 days ahead' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l start -d 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l ip -d 'Only accept requests from this IPv4 address or range (a.b.c.d or a.b.c.d-e.f.g.h)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l encryption-scope -d 'Encrypt blobs written with the token under this encryption scope' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l delegation-key -d 'Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network' -r -F
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s o -l output -d 'What to print' -r -f -a "token\t'The bare query string, without `?`'
+url\t'The container or blob URL with the token'
+json\t'One JSON object (the token, the URL, and what the token grants)'
+env\t'Shell-safe NAME=\'value\' lines, for `eval` or a .env file'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l allow-http -d 'Allow plain http as well as https (spr=https,http). Default: https only'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l expires-in -d 'How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s o -l output -d 'What to print' -r -f -a "text\t'Aligned lines for people'
+json\t'One JSON object with the decoded fields and `warnings`'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand man" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand man" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand man" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "mint" -d 'Mint a SAS token for a container or blob'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "key" -d 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "inspect" -d 'Decode a SAS token or URL: what it grants, to what, until when, and its risks'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,368 @@
+//! The command line as a user runs it, offline: bad input (exit 2, one line, nothing on
+//! stdout, no network request) and every output format, signing with a saved key.
+
+use assert_cmd::Command;
+use std::io::Write;
+use std::net::TcpListener;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+const KEY_VALUE: &str = "CDbbW7auD7G7KPwtUda3fRepaIxXK2WN1Gja/igmRuY=";
+
+/// The binary with a clean environment: no Azure settings, no logins, no colour.
+fn sasmint() -> Command {
+    let mut cmd = Command::cargo_bin("sasmint").unwrap();
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        if ["AZURE_", "IDENTITY_", "MSI_", "IMDS_", "SYSTEM_", "AZURESUBSCRIPTION_", "SASMINT_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            || name == "RUST_LOG"
+        {
+            cmd.env_remove(&name);
+        }
+    }
+    let home = std::env::temp_dir().join("sasmint-cli-test-home");
+    cmd.env("HOME", &home).env("AZURE_CONFIG_DIR", &home).env("NO_COLOR", "1");
+    cmd
+}
+
+/// A listener that fails the test if anything connects to it.
+struct Tripwire(TcpListener);
+
+impl Tripwire {
+    fn new() -> Self {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.set_nonblocking(true).unwrap();
+        Tripwire(l)
+    }
+    fn port(&self) -> u16 {
+        self.0.local_addr().unwrap().port()
+    }
+    fn assert_untouched(&self) {
+        match self.0.accept() {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            other => panic!("a network request was made: {other:?}"),
+        }
+    }
+}
+
+fn time_in(seconds: i64) -> String {
+    (OffsetDateTime::now_utc() + time::Duration::seconds(seconds))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap()
+}
+
+fn key_json(start: &str, expiry: &str) -> String {
+    serde_json::json!({
+        "signedOid": "8e0c6a5c-6a36-4c5a-9c5c-1f1c0b2f6c11",
+        "signedTid": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        "signedStart": start,
+        "signedExpiry": expiry,
+        "signedService": "b",
+        "signedVersion": "2026-04-06",
+        "value": KEY_VALUE,
+    })
+    .to_string()
+}
+
+/// A key valid from an hour ago for a day.
+fn key_file() -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(key_json(&time_in(-3600), &time_in(86_400)).as_bytes())
+        .unwrap();
+    f
+}
+
+/// Runs a bad input: exit 2, one error line and one hint line, nothing on stdout, no request.
+fn refuses(args: &[&str], expect: &str) {
+    let wire = Tripwire::new();
+    let mut cmd = sasmint();
+    cmd.env("IDENTITY_ENDPOINT", format!("http://127.0.0.1:{}/msi", wire.port()))
+        .env("IDENTITY_HEADER", "header-secret-value")
+        .args(args);
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
+    assert!(stderr.contains(expect), "{args:?}: expected '{expect}' in: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    if stderr.starts_with("sasmint: error:") {
+        assert!(lines.len() <= 2, "{args:?}: more than error+hint: {stderr}");
+        if lines.len() == 2 {
+            assert!(lines[1].trim_start().starts_with("hint:"), "{stderr}");
+        }
+    }
+    wire.assert_untouched();
+}
+
+const C: &str = "https://myacct.blob.core.windows.net/imagery";
+
+#[test]
+fn bad_urls_are_refused() {
+    refuses(&["mint", "not a url"], "is not a URL");
+    refuses(&["mint", "https://myacct.file.core.windows.net/share"], "not a Blob Storage endpoint");
+    refuses(&["mint", "https://example.com/imagery"], "not a recognised Blob Storage endpoint");
+    refuses(&["mint", "http://myacct.blob.core.windows.net/imagery"], "plain http");
+    refuses(&["mint", "http://127.0.0.1:10000/devstoreaccount1/imagery"], "plain http");
+    refuses(&["mint", "https://myacct.blob.core.windows.net/"], "names no container");
+    refuses(&["mint", "https://myacct.blob.core.windows.net"], "names no container");
+    refuses(&["mint", "https://myacct.blob.core.windows.net/Bad_Name"], "not a valid container name");
+    refuses(&["mint", "https://my_acct.blob.core.windows.net/imagery"], "not a valid storage account name");
+    refuses(&["key", "not a url"], "is not a URL");
+}
+
+#[test]
+fn a_url_that_already_carries_a_sas_is_refused_without_echoing_it() {
+    let url = format!("{C}?sv=2026-04-06&sig=TOPSECRETSIGNATURE");
+    refuses(&["mint", &url], "already carries a query");
+    let out = sasmint().args(["mint", &url]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("TOPSECRET"));
+}
+
+#[test]
+fn bad_permissions_are_refused() {
+    refuses(&["mint", C, "-p", "rz"], "unknown permission letter 'z'");
+    refuses(&["mint", &format!("{C}/a.txt"), "-p", "rl"], "does not apply to a single blob");
+    refuses(&["mint", &format!("{C}/a.txt"), "--for", "geocatalog"], "needs a container URL");
+    refuses(&["mint", C, "--for", "ingest", "-p", "r"], "cannot be used with");
+    refuses(&["mint", C, "--for", "nobody"], "invalid value");
+}
+
+#[test]
+fn bad_lifetimes_are_refused() {
+    refuses(&["mint", C, "--expires-in", "8d"], "more than 7 days");
+    refuses(&["mint", C, "--expires-in", "8x"], "is not a duration");
+    refuses(&["mint", C, "--expiry", "2020-01-01T00:00:00Z"], "not in the future");
+    refuses(&["mint", C, "--expiry", "next tuesday"], "not an RFC 3339 time");
+    refuses(
+        &["mint", C, "--start", &time_in(7200), "--expiry", &time_in(3600)],
+        "is not before the expiry",
+    );
+    refuses(&["mint", C, "--expires-in", "1h", "--expiry", &time_in(3600)], "cannot be used with");
+    refuses(&["key", "https://myacct.blob.core.windows.net", "--expires-in", "30d"], "more than 7 days");
+}
+
+#[test]
+fn bad_options_are_refused() {
+    refuses(&["mint", C, "--ip", "::1"], "not an IPv4 address");
+    refuses(&["mint", C, "--ip", "10.0.0.9-10.0.0.1"], "runs backwards");
+    refuses(&["mint", C, "--encryption-scope", "bad scope"], "encryption scope");
+    refuses(&["mint", C, "--auth", "client-secret"], "--auth client-secret cannot be used");
+    refuses(&["mint", C, "--auth", "workload-identity"], "AZURE_FEDERATED_TOKEN_FILE");
+    refuses(&["mint", C, "--timeout", "0"], "invalid value");
+}
+
+#[test]
+fn bad_delegation_keys_are_refused() {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(b"{\"value\": \"CDbbW7auD7G7KPwtUda3fRepaIxXK2WN1Gja\"}").unwrap();
+    let path = f.path().to_str().unwrap();
+    refuses(&["mint", C, "--delegation-key", path], "is not a delegation key");
+    let out = sasmint().args(["mint", C, "--delegation-key", path]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("CDbbW7"));
+
+    refuses(&["mint", C, "--delegation-key", "/nonexistent/key.json"], "cannot read");
+
+    let mut expired = tempfile::NamedTempFile::new().unwrap();
+    expired
+        .write_all(key_json(&time_in(-7200), &time_in(-3600)).as_bytes())
+        .unwrap();
+    refuses(&["mint", C, "--delegation-key", expired.path().to_str().unwrap()], "expired");
+}
+
+fn mint_offline(args: &[&str]) -> String {
+    let key = key_file();
+    let out = sasmint()
+        .args(["mint"])
+        .args(args)
+        .args(["--delegation-key", key.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn params(token: &str) -> std::collections::BTreeMap<String, String> {
+    token
+        .trim()
+        .split('&')
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap();
+            (k.to_owned(), v.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn token_output_is_a_least_privilege_container_sas() {
+    let out = mint_offline(&[C]);
+    assert!(out.ends_with('\n') && out.lines().count() == 1);
+    assert!(!out.starts_with('?'));
+    let p = params(&out);
+    assert_eq!(p["sp"], "rl");
+    assert_eq!(p["sr"], "c");
+    assert_eq!(p["spr"], "https");
+    assert_eq!(p["sv"], "2026-04-06");
+    assert_eq!(p["skoid"], "8e0c6a5c-6a36-4c5a-9c5c-1f1c0b2f6c11");
+    assert!(!p.contains_key("sip"));
+    assert!(p["sig"].ends_with("%3D"), "sig is percent-encoded");
+}
+
+#[test]
+fn presets_set_the_permissions() {
+    for (preset, sp) in [
+        ("ingest", "rl"),
+        ("upload", "w"),
+        ("geocatalog", "rl"),
+        ("kusto", "rl"),
+        ("cado", "w"),
+        ("maxar-ard", "w"),
+        ("snowflake-unload", "racwl"),
+    ] {
+        assert_eq!(params(&mint_offline(&[C, "--for", preset]))["sp"], sp, "{preset}");
+    }
+    assert_eq!(params(&mint_offline(&[C, "-p", "wlrrw"]))["sp"], "rwl");
+}
+
+#[test]
+fn url_output_and_blob_sas() {
+    let blob = format!("{C}/2026/R%C3%A9cap%20Q3+final.pdf");
+    let out = mint_offline(&[&blob, "--for", "kusto", "--output", "url"]);
+    let (base, token) = out.trim().split_once('?').unwrap();
+    assert_eq!(base, "https://myacct.blob.core.windows.net/imagery/2026/R%C3%A9cap%20Q3%2Bfinal.pdf");
+    let p = params(token);
+    assert_eq!(p["sr"], "b");
+    assert_eq!(p["sp"], "r");
+}
+
+#[test]
+fn json_output_describes_the_token_but_not_the_key() {
+    let out = mint_offline(&[C, "--output", "json", "--expires-in", "2h", "--ip", "203.0.113.0-203.0.113.255", "--encryption-scope", "cmk-scope"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["account"], "myacct");
+    assert_eq!(v["container"], "imagery");
+    assert!(v["blob"].is_null());
+    assert_eq!(v["resource"], "container");
+    assert_eq!(v["permissions"], "rl");
+    assert_eq!(v["protocol"], "https");
+    assert_eq!(v["ip"], "203.0.113.0-203.0.113.255");
+    assert_eq!(v["encryption_scope"], "cmk-scope");
+    assert_eq!(v["signed_version"], "2026-04-06");
+    assert_eq!(v["signed_oid"], "8e0c6a5c-6a36-4c5a-9c5c-1f1c0b2f6c11");
+    assert_eq!(v["signed_tid"], "72f988bf-86f1-41af-91ab-2d7cd011db47");
+    assert!(v["key_expiry"].is_string());
+    let start = OffsetDateTime::parse(v["start"].as_str().unwrap(), &Rfc3339).unwrap();
+    let expiry = OffsetDateTime::parse(v["expiry"].as_str().unwrap(), &Rfc3339).unwrap();
+    let life = (expiry - start).whole_minutes();
+    assert!((134..=136).contains(&life), "2h plus 15 min back-dating, got {life} min");
+    let token = v["token"].as_str().unwrap();
+    assert_eq!(v["url"], format!("{C}?{token}"));
+    let p = params(token);
+    assert_eq!(p["sip"], "203.0.113.0-203.0.113.255");
+    assert_eq!(p["ses"], "cmk-scope");
+    assert!(!out.contains(KEY_VALUE), "the key value must never be printed");
+}
+
+#[test]
+fn env_output_is_shell_safe() {
+    let out = mint_offline(&[C, "--output", "env", "--for", "cado"]);
+    let names: Vec<&str> = out.lines().map(|l| l.split('=').next().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["SAS_TOKEN", "SAS_URL", "AZURE_STORAGE_ACCOUNT", "AZURE_STORAGE_CONTAINER", "SAS_PERMISSIONS", "SAS_EXPIRY"]
+    );
+    // Evaluated by a real shell, the values come back unchanged.
+    let script = format!("{out}\nprintf '%s\\n' \"$AZURE_STORAGE_ACCOUNT\" \"$SAS_PERMISSIONS\" \"$SAS_TOKEN\"");
+    let shell = std::process::Command::new("sh").arg("-c").arg(&script).output().unwrap();
+    let echoed = String::from_utf8(shell.stdout).unwrap();
+    let lines: Vec<&str> = echoed.lines().collect();
+    assert_eq!(lines[0], "myacct");
+    assert_eq!(lines[1], "w");
+    assert_eq!(params(lines[2])["sp"], "w");
+}
+
+#[test]
+fn allow_http_widens_the_protocol() {
+    assert_eq!(params(&mint_offline(&[C, "--allow-http"]))["spr"].replace("%2C", ","), "https,http");
+    let out = mint_offline(&["http://127.0.0.1:10000/devstoreaccount1/imagery", "--allow-http"]);
+    assert_eq!(params(&out)["spr"].replace("%2C", ","), "https,http");
+}
+
+#[test]
+fn the_token_never_outlives_its_key() {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(key_json(&time_in(-3600), &time_in(3600)).as_bytes()).unwrap();
+    let out = sasmint()
+        .args(["mint", C, "--expires-in", "8h", "--output", "json", "--delegation-key"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["expiry"], v["key_expiry"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expires"));
+}
+
+#[test]
+fn key_from_stdin() {
+    let out = sasmint()
+        .args(["mint", C, "--delegation-key", "-"])
+        .write_stdin(key_json(&time_in(-3600), &time_in(86_400)))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(params(&String::from_utf8(out.stdout).unwrap())["sp"], "rl");
+}
+
+#[test]
+fn env_var_configuration() {
+    let key = key_file();
+    let out = sasmint()
+        .args(["mint", C])
+        .env("SASMINT_DELEGATION_KEY", key.path())
+        .env("SASMINT_OUTPUT", "json")
+        .env("SASMINT_EXPIRES_IN", "90m")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["permissions"], "rl");
+}
+
+#[test]
+fn quiet_silences_notes() {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(key_json(&time_in(-3600), &time_in(3600)).as_bytes()).unwrap();
+    let out = sasmint()
+        .args(["-q", "mint", C, "--delegation-key"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn help_and_version() {
+    let out = sasmint().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for word in ["mint", "key", "inspect", "completions", "Exit codes"] {
+        assert!(help.contains(word), "{word}");
+    }
+    let out = sasmint().args(["mint", "--help"]).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Examples:"));
+    let out = sasmint().arg("--version").output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("sasmint "));
+}
+
+#[test]
+fn man_page() {
+    let out = sasmint().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let man = String::from_utf8(out.stdout).unwrap();
+    assert!(man.contains(".TH sasmint"));
+}
