@@ -100,12 +100,10 @@ fn workload_identity(env: Env, options: &ClientOptions) -> Candidate {
     WorkloadIdentityCredential::new(Some(WorkloadIdentityCredentialOptions {
         credential_options: ClientAssertionCredentialOptions {
             client_options: options.clone(),
-            ..Default::default()
         },
         client_id: Some(client),
         tenant_id: Some(tenant),
         token_file_path: Some(file.into()),
-        ..Default::default()
     }))
     .map(|c| c as Arc<dyn TokenCredential>)
     .map_err(|e| err_text(&e))
@@ -124,7 +122,6 @@ fn managed_identity(env: Env, options: &ClientOptions, explicit: bool) -> Candid
     ManagedIdentityCredential::new(Some(ManagedIdentityCredentialOptions {
         user_assigned_id: env("AZURE_CLIENT_ID").map(UserAssignedId::ClientId),
         client_options: options.clone(),
-        ..Default::default()
     }))
     .map(|c| c as Arc<dyn TokenCredential>)
     .map_err(|e| err_text(&e))
@@ -148,7 +145,6 @@ fn azure_pipelines(env: Env, options: &ClientOptions) -> Candidate {
         Some(AzurePipelinesCredentialOptions {
             credential_options: ClientAssertionCredentialOptions {
                 client_options: options.clone(),
-                ..Default::default()
             },
         }),
     )

@@ -28,16 +28,18 @@ pub fn client_options(timeout: Duration) -> ClientOptions {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("a reqwest client with default TLS builds");
-    let mut options = ClientOptions::default();
-    options.transport = Some(Transport::new(Arc::new(http)));
-    options.retry = RetryOptions::exponential(ExponentialRetryOptions {
-        initial_delay: time::Duration::milliseconds(200),
-        max_retries: 3,
-        max_total_elapsed: time::Duration::try_from(timeout).unwrap_or(time::Duration::SECOND * 30),
-        max_delay: time::Duration::seconds(8),
-    });
-    options.per_try_policies.push(Arc::new(FailFastOnTls));
-    options
+    ClientOptions {
+        transport: Some(Transport::new(Arc::new(http))),
+        retry: RetryOptions::exponential(ExponentialRetryOptions {
+            initial_delay: time::Duration::milliseconds(200),
+            max_retries: 3,
+            max_total_elapsed: time::Duration::try_from(timeout)
+                .unwrap_or(time::Duration::SECOND * 30),
+            max_delay: time::Duration::seconds(8),
+        }),
+        per_try_policies: vec![Arc::new(FailFastOnTls)],
+        ..Default::default()
+    }
 }
 
 /// Turns a TLS trust failure into a non-transport error, so the retry policy gives up at once
