@@ -47,21 +47,21 @@ pub const CANONICAL_PERMISSIONS: &str = "racwdxyltfmeopi";
 
 /// Blob (service / user delegation) permission letters and what they allow, in canonical order.
 const BLOB_PERMISSIONS: &[(char, &str)] = &[
-    ('r', "read content, properties, metadata"),
-    ('a', "add (append blocks)"),
-    ('c', "create blobs"),
-    ('w', "write content, properties, metadata"),
+    ('r', "read"),
+    ('a', "add/append"),
+    ('c', "create"),
+    ('w', "write"),
     ('d', "delete"),
     ('x', "delete versions"),
-    ('y', "permanently delete snapshots/versions"),
-    ('l', "list blobs"),
-    ('t', "read/write blob index tags"),
-    ('f', "find blobs by tags"),
-    ('m', "move/rename (HNS)"),
-    ('e', "execute / get ACL (HNS)"),
-    ('o', "set owner (HNS)"),
-    ('p', "set permissions/ACL (HNS)"),
-    ('i', "set/delete immutability policy"),
+    ('y', "permanently delete"),
+    ('l', "list"),
+    ('t', "read/write tags"),
+    ('f', "find by tags"),
+    ('m', "move/rename"),
+    ('e', "execute/get ACL"),
+    ('o', "set owner"),
+    ('p', "set ACL"),
+    ('i', "set immutability policy"),
 ];
 
 /// Account SAS permission letters. Their order does not matter to the service.
@@ -74,11 +74,11 @@ const ACCOUNT_PERMISSIONS: &[(char, &str)] = &[
     ('l', "list"),
     ('a', "add"),
     ('c', "create"),
-    ('u', "update (queue messages)"),
-    ('p', "process (queue messages)"),
+    ('u', "update queue messages"),
+    ('p', "process queue messages"),
     ('t', "read/write tags"),
     ('f', "filter by tags"),
-    ('i', "set/delete immutability policy"),
+    ('i', "set immutability policy"),
 ];
 
 /// Letters that let the holder change data, metadata, tags, ACLs or policies.
@@ -90,11 +90,8 @@ const DELETE_LETTERS: &str = "dxy";
 const ACCOUNT_SERVICES: &[(char, &str)] =
     &[('b', "blob"), ('f', "file"), ('q', "queue"), ('t', "table")];
 
-const ACCOUNT_RESOURCE_TYPES: &[(char, &str)] = &[
-    ('s', "service (account-level APIs)"),
-    ('c', "container (containers, shares, queues, tables)"),
-    ('o', "object (blobs, files, messages, entities)"),
-];
+const ACCOUNT_RESOURCE_TYPES: &[(char, &str)] =
+    &[('s', "service"), ('c', "container"), ('o', "object")];
 
 /// The six parameters copied from a user delegation key. Any of them makes the token a user
 /// delegation SAS.
@@ -325,6 +322,7 @@ pub struct Inspection {
     pub warnings: Vec<Warning>,
 }
 
+#[cfg(test)]
 impl Inspection {
     /// True when a warning with this code was raised.
     pub fn has_warning(&self, code: &str) -> bool {
@@ -381,12 +379,12 @@ struct Location {
     blob: Option<String>,
 }
 
-/// Strips surrounding whitespace and one pair of matching quotes (possibly nested once more in
-/// whitespace), as left by copying from shells, JSON or YAML.
+/// Strips surrounding whitespace and one pair of quotes, backticks or angle brackets, as left by
+/// copying from shells, JSON, YAML, Markdown or chat.
 fn trim_input(input: &str) -> &str {
     let s = input.trim();
-    for q in ['"', '\''] {
-        if let Some(inner) = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+    for (open, close) in [('"', '"'), ('\'', '\''), ('`', '`'), ('<', '>')] {
+        if let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
             return inner.trim();
         }
     }
@@ -749,6 +747,23 @@ impl Warnings {
     }
 }
 
+/// Parsed times, kept next to the [`Inspection`] (which reports them as given).
+struct Times {
+    start: Option<OffsetDateTime>,
+    expiry: Option<OffsetDateTime>,
+    /// `(skt, ske)` of a user delegation SAS.
+    key: Option<(OffsetDateTime, OffsetDateTime)>,
+}
+
+/// What the scan of all parameters found besides the SAS fields.
+#[derive(Default)]
+struct Extras {
+    snapshot: Option<String>,
+    version_id: Option<String>,
+    request_parameters: Vec<String>,
+    unknown_parameters: Vec<String>,
+}
+
 /// Decodes a SAS token (bare query string, with or without `?`, or a full URL) and lints it.
 ///
 /// `now` is used only for `expires_in_seconds` and the `expired` / `not_yet_valid` warnings.
@@ -774,59 +789,11 @@ pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectEr
         });
     }
     parse_version(&sv.value)?;
-    let signed_version = sv.value.clone();
+    let kind = detect_kind(&params)?;
 
-    let is_ud = UD_KEY_PARAMS.iter().any(|k| params.has(k));
-    let is_account = params.has("ss") || params.has("srt");
-    let kind = match (is_ud, is_account) {
-        (true, true) => return Err(InspectError::MixedKinds),
-        (true, false) => SasKind::UserDelegation,
-        (false, true) => SasKind::Account,
-        (false, false) if params.has("sr") => SasKind::Service,
-        (false, false) => return Err(InspectError::UnknownKind),
-    };
-
-    let mut warnings = Warnings(Vec::new());
     let stored_policy = params.value("si");
     let policy_may_supply = kind == SasKind::Service && stored_policy.is_some();
-
-    // Resource.
-    let resource = if kind == SasKind::Account {
-        None
-    } else {
-        let code = params.value("sr").ok_or(InspectError::MissingParameter {
-            kind,
-            param: "sr",
-            fix:
-                "a user delegation SAS names its resource with sr=c, b, bs, bv or d; mint it again",
-        })?;
-        let meaning = resource_meaning(&code).ok_or_else(|| InspectError::InvalidValue {
-            param: "sr",
-            problem: "is not a known resource type".to_owned(),
-            fix: "it must be c (container), b (blob), bs (snapshot), bv (version) or d (directory)"
-                .to_owned(),
-        })?;
-        let directory_depth = match params.value("sdd") {
-            Some(v) => Some(v.parse::<u32>().map_err(|_| InspectError::InvalidValue {
-                param: "sdd",
-                problem: "is not a non-negative whole number".to_owned(),
-                fix: "it is the number of '/'-separated segments of the directory path, e.g. 3 for raw/2025/03".to_owned(),
-            })?),
-            None if code == "d" => {
-                return Err(InspectError::MissingParameter {
-                    kind,
-                    param: "sdd",
-                    fix: "a directory SAS (sr=d) needs sdd, the number of segments of the directory path",
-                })
-            }
-            None => None,
-        };
-        Some(Resource {
-            code,
-            meaning,
-            directory_depth,
-        })
-    };
+    let resource = decode_resource(kind, &params)?;
 
     // Permissions.
     let permissions = params.value("sp");
@@ -870,138 +837,230 @@ pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectEr
         (Some(s), Some(e)) => seconds_between(s, e),
         _ => None,
     };
-    let expires_in_seconds = expiry_t.and_then(|e| seconds_between(now, e));
-    // Without `st`, thresholds use the remaining validity.
-    let effective_lifetime = if start_t.is_some() {
-        lifetime_seconds
-    } else {
-        expires_in_seconds
-    };
 
-    // Protocol.
     let protocol = params.value("spr");
     let http_allowed = match &protocol {
         None => true,
-        Some(p) => {
-            let mut http = false;
-            for token in p.split(',') {
-                match token.trim() {
-                    "https" => {}
-                    "http" => http = true,
-                    _ => {
-                        return Err(InspectError::InvalidValue {
-                            param: "spr",
-                            problem: "is not a valid protocol list".to_owned(),
-                            fix: "it must be https or https,http".to_owned(),
-                        })
-                    }
-                }
-            }
-            http
-        }
+        Some(p) => allows_http(p)?,
     };
 
-    let ip = params.value("sip");
-    let encryption_scope = params.value("ses");
-    let response_headers = ResponseHeaders {
-        cache_control: params.value("rscc"),
-        content_disposition: params.value("rscd"),
-        content_encoding: params.value("rsce"),
-        content_language: params.value("rscl"),
-        content_type: params.value("rsct"),
-    };
-
-    // User delegation key.
-    let mut key_times = None;
-    let delegation = if kind == SasKind::UserDelegation {
-        let required = |param: &'static str| {
-            params.value(param).ok_or(InspectError::MissingParameter {
-                kind,
-                param,
-                fix: "a user delegation SAS carries all six key fields (skoid, sktid, skt, ske, sks, skv); copy the whole token again",
-            })
-        };
-        let delegation = Delegation {
-            signed_oid: required("skoid")?,
-            signed_tid: required("sktid")?,
-            key_start: required("skt")?,
-            key_expiry: required("ske")?,
-            key_service: required("sks")?,
-            key_version: required("skv")?,
-            delegated_user_tid: params.value("skdutid"),
-            delegated_user_oid: params.value("sduoid"),
-            authorized_user_oid: params.value("saoid"),
-            unauthorized_user_oid: params.value("suoid"),
-            correlation_id: params.value("scid"),
-            required_headers: match params.get("srh") {
-                Some(p) => split_names(&p.raw, "srh")?,
-                None => Vec::new(),
-            },
-            required_query_parameters: match params.get("srq") {
-                Some(p) => split_names(&p.raw, "srq")?,
-                None => Vec::new(),
-            },
-        };
-        let skt = parse_time("skt", &delegation.key_start)?;
-        let ske = parse_time("ske", &delegation.key_expiry)?;
-        key_times = Some((skt, ske));
-        Some(delegation)
-    } else {
-        None
-    };
-
-    // Account SAS scope.
-    let (services, resource_types) = if kind == SasKind::Account {
-        let ss = params.value("ss").ok_or(InspectError::MissingParameter {
-            kind,
-            param: "ss",
-            fix: "an account SAS lists its services in ss (b, f, q, t); mint it again",
-        })?;
-        let srt = params.value("srt").ok_or(InspectError::MissingParameter {
-            kind,
-            param: "srt",
-            fix: "an account SAS lists its resource types in srt (s, c, o); mint it again",
-        })?;
-        (
-            Some(parse_letters("ss", &ss, ACCOUNT_SERVICES)?),
-            Some(parse_letters("srt", &srt, ACCOUNT_RESOURCE_TYPES)?),
-        )
+    let (delegation, key_times) = if kind == SasKind::UserDelegation {
+        let (d, skt, ske) = decode_delegation(&params)?;
+        (Some(d), Some((skt, ske)))
     } else {
         (None, None)
     };
 
-    // Other parameters.
-    let mut request_parameters = Vec::new();
-    let mut unknown_parameters = Vec::new();
-    let mut snapshot = None;
-    let mut version_id = None;
+    let (services, resource_types) = if kind == SasKind::Account {
+        let (ss, srt) = decode_account_scope(&params)?;
+        (Some(ss), Some(srt))
+    } else {
+        (None, None)
+    };
+
+    let mut warnings = Warnings(Vec::new());
+    let extras = scan_parameters(kind, &params, &mut warnings);
+
+    let mut inspection = Inspection {
+        kind,
+        signed_version: sv.value.clone(),
+        account: location.account,
+        container: location.container,
+        blob: location.blob,
+        snapshot: extras.snapshot,
+        version_id: extras.version_id,
+        resource,
+        permissions,
+        permission_details,
+        permissions_canonical,
+        start,
+        expiry,
+        lifetime_seconds,
+        expires_in_seconds: expiry_t.and_then(|e| seconds_between(now, e)),
+        protocol,
+        http_allowed,
+        ip: params.value("sip"),
+        encryption_scope: params.value("ses"),
+        stored_policy,
+        response_headers: ResponseHeaders {
+            cache_control: params.value("rscc"),
+            content_disposition: params.value("rscd"),
+            content_encoding: params.value("rsce"),
+            content_language: params.value("rscl"),
+            content_type: params.value("rsct"),
+        },
+        delegation,
+        services,
+        resource_types,
+        signature: "present",
+        signature_length: sig.value.chars().count(),
+        request_parameters: extras.request_parameters,
+        unknown_parameters: extras.unknown_parameters,
+        warnings: Vec::new(),
+    };
+
+    let times = Times {
+        start: start_t,
+        expiry: expiry_t,
+        key: key_times,
+    };
+    // Risk first, then problems with the token itself.
+    let mut all = Warnings(Vec::new());
+    lint_permissions(&inspection, &mut all);
+    lint_protocol(&inspection, &mut all);
+    lint_times(&inspection, &times, now, &mut all);
+    lint_signature(&sig.raw, &mut all);
+    all.0.append(&mut warnings.0);
+    lint_versions(&inspection, &params, &mut all);
+    lint_directory_depth(&inspection, &mut all);
+    inspection.warnings = all.0;
+    Ok(inspection)
+}
+
+fn detect_kind(params: &Params) -> Result<SasKind, InspectError> {
+    let is_ud = UD_KEY_PARAMS.iter().any(|k| params.has(k));
+    let is_account = params.has("ss") || params.has("srt");
+    match (is_ud, is_account) {
+        (true, true) => Err(InspectError::MixedKinds),
+        (true, false) => Ok(SasKind::UserDelegation),
+        (false, true) => Ok(SasKind::Account),
+        (false, false) if params.has("sr") => Ok(SasKind::Service),
+        (false, false) => Err(InspectError::UnknownKind),
+    }
+}
+
+fn decode_resource(kind: SasKind, params: &Params) -> Result<Option<Resource>, InspectError> {
+    if kind == SasKind::Account {
+        return Ok(None);
+    }
+    let code = params.value("sr").ok_or(InspectError::MissingParameter {
+        kind,
+        param: "sr",
+        fix: "a user delegation SAS names its resource with sr=c, b, bs, bv or d; mint it again",
+    })?;
+    let meaning = resource_meaning(&code).ok_or_else(|| InspectError::InvalidValue {
+        param: "sr",
+        problem: "is not a known resource type".to_owned(),
+        fix: "it must be c (container), b (blob), bs (snapshot), bv (version) or d (directory)"
+            .to_owned(),
+    })?;
+    let directory_depth = match params.value("sdd") {
+        Some(v) => Some(v.parse::<u32>().map_err(|_| InspectError::InvalidValue {
+            param: "sdd",
+            problem: "is not a non-negative whole number".to_owned(),
+            fix: "it is the number of '/'-separated segments of the directory path, e.g. 3 for raw/2025/03".to_owned(),
+        })?),
+        None if code == "d" => {
+            return Err(InspectError::MissingParameter {
+                kind,
+                param: "sdd",
+                fix: "a directory SAS (sr=d) needs sdd, the number of segments of the directory path",
+            })
+        }
+        None => None,
+    };
+    Ok(Some(Resource {
+        code,
+        meaning,
+        directory_depth,
+    }))
+}
+
+/// `spr` must be a comma-separated list of `https` and `http`; returns whether `http` is in it.
+fn allows_http(spr: &str) -> Result<bool, InspectError> {
+    let mut http = false;
+    for token in spr.split(',') {
+        match token.trim() {
+            "https" => {}
+            "http" => http = true,
+            _ => {
+                return Err(InspectError::InvalidValue {
+                    param: "spr",
+                    problem: "is not a valid protocol list".to_owned(),
+                    fix: "it must be https or https,http".to_owned(),
+                })
+            }
+        }
+    }
+    Ok(http)
+}
+
+fn decode_delegation(
+    params: &Params,
+) -> Result<(Delegation, OffsetDateTime, OffsetDateTime), InspectError> {
+    let required = |param: &'static str| {
+        params.value(param).ok_or(InspectError::MissingParameter {
+            kind: SasKind::UserDelegation,
+            param,
+            fix: "a user delegation SAS carries all six key fields (skoid, sktid, skt, ske, sks, skv); copy the whole token again",
+        })
+    };
+    let names = |param: &'static str| match params.get(param) {
+        Some(p) => split_names(&p.raw, param),
+        None => Ok(Vec::new()),
+    };
+    let delegation = Delegation {
+        signed_oid: required("skoid")?,
+        signed_tid: required("sktid")?,
+        key_start: required("skt")?,
+        key_expiry: required("ske")?,
+        key_service: required("sks")?,
+        key_version: required("skv")?,
+        delegated_user_tid: params.value("skdutid"),
+        delegated_user_oid: params.value("sduoid"),
+        authorized_user_oid: params.value("saoid"),
+        unauthorized_user_oid: params.value("suoid"),
+        correlation_id: params.value("scid"),
+        required_headers: names("srh")?,
+        required_query_parameters: names("srq")?,
+    };
+    let skt = parse_time("skt", &delegation.key_start)?;
+    let ske = parse_time("ske", &delegation.key_expiry)?;
+    Ok((delegation, skt, ske))
+}
+
+fn decode_account_scope(params: &Params) -> Result<(Vec<Letter>, Vec<Letter>), InspectError> {
+    let ss = params.value("ss").ok_or(InspectError::MissingParameter {
+        kind: SasKind::Account,
+        param: "ss",
+        fix: "an account SAS lists its services in ss (b, f, q, t); mint it again",
+    })?;
+    let srt = params.value("srt").ok_or(InspectError::MissingParameter {
+        kind: SasKind::Account,
+        param: "srt",
+        fix: "an account SAS lists its resource types in srt (s, c, o); mint it again",
+    })?;
+    Ok((
+        parse_letters("ss", &ss, ACCOUNT_SERVICES)?,
+        parse_letters("srt", &srt, ACCOUNT_RESOURCE_TYPES)?,
+    ))
+}
+
+/// Sorts every parameter that is not a field of this kind of SAS: request parameters, known SAS
+/// parameters that do not belong here, and unknown ones (reported by name only).
+fn scan_parameters(kind: SasKind, params: &Params, warnings: &mut Warnings) -> Extras {
+    let mut extras = Extras::default();
     for p in &params.0 {
         let k = p.key.as_str();
+        let in_resource = RESOURCE_PARAMS.contains(&k);
+        let in_ud = UD_KEY_PARAMS.contains(&k) || UD_ONLY_PARAMS.contains(&k);
         let applies = COMMON_PARAMS.contains(&k)
             || match kind {
-                SasKind::UserDelegation => {
-                    RESOURCE_PARAMS.contains(&k)
-                        || UD_KEY_PARAMS.contains(&k)
-                        || UD_ONLY_PARAMS.contains(&k)
-                }
-                SasKind::Service => RESOURCE_PARAMS.contains(&k) || k == "si",
+                SasKind::UserDelegation => in_resource || in_ud,
+                SasKind::Service => in_resource || k == "si",
                 SasKind::Account => k == "ss" || k == "srt",
             };
-        let known_sas = COMMON_PARAMS.contains(&k)
-            || RESOURCE_PARAMS.contains(&k)
-            || UD_KEY_PARAMS.contains(&k)
-            || UD_ONLY_PARAMS.contains(&k)
-            || matches!(k, "si" | "ss" | "srt");
         if applies {
             continue;
         }
+        let known_sas = in_resource || in_ud || matches!(k, "si" | "ss" | "srt");
         if REQUEST_PARAMS.contains(&k) {
             match k {
-                "snapshot" => snapshot = Some(p.value.clone()),
-                "versionid" => version_id = Some(p.value.clone()),
+                "snapshot" => extras.snapshot = Some(p.value.clone()),
+                "versionid" => extras.version_id = Some(p.value.clone()),
                 _ => {}
             }
-            request_parameters.push(p.name.clone());
+            extras.request_parameters.push(p.name.clone());
         } else if k == "si" && kind == SasKind::UserDelegation {
             warnings.add(
                 "stored_policy_with_user_delegation",
@@ -1011,12 +1070,12 @@ pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectEr
             warnings.add(
                 "ignored_parameter",
                 format!(
-                    "`{}` is not part of a {} SAS; it is not signed and the service ignores it, so drop it",
-                    p.name, kind
+                    "`{}` is not part of a {kind} SAS; it is not signed and the service ignores it, so drop it",
+                    p.name
                 ),
             );
         } else {
-            unknown_parameters.push(p.name.clone());
+            extras.unknown_parameters.push(p.name.clone());
             warnings.add(
                 "unknown_parameter",
                 format!(
@@ -1026,252 +1085,225 @@ pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectEr
             );
         }
     }
+    extras
+}
 
-    // Permission warnings.
-    let write_set = if kind == SasKind::Account {
+fn lint_permissions(i: &Inspection, w: &mut Warnings) {
+    let write_set = if i.kind == SasKind::Account {
         ACCOUNT_WRITE_LETTERS
     } else {
         BLOB_WRITE_LETTERS
     };
-    let writes = letter_list(&permission_details, write_set);
+    let writes = letter_list(&i.permission_details, write_set);
     if !writes.is_empty() {
-        warnings.add(
+        w.add(
             "write_access",
             format!("grants write access: {writes}; holders can change data, so prefer a read-only token unless writes are needed"),
         );
     }
-    let deletes = letter_list(&permission_details, DELETE_LETTERS);
+    let deletes = letter_list(&i.permission_details, DELETE_LETTERS);
     if !deletes.is_empty() {
-        warnings.add(
+        w.add(
             "delete_access",
             format!("grants delete access: {deletes}; holders can destroy data"),
         );
     }
-    if let (Some(sp), Some(false)) = (&permissions, permissions_canonical) {
-        if kind == SasKind::Account {
-            warnings.add(
-                "non_canonical_permissions",
-                format!("sp={sp} repeats a letter; the service rejects malformed permissions, so list each letter once"),
-            );
+    if let (Some(sp), Some(false)) = (&i.permissions, i.permissions_canonical) {
+        let message = if i.kind == SasKind::Account {
+            format!("sp={sp} repeats a letter; the service rejects malformed permissions, so list each letter once")
         } else {
-            warnings.add(
-                "non_canonical_permissions",
-                format!(
-                    "sp={sp} is not in the canonical order {CANONICAL_PERMISSIONS} or repeats a letter; Azure rejects it with 403 'Signature fields not well formed', so mint it again with sp={}",
-                    canonical_blob_order(sp)
-                ),
-            );
-        }
+            format!(
+                "sp={sp} is not in the canonical order {CANONICAL_PERMISSIONS} or repeats a letter; Azure rejects it with 403 'Signature fields not well formed', so mint it again with sp={}",
+                canonical_blob_order(sp)
+            )
+        };
+        w.add("non_canonical_permissions", message);
     }
-
-    if let Some(types) = &resource_types {
-        let names = services
-            .as_deref()
-            .unwrap_or_default()
+    if let (Some(services), Some(types)) = (&i.services, &i.resource_types) {
+        let services = services
             .iter()
             .map(|l| l.meaning)
             .collect::<Vec<_>>()
             .join(", ");
-        let types = types
-            .iter()
-            .map(|l| l.letter.to_string())
-            .collect::<String>();
-        warnings.add(
+        let types = types.iter().map(|l| l.letter).collect::<String>();
+        w.add(
             "account_scope",
-            format!("account SAS: grants access across the whole account (services: {names}; resource types: {types}), not one container or blob; prefer a user delegation SAS scoped to a container or blob"),
+            format!("account SAS: grants access across the whole account (services: {services}; resource types: {types}), not one container or blob; prefer a user delegation SAS scoped to a container or blob"),
         );
     }
+}
 
-    // Protocol warning.
-    if http_allowed {
-        let message = match &protocol {
-            None => "spr is not set, so the token also works over plain HTTP, where it can be intercepted; mint it with spr=https".to_owned(),
-            Some(p) => format!("spr={p} allows plain HTTP, where the token can be intercepted; mint it with spr=https"),
-        };
-        warnings.add("http_allowed", message);
+fn lint_protocol(i: &Inspection, w: &mut Warnings) {
+    if !i.http_allowed {
+        return;
     }
+    let message = match &i.protocol {
+        None => "spr is not set, so the token also works over plain HTTP, where it can be intercepted; mint it with spr=https".to_owned(),
+        Some(p) => format!("spr={p} allows plain HTTP, where the token can be intercepted; mint it with spr=https"),
+    };
+    w.add("http_allowed", message);
+}
 
-    // Time warnings.
-    if let (Some(s), Some(e)) = (start_t, expiry_t) {
+fn lint_times(i: &Inspection, t: &Times, now: OffsetDateTime, w: &mut Warnings) {
+    if let (Some(s), Some(e)) = (t.start, t.expiry) {
         if e <= s {
-            warnings.add(
+            w.add(
                 "expiry_not_after_start",
                 "se is not after st, so the service rejects the token (403); mint it with se after st".to_owned(),
             );
         }
     }
-    if let Some(life) = effective_lifetime {
-        let basis = if start_t.is_some() {
-            "lifetime"
-        } else {
-            "remaining validity (no st)"
-        };
+    // Without `st`, the thresholds use the remaining validity.
+    let (lifetime, basis) = if t.start.is_some() {
+        (i.lifetime_seconds, "lifetime")
+    } else {
+        (i.expires_in_seconds, "remaining validity (no st)")
+    };
+    if let Some(life) = lifetime {
         if life > MAX_LIFETIME_SECONDS {
-            let extra = if kind == SasKind::UserDelegation {
+            let extra = if i.kind == SasKind::UserDelegation {
                 "; a user delegation SAS cannot outlive its key (at most 7 days) anyway"
             } else {
                 ""
             };
-            warnings.add(
+            w.add(
                 "lifetime_over_7_days",
                 format!("{basis} is {} (over 7 days); a leaked long-lived token is hard to revoke, so keep it short{extra}", human_duration(life)),
             );
         }
-        if life > LONG_LIVED_SECONDS && ip.is_none() {
-            warnings.add(
+        if life > LONG_LIVED_SECONDS && i.ip.is_none() {
+            w.add(
                 "no_ip_restriction_long_lived",
                 format!("{basis} is {} (over 24h) and any IP address may use it; add sip= to restrict it to known clients, or shorten it", human_duration(life)),
             );
         }
     }
-    if let (Some(e), Some(left)) = (&expiry, expires_in_seconds) {
+    if let (Some(se), Some(left)) = (&i.expiry, i.expires_in_seconds) {
         if left <= 0 {
-            warnings.add(
+            w.add(
                 "expired",
                 format!(
-                    "expired {} ago (se={e}); mint a new token",
+                    "expired {} ago (se={se}); mint a new token",
                     human_duration(left)
                 ),
             );
         }
     }
-    if let (Some(s), Some(st)) = (&start, start_t) {
-        if let Some(until) = seconds_between(now, st).filter(|d| *d > 0) {
-            warnings.add(
+    if let (Some(st), Some(until)) = (&i.start, t.start.and_then(|s| seconds_between(now, s))) {
+        if until > 0 {
+            w.add(
                 "not_yet_valid",
                 format!(
-                    "not valid until st={s} (in {}); requests before then get 403",
+                    "not valid until st={st} (in {}); requests before then get 403",
                     human_duration(until)
                 ),
             );
         }
     }
-    if let (Some(d), Some((skt, ske))) = (&delegation, key_times) {
-        if let Some(left) = seconds_between(now, ske).filter(|l| *l <= 0) {
-            warnings.add(
-                "expired",
-                format!("its user delegation key expired {} ago (ske={}), so the token no longer works; mint a new one", human_duration(left), d.key_expiry),
+    let (Some(d), Some((skt, ske))) = (&i.delegation, t.key) else {
+        return;
+    };
+    if let Some(left) = seconds_between(now, ske).filter(|l| *l <= 0) {
+        w.add(
+            "expired",
+            format!("its user delegation key expired {} ago (ske={}), so the token no longer works; mint a new one", human_duration(left), d.key_expiry),
+        );
+    }
+    if let Some(until) = seconds_between(now, skt).filter(|u| *u > 0) {
+        w.add(
+            "not_yet_valid",
+            format!(
+                "its user delegation key is not valid until skt={} (in {})",
+                d.key_start,
+                human_duration(until)
+            ),
+        );
+    }
+    if let (Some(se), Some(et)) = (&i.expiry, t.expiry) {
+        if et > ske {
+            w.add(
+                "expiry_after_key_expiry",
+                format!("se={se} is after the key expiry ske={}; the token stops working when the key expires, so mint it with se no later than ske", d.key_expiry),
             );
-        }
-        if let Some(until) = seconds_between(now, skt).filter(|d| *d > 0) {
-            warnings.add(
-                "not_yet_valid",
-                format!(
-                    "its user delegation key is not valid until skt={} (in {})",
-                    d.key_start,
-                    human_duration(until)
-                ),
-            );
-        }
-        if let (Some(e), Some(et)) = (&expiry, expiry_t) {
-            if et > ske {
-                warnings.add(
-                    "expiry_after_key_expiry",
-                    format!("se={e} is after the key expiry ske={}; the token stops working when the key expires, so mint it with se no later than ske", d.key_expiry),
-                );
-            }
         }
     }
+}
 
-    // Signature checks (the value itself is never reported).
-    if sig.raw.contains('+') {
-        warnings.add(
+/// Checks the signature as it appears in the query. The value itself is never reported.
+fn lint_signature(raw: &str, w: &mut Warnings) {
+    if raw.contains('+') {
+        w.add(
             "unencoded_plus_in_signature",
             "sig contains a raw '+' which the service decodes as a space, so requests fail with 403; percent-encode '+' as %2B (the signature itself is not shown)".to_owned(),
         );
     }
-    let sig_plus_literal = percent_decode(&sig.raw, false).unwrap_or_default();
-    let sig_ok = base64::engine::general_purpose::STANDARD
-        .decode(sig_plus_literal.as_bytes())
-        .is_ok_and(|b| b.len() == 32);
-    if !sig_ok {
-        warnings.add(
+    // Read a raw '+' as the '+' it was meant to be, so this only flags other damage.
+    let intended = percent_decode(raw, false).unwrap_or_default();
+    let is_hmac = base64::engine::general_purpose::STANDARD
+        .decode(intended.as_bytes())
+        .is_ok_and(|bytes| bytes.len() == 32);
+    if !is_hmac {
+        w.add(
             "malformed_signature",
             "sig is not a base64 HMAC-SHA256 value (44 characters ending in '='); the token was probably truncated or mangled when copied".to_owned(),
         );
     }
+}
 
-    // Version gating.
+fn lint_versions(i: &Inspection, params: &Params, w: &mut Warnings) {
+    let sv = i.signed_version.as_str();
     for &(param, min) in MIN_VERSIONS {
-        if params.has(param) && signed_version.as_str() < min {
-            warnings.add(
+        if params.has(param) && sv < min {
+            w.add(
                 "unsupported_by_version",
-                format!("`{param}` needs sv {min} or later but the token has sv={signed_version}; the service ignores it or the signature fails"),
+                format!("`{param}` needs sv {min} or later but the token has sv={sv}; the service ignores it or the signature fails"),
             );
         }
     }
-    if let Some(r) = &resource {
+    if let Some(r) = &i.resource {
         let min = match r.code.as_str() {
             "bv" => Some("2019-12-12"),
             "d" => Some("2020-02-10"),
             _ => None,
         };
-        if let Some(min) = min.filter(|m| signed_version.as_str() < *m) {
-            warnings.add(
+        if let Some(min) = min.filter(|m| sv < *m) {
+            w.add(
                 "unsupported_by_version",
                 format!(
-                    "sr={} needs sv {min} or later but the token has sv={signed_version}",
+                    "sr={} needs sv {min} or later but the token has sv={sv}",
                     r.code
                 ),
             );
         }
     }
-    if kind == SasKind::UserDelegation && signed_version.as_str() < "2018-11-09" {
-        warnings.add(
+    if i.kind == SasKind::UserDelegation && sv < "2018-11-09" {
+        w.add(
             "unsupported_by_version",
-            format!("a user delegation SAS needs sv 2018-11-09 or later but the token has sv={signed_version}"),
+            format!("a user delegation SAS needs sv 2018-11-09 or later but the token has sv={sv}"),
         );
     }
+}
 
-    // Directory depth against the URL.
-    if let (Some(r), Some(path)) = (&resource, &location.blob) {
-        if let (Some(sdd), "d") = (r.directory_depth, r.code.as_str()) {
-            let trimmed = path.trim_matches('/');
-            let depth = if trimmed.is_empty() {
-                0
-            } else {
-                trimmed.split('/').count()
-            };
-            if u32::try_from(depth).ok() != Some(sdd) {
-                warnings.add(
-                    "directory_depth_mismatch",
-                    format!("sdd={sdd} but the directory path in the URL has {depth} segment(s); the service answers 'Signed Directory Depth Invalid'"),
-                );
-            }
-        }
+/// For a directory SAS given as a URL, `sdd` must equal the depth of the directory path.
+fn lint_directory_depth(i: &Inspection, w: &mut Warnings) {
+    let (Some(r), Some(path)) = (&i.resource, &i.blob) else {
+        return;
+    };
+    let (Some(sdd), "d") = (r.directory_depth, r.code.as_str()) else {
+        return;
+    };
+    let trimmed = path.trim_matches('/');
+    let depth = if trimmed.is_empty() {
+        0
+    } else {
+        trimmed.split('/').count()
+    };
+    if u32::try_from(depth).ok() != Some(sdd) {
+        w.add(
+            "directory_depth_mismatch",
+            format!("sdd={sdd} but the directory path in the URL has {depth} segment(s); the service answers 'Signed Directory Depth Invalid'"),
+        );
     }
-
-    Ok(Inspection {
-        kind,
-        signed_version,
-        account: location.account,
-        container: location.container,
-        blob: location.blob,
-        snapshot,
-        version_id,
-        resource,
-        permissions,
-        permission_details,
-        permissions_canonical,
-        start,
-        expiry,
-        lifetime_seconds,
-        expires_in_seconds,
-        protocol,
-        http_allowed,
-        ip,
-        encryption_scope,
-        stored_policy,
-        response_headers,
-        delegation,
-        services,
-        resource_types,
-        signature: "present",
-        signature_length: sig.value.chars().count(),
-        request_parameters,
-        unknown_parameters,
-        warnings: warnings.0,
-    })
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -1294,7 +1326,7 @@ fn printable(s: &str) -> String {
 fn letters_text(letters: &[Letter]) -> String {
     letters
         .iter()
-        .map(|l| format!("{} {}", l.letter, l.meaning))
+        .map(|l| format!("{}={}", l.letter, l.meaning))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -1454,4 +1486,1293 @@ pub fn render_text(i: &Inspection) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    use serde_json::Value;
+    use time::macros::datetime;
+
+    const VECTORS_2026_04_06: &str = include_str!("../tests/data/ud-sas-2026-04-06.json");
+    const VECTORS_PYTHON: &str = include_str!("../tests/data/ud-sas-python-12.31.1-fixed.json");
+
+    /// `urllib.parse.quote(v, safe='/')`, as the vectors and the SDK encode paths.
+    const PATH: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/');
+
+    const VECTOR_NOW: OffsetDateTime = datetime!(2025-03-01 00:30 UTC);
+
+    struct Case {
+        file: &'static str,
+        id: String,
+        inputs: Value,
+        query: String,
+        signature: String,
+        url_extra: Vec<(String, String)>,
+        expected: Value,
+    }
+
+    fn cases() -> Vec<Case> {
+        let mut out = Vec::new();
+        for (file, text) in [
+            ("ud-sas-2026-04-06.json", VECTORS_2026_04_06),
+            ("ud-sas-python-12.31.1-fixed.json", VECTORS_PYTHON),
+        ] {
+            let doc: Value = serde_json::from_str(text).expect("vector file is JSON");
+            let list = doc["cases"].as_array().expect("cases array");
+            assert!(!list.is_empty(), "{file}: no cases");
+            for c in list {
+                let expected = c["expected"].clone();
+                // The 2026 file keeps url_extra_params next to expected, the Python file inside it.
+                let extra = if c["url_extra_params"].is_object() {
+                    &c["url_extra_params"]
+                } else {
+                    &expected["url_extra_params"]
+                };
+                let url_extra = extra
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().expect("str").to_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out.push(Case {
+                    file,
+                    id: c["id"].as_str().expect("id").to_owned(),
+                    inputs: c["inputs"].clone(),
+                    query: expected["query_string"].as_str().expect("qs").to_owned(),
+                    signature: expected["signature"].as_str().expect("sig").to_owned(),
+                    url_extra,
+                    expected,
+                });
+            }
+        }
+        out
+    }
+
+    fn opt<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+        v.get(key).and_then(Value::as_str)
+    }
+
+    /// The decoded value `inspect` reports for a query parameter.
+    fn field_for(i: &Inspection, name: &str) -> Option<String> {
+        let d = i.delegation.as_ref();
+        let h = &i.response_headers;
+        match name {
+            "sv" => Some(i.signed_version.clone()),
+            "st" => i.start.clone(),
+            "se" => i.expiry.clone(),
+            "sp" => i.permissions.clone(),
+            "sip" => i.ip.clone(),
+            "spr" => i.protocol.clone(),
+            "si" => i.stored_policy.clone(),
+            "ses" => i.encryption_scope.clone(),
+            "sr" => i.resource.as_ref().map(|r| r.code.clone()),
+            "sdd" => i
+                .resource
+                .as_ref()
+                .and_then(|r| r.directory_depth)
+                .map(|n| n.to_string()),
+            "rscc" => h.cache_control.clone(),
+            "rscd" => h.content_disposition.clone(),
+            "rsce" => h.content_encoding.clone(),
+            "rscl" => h.content_language.clone(),
+            "rsct" => h.content_type.clone(),
+            "skoid" => d.map(|d| d.signed_oid.clone()),
+            "sktid" => d.map(|d| d.signed_tid.clone()),
+            "skt" => d.map(|d| d.key_start.clone()),
+            "ske" => d.map(|d| d.key_expiry.clone()),
+            "sks" => d.map(|d| d.key_service.clone()),
+            "skv" => d.map(|d| d.key_version.clone()),
+            "skdutid" => d.and_then(|d| d.delegated_user_tid.clone()),
+            "sduoid" => d.and_then(|d| d.delegated_user_oid.clone()),
+            "saoid" => d.and_then(|d| d.authorized_user_oid.clone()),
+            "suoid" => d.and_then(|d| d.unauthorized_user_oid.clone()),
+            "scid" => d.and_then(|d| d.correlation_id.clone()),
+            "srh" => d.map(|d| d.required_headers.join(",")),
+            "srq" => d.map(|d| d.required_query_parameters.join(",")),
+            other => panic!("no field for parameter {other}"),
+        }
+    }
+
+    /// Every rendering of an inspection: text, JSON and Debug.
+    fn renderings(i: &Inspection) -> Vec<String> {
+        vec![
+            render_text(i),
+            serde_json::to_string(i).expect("serialises"),
+            serde_json::to_string_pretty(i).expect("serialises"),
+            format!("{i:?}"),
+            format!("{i:#?}"),
+        ]
+    }
+
+    fn error_renderings(e: &InspectError) -> Vec<String> {
+        vec![e.to_string(), format!("{e:?}"), format!("{e:#?}")]
+    }
+
+    /// Forms in which a signature could leak: decoded, as in the query, and a prefix of either.
+    fn secret_forms(sig: &str, raw: &str) -> Vec<String> {
+        let mut forms = vec![sig.to_owned(), raw.to_owned()];
+        for s in [sig, raw] {
+            if s.len() >= 12 {
+                forms.push(s.chars().take(12).collect());
+            }
+        }
+        forms.retain(|f| f.len() >= 8);
+        forms
+    }
+
+    fn assert_no_leak(texts: &[String], secrets: &[String], context: &str) {
+        for t in texts {
+            for s in secrets {
+                assert!(
+                    !t.contains(s.as_str()),
+                    "{context}: secret leaked in output:\n{t}"
+                );
+            }
+        }
+    }
+
+    /// The leak check itself must catch a leak.
+    #[test]
+    #[should_panic(expected = "secret leaked")]
+    fn leak_check_catches_a_leak() {
+        let sig = "n7BDKtETSf2aPGAkwMcvUAMKs3gxxXuU4tFklaQfQVA=";
+        let text = format!("signature: {}", &sig[..20]);
+        assert_no_leak(&[text], &secret_forms(sig, "x"), "self-test");
+    }
+
+    fn raw_sig(query: &str) -> String {
+        query
+            .split('&')
+            .find_map(|p| p.strip_prefix("sig="))
+            .expect("query has sig")
+            .to_owned()
+    }
+
+    fn vector_url(c: &Case) -> String {
+        let account = opt(&c.inputs, "account_name").expect("account");
+        let container = opt(&c.inputs, "container_name").expect("container");
+        let mut url = if account == "devstoreaccount1" {
+            format!("http://127.0.0.1:10000/{account}/{container}")
+        } else {
+            format!("https://{account}.blob.core.windows.net/{container}")
+        };
+        if let Some(blob) = opt(&c.inputs, "blob_name") {
+            url.push('/');
+            url.push_str(&utf8_percent_encode(blob, PATH).to_string());
+        }
+        url.push('?');
+        url.push_str(&c.query);
+        for (k, v) in &c.url_extra {
+            url.push_str(&format!("&{k}={}", utf8_percent_encode(v, PATH)));
+        }
+        url
+    }
+
+    const HANDLED_INPUTS: &[&str] = &[
+        "account_name",
+        "container_name",
+        "blob_name",
+        "is_directory",
+        "snapshot",
+        "version_id",
+        "permission",
+        "start",
+        "expiry",
+        "ip",
+        "protocol",
+        "encryption_scope",
+        "correlation_id",
+        "cache_control",
+        "content_disposition",
+        "content_encoding",
+        "content_language",
+        "content_type",
+        "policy_id",
+        "user_delegation_oid",
+        "preauthorized_agent_object_id",
+        "request_headers",
+        "request_query_params",
+        "service_version",
+        "user_delegation_key",
+        // Secret key material, never part of a token.
+        "account_key",
+        // SDK normalisation inputs; their normalised form is checked through the query string.
+        "permission_input",
+        "start_datetime",
+        "expiry_datetime",
+    ];
+
+    /// Warnings a well-formed vector must never raise.
+    const NEVER_FOR_VECTORS: &[&str] = &[
+        "malformed_signature",
+        "unencoded_plus_in_signature",
+        "unknown_parameter",
+        "ignored_parameter",
+        "unsupported_by_version",
+        "non_canonical_permissions",
+        "expiry_after_key_expiry",
+        "expiry_not_after_start",
+        "stored_policy_with_user_delegation",
+        "directory_depth_mismatch",
+    ];
+
+    fn check_vector(c: &Case, i: &Inspection, ctx: &str) {
+        let inp = &c.inputs;
+        if let Some(obj) = inp.as_object() {
+            for key in obj.keys() {
+                assert!(
+                    HANDLED_INPUTS.contains(&key.as_str()),
+                    "{ctx}: input `{key}` is not checked"
+                );
+            }
+        }
+        let key = inp.get("user_delegation_key").filter(|k| k.is_object());
+        let want_kind = if key.is_some() {
+            SasKind::UserDelegation
+        } else {
+            SasKind::Service
+        };
+        assert_eq!(i.kind, want_kind, "{ctx}: kind");
+        assert_eq!(
+            Some(i.signed_version.as_str()),
+            opt(inp, "service_version"),
+            "{ctx}"
+        );
+
+        // Resource type from the inputs.
+        let blob = opt(inp, "blob_name");
+        let want_sr = if inp["is_directory"].as_bool() == Some(true) {
+            "d"
+        } else if inp.get("snapshot").is_some() {
+            "bs"
+        } else if inp.get("version_id").is_some() {
+            "bv"
+        } else if blob.is_some() {
+            "b"
+        } else {
+            "c"
+        };
+        let resource = i.resource.as_ref().expect("resource");
+        assert_eq!(resource.code, want_sr, "{ctx}: sr");
+        if let Some(sr) = opt(&c.expected, "signed_resource") {
+            assert_eq!(resource.code, sr, "{ctx}: signed_resource");
+        }
+        if want_sr == "d" {
+            let depth = blob.map_or(0, |b| b.trim_matches('/').split('/').count());
+            assert_eq!(resource.directory_depth, u32::try_from(depth).ok(), "{ctx}");
+        } else {
+            assert_eq!(resource.directory_depth, None, "{ctx}");
+        }
+
+        // Permissions and times: compared when given verbatim (the SDK-normalised forms are
+        // compared through the query string below).
+        for (input, normalised, got) in [
+            ("permission", "permission_input", &i.permissions),
+            ("start", "start_datetime", &i.start),
+            ("expiry", "expiry_datetime", &i.expiry),
+        ] {
+            if inp.get(normalised).is_none() {
+                assert_eq!(got.as_deref(), opt(inp, input), "{ctx}: {input}");
+            }
+        }
+        if let Some(sp) = &i.permissions {
+            let letters: String = i.permission_details.iter().map(|l| l.letter).collect();
+            assert_eq!(&letters, sp, "{ctx}");
+            assert_eq!(i.permissions_canonical, Some(true), "{ctx}");
+        }
+        let simple = [
+            ("ip", &i.ip),
+            ("protocol", &i.protocol),
+            ("encryption_scope", &i.encryption_scope),
+            ("policy_id", &i.stored_policy),
+            ("cache_control", &i.response_headers.cache_control),
+            (
+                "content_disposition",
+                &i.response_headers.content_disposition,
+            ),
+            ("content_encoding", &i.response_headers.content_encoding),
+            ("content_language", &i.response_headers.content_language),
+            ("content_type", &i.response_headers.content_type),
+        ];
+        for (input, got) in simple {
+            assert_eq!(got.as_deref(), opt(inp, input), "{ctx}: {input}");
+        }
+        assert_eq!(
+            i.http_allowed,
+            opt(inp, "protocol") != Some("https"),
+            "{ctx}: http_allowed"
+        );
+
+        match (key, &i.delegation) {
+            (Some(k), Some(d)) => {
+                assert_eq!(Some(d.signed_oid.as_str()), opt(k, "signed_oid"), "{ctx}");
+                assert_eq!(Some(d.signed_tid.as_str()), opt(k, "signed_tid"), "{ctx}");
+                assert_eq!(Some(d.key_start.as_str()), opt(k, "signed_start"), "{ctx}");
+                assert_eq!(
+                    Some(d.key_expiry.as_str()),
+                    opt(k, "signed_expiry"),
+                    "{ctx}"
+                );
+                assert_eq!(
+                    Some(d.key_service.as_str()),
+                    opt(k, "signed_service"),
+                    "{ctx}"
+                );
+                assert_eq!(
+                    Some(d.key_version.as_str()),
+                    opt(k, "signed_version"),
+                    "{ctx}"
+                );
+                assert_eq!(
+                    d.delegated_user_tid.as_deref(),
+                    opt(k, "signed_delegated_user_tid"),
+                    "{ctx}"
+                );
+                assert_eq!(
+                    d.delegated_user_oid.as_deref(),
+                    opt(inp, "user_delegation_oid"),
+                    "{ctx}"
+                );
+                assert_eq!(
+                    d.authorized_user_oid.as_deref(),
+                    opt(inp, "preauthorized_agent_object_id"),
+                    "{ctx}"
+                );
+                assert_eq!(d.unauthorized_user_oid, None, "{ctx}");
+                assert_eq!(
+                    d.correlation_id.as_deref(),
+                    opt(inp, "correlation_id"),
+                    "{ctx}"
+                );
+                let names = |key: &str| -> Vec<String> {
+                    inp.get(key)
+                        .and_then(Value::as_array)
+                        .map(|pairs| {
+                            pairs
+                                .iter()
+                                .map(|p| p[0].as_str().expect("name").to_owned())
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                assert_eq!(d.required_headers, names("request_headers"), "{ctx}");
+                assert_eq!(
+                    d.required_query_parameters,
+                    names("request_query_params"),
+                    "{ctx}"
+                );
+            }
+            (None, None) => {}
+            _ => panic!("{ctx}: delegation does not match the inputs"),
+        }
+        assert_eq!(i.services, None, "{ctx}");
+        assert_eq!(i.resource_types, None, "{ctx}");
+        assert_eq!(i.signature, "present", "{ctx}");
+        assert_eq!(i.signature_length, c.signature.chars().count(), "{ctx}");
+        assert!(i.unknown_parameters.is_empty(), "{ctx}");
+
+        // Every parameter, decoded by an independent decoder, is reported unchanged.
+        for (name, value) in url::form_urlencoded::parse(c.query.as_bytes()) {
+            if name == "sig" {
+                assert_eq!(value, c.signature, "{ctx}: vector sig decodes");
+                continue;
+            }
+            assert_eq!(
+                field_for(i, &name).as_deref(),
+                Some(&*value),
+                "{ctx}: {name}"
+            );
+        }
+        // And the Python file's own decoded list agrees.
+        if let Some(pairs) = c.expected["query_params"].as_array() {
+            for p in pairs {
+                let (name, value) = (p[0].as_str().expect("n"), p[1].as_str().expect("v"));
+                if name != "sig" {
+                    assert_eq!(field_for(i, name).as_deref(), Some(value), "{ctx}: {name}");
+                }
+            }
+        }
+
+        for code in NEVER_FOR_VECTORS {
+            assert!(
+                !i.has_warning(code),
+                "{ctx}: unexpected {code}: {:?}",
+                i.warnings
+            );
+        }
+    }
+
+    #[test]
+    fn vectors_decode_to_their_inputs() {
+        let cases = cases();
+        assert!(cases.len() >= 20, "expected both vector files");
+        for c in &cases {
+            let ctx = format!("{} {}", c.file, c.id);
+            let secrets = secret_forms(&c.signature, &raw_sig(&c.query));
+
+            for input in [
+                c.query.clone(),
+                format!("?{}", c.query),
+                format!("  \"{}\"\n", c.query),
+                format!("'?{}'", c.query),
+                format!("`{}`", c.query),
+            ] {
+                let i = inspect(&input, VECTOR_NOW).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                check_vector(c, &i, &ctx);
+                assert_eq!(i.account, None, "{ctx}");
+                assert_no_leak(&renderings(&i), &secrets, &ctx);
+            }
+
+            // As a full URL: account, container and blob come from the URL.
+            let url = vector_url(c);
+            let i = inspect(&url, VECTOR_NOW).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            check_vector(c, &i, &ctx);
+            assert_eq!(
+                i.account.as_deref(),
+                opt(&c.inputs, "account_name"),
+                "{ctx}"
+            );
+            assert_eq!(
+                i.container.as_deref(),
+                opt(&c.inputs, "container_name"),
+                "{ctx}"
+            );
+            assert_eq!(i.blob.as_deref(), opt(&c.inputs, "blob_name"), "{ctx}");
+            let extra = |k: &str| {
+                c.url_extra
+                    .iter()
+                    .find(|(name, _)| name == k)
+                    .map(|(_, v)| v.as_str())
+            };
+            assert_eq!(i.snapshot.as_deref(), extra("snapshot"), "{ctx}");
+            assert_eq!(i.version_id.as_deref(), extra("versionid"), "{ctx}");
+            assert_no_leak(&renderings(&i), &secrets, &ctx);
+        }
+    }
+
+    #[test]
+    fn vector_errors_and_truncations_never_leak_the_signature() {
+        for c in cases() {
+            let ctx = format!("{} {}", c.file, c.id);
+            let raw = raw_sig(&c.query);
+            let secrets = secret_forms(&c.signature, &raw);
+
+            let broken = [
+                format!("{}&sig={raw}", c.query),
+                format!("{}&SIG={raw}", c.query),
+                c.query.replace("sig=", "sig=%zz"),
+                c.query.replace("sig=", "sig=%C3%28"),
+                format!("{}%", c.query),
+                c.query.replace("sv=", "sv=x"),
+                c.query.replace("se=", "se=not-a-time"),
+                c.query.replace("sp=", "sp=%3F"),
+                c.query.replace("sr=", "sr=zz"),
+                c.query.replace("sv=", "nosv="),
+                format!("https://[::1/c?{}", c.query),
+                format!("https://exa mple.com/c?{}", c.query),
+                format!("https://acct.blob.core.windows.net/%zz?{}", c.query),
+            ];
+            for input in broken.iter().filter(|b| **b != c.query) {
+                let err = match inspect(input, VECTOR_NOW) {
+                    Err(e) => e,
+                    Ok(i) => panic!("{ctx}: accepted {input}: {i:?}"),
+                };
+                let texts = error_renderings(&err);
+                assert_no_leak(&texts, &secrets, &ctx);
+                for t in &texts {
+                    assert!(!t.contains(&c.query), "{ctx}: raw input in error");
+                }
+                assert!(!err.to_string().contains('\n'), "{ctx}: multi-line error");
+            }
+
+            // Every prefix of the query: no panic, and nothing of the signature in any output.
+            let mut cut = String::new();
+            for ch in c.query.chars() {
+                cut.push(ch);
+                match inspect(&cut, VECTOR_NOW) {
+                    Ok(i) => assert_no_leak(&renderings(&i), &secrets, &ctx),
+                    Err(e) => assert_no_leak(&error_renderings(&e), &secrets, &ctx),
+                }
+            }
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------
+    // Warnings
+    // --------------------------------------------------------------------------------------------
+
+    const NOW: OffsetDateTime = datetime!(2025-03-01 09:00 UTC);
+    const SIG: &str = "n7BDKtETSf2aPGAkwMcvUAMKs3gxxXuU4tFklaQfQVA%3D";
+    const SIG_DECODED: &str = "n7BDKtETSf2aPGAkwMcvUAMKs3gxxXuU4tFklaQfQVA=";
+
+    /// A least-privilege user delegation container token: rl, 8 h, https only.
+    const CLEAN_UD: &[(&str, &str)] = &[
+        ("st", "2025-03-01T08%3A00%3A00Z"),
+        ("se", "2025-03-01T16%3A00%3A00Z"),
+        ("sp", "rl"),
+        ("spr", "https"),
+        ("sv", "2026-04-06"),
+        ("sr", "c"),
+        ("skoid", "8e0c6a5c-6a36-4c5a-9c5c-1f1c0b2f6c11"),
+        ("sktid", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
+        ("skt", "2025-03-01T00%3A00%3A00Z"),
+        ("ske", "2025-03-08T00%3A00%3A00Z"),
+        ("sks", "b"),
+        ("skv", "2026-10-06"),
+        ("sig", SIG),
+    ];
+
+    /// A service SAS with an IP restriction, otherwise like [`CLEAN_UD`].
+    const CLEAN_SERVICE: &[(&str, &str)] = &[
+        ("st", "2025-03-01T08:00:00Z"),
+        ("se", "2025-03-01T16:00:00Z"),
+        ("sp", "rl"),
+        ("sip", "10.0.0.1"),
+        ("spr", "https"),
+        ("sv", "2026-04-06"),
+        ("sr", "c"),
+        ("sig", SIG),
+    ];
+
+    /// Applies changes to a base token: `Some(v)` sets (or appends) a parameter, `None` removes it.
+    fn token(base: &[(&str, &str)], changes: &[(&str, Option<&str>)]) -> String {
+        let mut params: Vec<(String, String)> = base
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        for (k, v) in changes {
+            let pos = params.iter().position(|(name, _)| name == k);
+            match (pos, v) {
+                (Some(p), Some(v)) => params[p].1 = (*v).to_owned(),
+                (Some(p), None) => {
+                    params.remove(p);
+                }
+                (None, Some(v)) => params.push(((*k).to_owned(), (*v).to_owned())),
+                (None, None) => {}
+            }
+        }
+        params
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    fn codes_at(input: &str, now: OffsetDateTime) -> Vec<&'static str> {
+        let i = inspect(input, now).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_no_leak(
+            &renderings(&i),
+            &secret_forms(SIG_DECODED, SIG),
+            "warning test",
+        );
+        i.warnings.iter().map(|w| w.code).collect()
+    }
+
+    fn codes(input: &str) -> Vec<&'static str> {
+        codes_at(input, NOW)
+    }
+
+    #[test]
+    fn least_privilege_tokens_have_no_warnings() {
+        let clean = token(CLEAN_UD, &[]);
+        let i = inspect(&clean, NOW).expect("clean token");
+        assert_eq!(i.warnings, vec![], "{:#?}", i.warnings);
+        assert_eq!(i.kind, SasKind::UserDelegation);
+        assert_eq!(i.lifetime_seconds, Some(8 * 3600));
+        assert_eq!(i.expires_in_seconds, Some(7 * 3600));
+        assert_eq!(i.permissions_canonical, Some(true));
+        assert!(!i.http_allowed);
+        assert!(render_text(&i).ends_with("no warnings\n"));
+
+        // A blob read token, with the key window starting later, is clean as well.
+        assert_eq!(
+            codes(&token(CLEAN_UD, &[("sr", Some("b")), ("sp", Some("r"))])),
+            [""; 0]
+        );
+        // The same as a service SAS, and a 2-day token restricted to one IP.
+        assert_eq!(codes(&token(CLEAN_SERVICE, &[])), [""; 0]);
+        let two_days = token(CLEAN_SERVICE, &[("se", Some("2025-03-03T08:00:00Z"))]);
+        assert_eq!(codes(&two_days), [""; 0]);
+        // Exactly 24 hours is not long-lived; exactly 7 days is not over 7 days.
+        let day = token(CLEAN_UD, &[("se", Some("2025-03-02T08:00:00Z"))]);
+        assert_eq!(codes(&day), [""; 0]);
+        let week = token(CLEAN_SERVICE, &[("se", Some("2025-03-08T08:00:00Z"))]);
+        assert_eq!(codes(&week), [""; 0]);
+    }
+
+    #[test]
+    fn write_and_delete_letters_warn() {
+        assert_eq!(
+            codes(&token(CLEAN_UD, &[("sp", Some("w"))])),
+            ["write_access"]
+        );
+        assert_eq!(
+            codes(&token(CLEAN_UD, &[("sp", Some("rd"))])),
+            ["delete_access"]
+        );
+        for sp in ["a", "c", "w", "t", "m", "o", "p", "i"] {
+            assert_eq!(
+                codes(&token(CLEAN_UD, &[("sp", Some(sp))])),
+                ["write_access"],
+                "{sp}"
+            );
+        }
+        for sp in ["d", "x", "y"] {
+            assert_eq!(
+                codes(&token(CLEAN_UD, &[("sp", Some(sp))])),
+                ["delete_access"],
+                "{sp}"
+            );
+        }
+        for sp in ["r", "l", "f", "e", "rl", "rlf"] {
+            assert_eq!(
+                codes(&token(CLEAN_UD, &[("sp", Some(sp))])),
+                [""; 0],
+                "{sp}"
+            );
+        }
+        let i = inspect(&token(CLEAN_UD, &[("sp", Some("racwdl"))]), NOW).expect("ok");
+        let write = &i.warnings[0];
+        assert_eq!(write.code, "write_access");
+        assert!(
+            write.message.contains("a (add/append)"),
+            "{}",
+            write.message
+        );
+        assert!(write.message.contains("w (write)"), "{}", write.message);
+        assert!(i.has_warning("delete_access"));
+    }
+
+    #[test]
+    fn account_sas_warns_about_scope() {
+        let account = "sv=2026-04-06&ss=b&srt=sco&sp=rl&st=2025-03-01T08:00:00Z&se=2025-03-01T16:00:00Z&spr=https&sig=".to_owned() + SIG;
+        let i = inspect(&account, NOW).expect("account sas");
+        assert_eq!(i.kind, SasKind::Account);
+        assert_eq!(codes(&account), ["account_scope"]);
+        assert_eq!(i.resource, None);
+        let services = i.services.as_ref().expect("ss");
+        assert_eq!(services[0].letter, 'b');
+        assert_eq!(services[0].meaning, "blob");
+        let types: String = i
+            .resource_types
+            .as_ref()
+            .expect("srt")
+            .iter()
+            .map(|l| l.letter)
+            .collect();
+        assert_eq!(types, "sco");
+        // Account permission order does not matter; repeats do; `u` is a write letter.
+        assert_eq!(codes(&account.replace("sp=rl", "sp=lr")), ["account_scope"]);
+        assert!(codes(&account.replace("sp=rl", "sp=rlr")).contains(&"non_canonical_permissions"));
+        assert!(codes(&account.replace("sp=rl", "sp=ru")).contains(&"write_access"));
+        let text = render_text(&i);
+        assert!(text.contains("account SAS"), "{text}");
+        assert!(text.contains("warning: account SAS"), "{text}");
+    }
+
+    #[test]
+    fn http_allowed_warns() {
+        assert_eq!(codes(&token(CLEAN_UD, &[("spr", None)])), ["http_allowed"]);
+        assert_eq!(
+            codes(&token(CLEAN_UD, &[("spr", Some("https%2Chttp"))])),
+            ["http_allowed"]
+        );
+        assert_eq!(
+            codes(&token(CLEAN_UD, &[("spr", Some("https,http"))])),
+            ["http_allowed"]
+        );
+        let i = inspect(&token(CLEAN_UD, &[("spr", None)]), NOW).expect("ok");
+        assert_eq!(i.protocol, None);
+        assert!(i.http_allowed);
+        assert!(render_text(&i).contains("https,http (spr not set)"));
+    }
+
+    #[test]
+    fn lifetime_warnings() {
+        let nine_days = token(CLEAN_SERVICE, &[("se", Some("2025-03-10T08:00:00Z"))]);
+        assert_eq!(codes(&nine_days), ["lifetime_over_7_days"]);
+
+        let two_days = token(CLEAN_UD, &[("se", Some("2025-03-03T08:00:00Z"))]);
+        assert_eq!(codes(&two_days), ["no_ip_restriction_long_lived"]);
+        let with_ip = token(
+            CLEAN_UD,
+            &[
+                ("se", Some("2025-03-03T08:00:00Z")),
+                ("sip", Some("10.0.0.1-10.0.0.9")),
+            ],
+        );
+        assert_eq!(codes(&with_ip), [""; 0]);
+
+        // Without st, the remaining validity counts.
+        let no_start = token(
+            CLEAN_UD,
+            &[("st", None), ("se", Some("2025-03-03T09:00:00Z"))],
+        );
+        assert_eq!(codes(&no_start), ["no_ip_restriction_long_lived"]);
+        let i = inspect(&no_start, NOW).expect("ok");
+        assert_eq!(i.lifetime_seconds, None);
+        assert_eq!(i.expires_in_seconds, Some(2 * 86_400));
+        let short_no_start = token(CLEAN_UD, &[("st", None)]);
+        assert_eq!(codes(&short_no_start), [""; 0]);
+
+        // A UD token over 7 days: also past its key and without IP restriction.
+        let ud_long = token(CLEAN_UD, &[("se", Some("2025-03-09T08:00:00Z"))]);
+        let got = codes(&ud_long);
+        assert_eq!(
+            got,
+            [
+                "lifetime_over_7_days",
+                "no_ip_restriction_long_lived",
+                "expiry_after_key_expiry"
+            ]
+        );
+        let i = inspect(&ud_long, NOW).expect("ok");
+        assert!(i.warnings[0].message.contains("outlive its key"));
+    }
+
+    #[test]
+    fn validity_window_warnings() {
+        let clean = token(CLEAN_UD, &[]);
+        assert_eq!(
+            codes_at(&clean, datetime!(2025-03-01 16:00 UTC)),
+            ["expired"]
+        );
+        assert_eq!(
+            codes_at(&clean, datetime!(2025-03-01 07:59 UTC)),
+            ["not_yet_valid"]
+        );
+        let i = inspect(&clean, datetime!(2025-03-02 16:00 UTC)).expect("ok");
+        assert_eq!(i.expires_in_seconds, Some(-86_400));
+        assert!(i.warnings[0].message.contains("1d ago"), "{:?}", i.warnings);
+        assert!(render_text(&i).contains("expires_in:"));
+
+        // The key has expired too.
+        let i = inspect(&clean, datetime!(2025-03-09 00:00 UTC)).expect("ok");
+        let expired: Vec<_> = i.warnings.iter().filter(|w| w.code == "expired").collect();
+        assert_eq!(expired.len(), 2);
+        assert!(expired[1].message.contains("user delegation key"));
+
+        // The key is not valid yet, the SAS window is.
+        let future_key = token(CLEAN_UD, &[("skt", Some("2025-03-01T10:00:00Z"))]);
+        assert_eq!(codes(&future_key), ["not_yet_valid"]);
+
+        let before_key_end = token(CLEAN_UD, &[("ske", Some("2025-03-01T12:00:00Z"))]);
+        assert_eq!(codes(&before_key_end), ["expiry_after_key_expiry"]);
+
+        let inverted = token(CLEAN_UD, &[("se", Some("2025-03-01T08:00:00Z"))]);
+        assert_eq!(
+            codes_at(&inverted, datetime!(2025-03-01 07:00 UTC)),
+            ["expiry_not_after_start", "not_yet_valid"]
+        );
+    }
+
+    #[test]
+    fn permission_order_warns() {
+        let i = inspect(&token(CLEAN_UD, &[("sp", Some("lr"))]), NOW).expect("ok");
+        assert_eq!(i.permissions_canonical, Some(false));
+        assert_eq!(i.warnings.len(), 1);
+        assert_eq!(i.warnings[0].code, "non_canonical_permissions");
+        assert!(
+            i.warnings[0].message.contains("sp=rl"),
+            "{}",
+            i.warnings[0].message
+        );
+        assert_eq!(
+            codes(&token(CLEAN_UD, &[("sp", Some("rrl"))])),
+            ["non_canonical_permissions"]
+        );
+        assert!(render_text(&i).contains("[not canonical]"));
+    }
+
+    #[test]
+    fn signature_warnings() {
+        let plus = "iJGAJTCBC6PKx39j+LeFKEWJAT/Nmq1JOyfagKH/6XQ%3D";
+        let q = token(CLEAN_UD, &[("sig", Some(plus))]);
+        let i = inspect(&q, NOW).expect("ok");
+        assert_eq!(
+            i.warnings.iter().map(|w| w.code).collect::<Vec<_>>(),
+            ["unencoded_plus_in_signature"]
+        );
+        assert!(i.warnings[0].message.starts_with("sig contains a raw '+'"));
+        let secrets = secret_forms("iJGAJTCBC6PKx39j+LeFKEWJAT/Nmq1JOyfagKH/6XQ=", plus);
+        assert_no_leak(&renderings(&i), &secrets, "plus");
+        assert_no_leak(
+            &renderings(&i),
+            &["iJGAJTCBC6PK".to_owned(), "LeFKEWJAT".to_owned()],
+            "plus",
+        );
+
+        for bad in [
+            "abc",
+            "n7BDKtETSf2aPGAkwMcvUAMKs3gxxXuU4tFklaQfQVA",
+            "%3D%3D%3D%3D",
+        ] {
+            assert_eq!(
+                codes(&token(CLEAN_UD, &[("sig", Some(bad))])),
+                ["malformed_signature"],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn parameter_warnings() {
+        let q = token(CLEAN_UD, &[("foo", Some("supersecretvalue"))]);
+        let i = inspect(&q, NOW).expect("ok");
+        assert_eq!(i.unknown_parameters, ["foo"]);
+        assert_eq!(codes(&q), ["unknown_parameter"]);
+        assert_no_leak(&renderings(&i), &["supersecretvalue".to_owned()], "unknown");
+
+        // A name that looks like a pasted secret is hidden too.
+        let secret_name = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0";
+        let q = format!("{}&{secret_name}", token(CLEAN_UD, &[]));
+        let i = inspect(&q, NOW).expect("ok");
+        assert_eq!(i.unknown_parameters, ["(hidden name, 40 bytes)"]);
+        assert_no_leak(&renderings(&i), &[secret_name.to_owned()], "hidden name");
+
+        let si = token(CLEAN_UD, &[("si", Some("p1"))]);
+        assert_eq!(codes(&si), ["stored_policy_with_user_delegation"]);
+
+        let scid = token(CLEAN_SERVICE, &[("scid", Some("6f3c1c2e"))]);
+        assert_eq!(codes(&scid), ["ignored_parameter"]);
+        let sr_on_account =
+            "sv=2026-04-06&ss=b&srt=o&sp=r&se=2025-03-01T16:00:00Z&spr=https&sr=c&sig=".to_owned()
+                + SIG;
+        assert_eq!(
+            codes(&sr_on_account),
+            ["account_scope", "ignored_parameter"]
+        );
+
+        let old = token(
+            CLEAN_UD,
+            &[("sv", Some("2019-02-02")), ("ses", Some("scope"))],
+        );
+        assert_eq!(codes(&old), ["unsupported_by_version"]);
+        let old_dir = token(
+            CLEAN_SERVICE,
+            &[
+                ("sv", Some("2019-12-12")),
+                ("sr", Some("d")),
+                ("sdd", Some("1")),
+            ],
+        );
+        assert_eq!(
+            codes(&old_dir),
+            ["unsupported_by_version", "unsupported_by_version"]
+        );
+
+        // Request parameters are listed by name without a warning.
+        let q = format!("restype=container&comp=list&{}", token(CLEAN_UD, &[]));
+        let i = inspect(&q, NOW).expect("ok");
+        assert_eq!(i.request_parameters, ["restype", "comp"]);
+        assert_eq!(i.warnings, vec![]);
+    }
+
+    #[test]
+    fn urls_give_account_container_and_blob() {
+        let q = token(CLEAN_UD, &[("sr", Some("b")), ("sp", Some("r"))]);
+        let i = inspect(
+            &format!("https://acct.blob.core.windows.net/c/dir/a%20b%2Bc.txt?{q}#frag"),
+            NOW,
+        )
+        .expect("ok");
+        assert_eq!(i.account.as_deref(), Some("acct"));
+        assert_eq!(i.container.as_deref(), Some("c"));
+        assert_eq!(i.blob.as_deref(), Some("dir/a b+c.txt"));
+        assert_eq!(i.warnings, vec![]);
+
+        // Path-style (Azurite / IP endpoints): the account is the first path segment.
+        for base in [
+            "http://127.0.0.1:10000/devstoreaccount1/c/b",
+            "http://localhost:10000/devstoreaccount1/c/b",
+            "http://[::1]:10000/devstoreaccount1/c/b",
+            "127.0.0.1:10000/devstoreaccount1/c/b",
+        ] {
+            let wrapped = format!("<{base}?{q}>");
+            assert!(inspect(&wrapped, NOW).is_ok(), "{wrapped}");
+            let i = inspect(&format!("{base}?{q}"), NOW).unwrap_or_else(|e| panic!("{base}: {e}"));
+            assert_eq!(i.account.as_deref(), Some("devstoreaccount1"), "{base}");
+            assert_eq!(i.container.as_deref(), Some("c"), "{base}");
+            assert_eq!(i.blob.as_deref(), Some("b"), "{base}");
+        }
+        // Scheme-less host-style URL.
+        let i = inspect(&format!("acct.blob.core.windows.net/c?{q}"), NOW).expect("ok");
+        assert_eq!(i.account.as_deref(), Some("acct"));
+        assert_eq!(i.blob, None);
+        // A relative path: only the query is used.
+        let i = inspect(&format!("c/b?{q}"), NOW).expect("ok");
+        assert_eq!(i.account, None);
+        // Account-level URL.
+        let i = inspect(&format!("https://acct.blob.core.windows.net/?{q}"), NOW).expect("ok");
+        assert_eq!(
+            (i.account.as_deref(), i.container.as_deref()),
+            (Some("acct"), None)
+        );
+
+        // Directory depth is checked against the URL path.
+        let dir = token(
+            CLEAN_UD,
+            &[("sr", Some("d")), ("sdd", Some("2")), ("sp", Some("rl"))],
+        );
+        let url = format!("https://dl.blob.core.windows.net/lake/raw/2025/03?{dir}");
+        assert_eq!(codes(&url), ["directory_depth_mismatch"]);
+        let ok = url.replace("sdd=2", "sdd=3");
+        assert_eq!(codes(&ok), [""; 0]);
+    }
+
+    #[test]
+    fn time_forms_and_extremes() {
+        for se in [
+            "2025-03-01T16:00Z",
+            "2025-03-01T16:00:00.1234567Z",
+            "2025-03-01T17:00:00%2B01:00",
+        ] {
+            let i = inspect(&token(CLEAN_UD, &[("se", Some(se))]), NOW)
+                .unwrap_or_else(|e| panic!("{se}: {e}"));
+            assert_eq!(i.lifetime_seconds, Some(8 * 3600), "{se}");
+        }
+        let i = inspect(
+            &token(CLEAN_SERVICE, &[("st", None), ("se", Some("2025-03-02"))]),
+            NOW,
+        )
+        .expect("date only");
+        assert_eq!(i.expires_in_seconds, Some(15 * 3600));
+
+        // Extreme clocks and far-away dates must not overflow or panic.
+        let far = token(
+            CLEAN_SERVICE,
+            &[
+                ("st", Some("0000-01-01T00:00:00Z")),
+                ("se", Some("9999-12-31T23:59:59Z")),
+            ],
+        );
+        for now in [
+            PrimitiveDateTime::MIN.assume_utc(),
+            PrimitiveDateTime::MAX.assume_utc(),
+            NOW,
+        ] {
+            let i = inspect(&far, now).expect("far");
+            assert!(i.has_warning("lifetime_over_7_days"));
+            let _ = render_text(&i);
+            let _ = inspect(&token(CLEAN_UD, &[]), now).expect("clean");
+        }
+    }
+
+    #[test]
+    fn malformed_inputs_are_errors() {
+        let clean = token(CLEAN_UD, &[]);
+        type Check = fn(&InspectError) -> bool;
+        let cases: Vec<(String, Check)> = vec![
+            (String::new(), |e| matches!(e, InspectError::Empty)),
+            ("   \n".into(), |e| matches!(e, InspectError::Empty)),
+            ("\"\"".into(), |e| matches!(e, InspectError::Empty)),
+            ("' '".into(), |e| matches!(e, InspectError::Empty)),
+            ("hello".into(), |e| {
+                matches!(e, InspectError::NotASas { .. })
+            }),
+            ("https://example.com/".into(), |e| {
+                matches!(e, InspectError::NotASas { .. })
+            }),
+            ("sv=2026-04-06&sr=c".into(), |e| {
+                matches!(e, InspectError::NotASas { missing: "`sig`" })
+            }),
+            (format!("sig={SIG}"), |e| {
+                matches!(e, InspectError::NotASas { missing: "`sv`" })
+            }),
+            (clean.replace(SIG, ""), |e| {
+                matches!(e, InspectError::InvalidValue { param: "sig", .. })
+            }),
+            (clean.replace("2025-03-01T16", "2025-13-01T16"), |e| {
+                matches!(e, InspectError::InvalidTime { param: "se", .. })
+            }),
+            (clean.replace("st=2025-03-01", "st=yesterday"), |e| {
+                matches!(e, InspectError::InvalidTime { param: "st", .. })
+            }),
+            (clean.replace("skt=2025", "skt=x2025"), |e| {
+                matches!(e, InspectError::InvalidTime { param: "skt", .. })
+            }),
+            (
+                clean.replace("16%3A00%3A00Z", "17:00:00+01:00"),
+                |e| matches!(e, InspectError::InvalidTime { param: "se", hint } if hint.contains("%2B")),
+            ),
+            (clean.replace("sp=rl", "sp=r%zzl"), |e| {
+                matches!(e, InspectError::BadPercentEncoding { .. })
+            }),
+            (format!("{clean}&x=%4"), |e| {
+                matches!(e, InspectError::BadPercentEncoding { .. })
+            }),
+            (clean.replace("sp=rl", "sp=%C3%28"), |e| {
+                matches!(e, InspectError::BadPercentEncoding { .. })
+            }),
+            (format!("{clean}&%zz=1"), |e| {
+                matches!(e, InspectError::BadPercentEncoding { .. })
+            }),
+            (
+                format!("{clean}&sp=w"),
+                |e| matches!(e, InspectError::DuplicateParameter { name } if name == "sp"),
+            ),
+            (
+                format!("{clean}&SIG={SIG}"),
+                |e| matches!(e, InspectError::DuplicateParameter { name } if name == "SIG"),
+            ),
+            (clean.replace("sv=2026-04-06", "sv=26-04-06"), |e| {
+                matches!(e, InspectError::InvalidValue { param: "sv", .. })
+            }),
+            (clean.replace("sr=c", "sr=q"), |e| {
+                matches!(e, InspectError::InvalidValue { param: "sr", .. })
+            }),
+            (
+                clean.replace("sp=rl", "sp=rz"),
+                |e| matches!(e, InspectError::InvalidValue { param: "sp", problem, .. } if problem.contains("'z'")),
+            ),
+            (clean.replace("spr=https", "spr=ftp"), |e| {
+                matches!(e, InspectError::InvalidValue { param: "spr", .. })
+            }),
+            (token(CLEAN_UD, &[("se", None)]), |e| {
+                matches!(e, InspectError::MissingParameter { param: "se", .. })
+            }),
+            (token(CLEAN_UD, &[("sp", None)]), |e| {
+                matches!(e, InspectError::MissingParameter { param: "sp", .. })
+            }),
+            (token(CLEAN_UD, &[("ske", None)]), |e| {
+                matches!(e, InspectError::MissingParameter { param: "ske", .. })
+            }),
+            (token(CLEAN_UD, &[("sr", None)]), |e| {
+                matches!(e, InspectError::MissingParameter { param: "sr", .. })
+            }),
+            (token(CLEAN_UD, &[("sr", Some("d"))]), |e| {
+                matches!(e, InspectError::MissingParameter { param: "sdd", .. })
+            }),
+            (
+                token(CLEAN_UD, &[("sr", Some("d")), ("sdd", Some("-1"))]),
+                |e| matches!(e, InspectError::InvalidValue { param: "sdd", .. }),
+            ),
+            (token(CLEAN_UD, &[("ss", Some("b"))]), |e| {
+                matches!(e, InspectError::MixedKinds)
+            }),
+            (
+                token(CLEAN_UD, &[("srt", Some("sco")), ("ss", None)]),
+                |e| matches!(e, InspectError::MixedKinds),
+            ),
+            (
+                format!("sv=2026-04-06&ss=b&sp=r&se=2025-03-02&sig={SIG}"),
+                |e| matches!(e, InspectError::MissingParameter { param: "srt", .. }),
+            ),
+            (
+                format!("sv=2026-04-06&ss=bz&srt=o&sp=r&se=2025-03-02&sig={SIG}"),
+                |e| matches!(e, InspectError::InvalidValue { param: "ss", .. }),
+            ),
+            (format!("sv=2026-04-06&sp=r&se=2025-03-02&sig={SIG}"), |e| {
+                matches!(e, InspectError::UnknownKind)
+            }),
+            (format!("https://[::1/c?{clean}"), |e| {
+                matches!(e, InspectError::InvalidUrl { .. })
+            }),
+            (format!("https://exa mple.com/c?{clean}"), |e| {
+                matches!(e, InspectError::InvalidUrl { .. })
+            }),
+            (
+                format!("https://a.blob.core.windows.net/c/%zz?{clean}"),
+                |e| matches!(e, InspectError::BadPercentEncoding { .. }),
+            ),
+        ];
+        for (input, check) in &cases {
+            match inspect(input, NOW) {
+                Ok(i) => panic!("accepted {input:?}: {i:?}"),
+                Err(e) => {
+                    assert!(check(&e), "{input:?}: unexpected error {e:?}");
+                    let msg = e.to_string();
+                    assert!(!msg.contains('\n'), "{msg}");
+                    assert!(msg.contains(';') || msg.contains(':'), "no fix in: {msg}");
+                    assert_no_leak(
+                        &error_renderings(&e),
+                        &secret_forms(SIG_DECODED, SIG),
+                        input,
+                    );
+                    if input.len() > 20 {
+                        assert!(!msg.contains(input.as_str()), "raw input in {msg}");
+                    }
+                }
+            }
+        }
+        // A service SAS may leave sp and se to its stored access policy.
+        let policy = format!("sv=2026-04-06&si=read-policy&sr=c&sig={SIG}");
+        let i = inspect(&policy, NOW).expect("policy only");
+        assert_eq!(i.stored_policy.as_deref(), Some("read-policy"));
+        assert_eq!(
+            (i.permissions.as_deref(), i.expiry.as_deref()),
+            (None, None)
+        );
+        assert_eq!(codes(&policy), ["http_allowed"]);
+        let text = render_text(&i);
+        assert!(text.contains("(from stored access policy)"), "{text}");
+    }
+
+    /// Deterministic pseudo-random inputs: `inspect` returns a `Result` and never panics.
+    #[test]
+    fn fuzzed_inputs_never_panic() {
+        const PIECES: &[&str] = &[
+            "sv=",
+            "2026-04-06",
+            "sig=",
+            SIG,
+            "&",
+            "&&",
+            "%",
+            "%2",
+            "%2B",
+            "%C3",
+            "%zz",
+            "+",
+            "=",
+            "?",
+            "#",
+            "se=",
+            "st=",
+            "2025-03-01T00:00:00Z",
+            "9999-12-31",
+            "sp=",
+            "rl",
+            "racwdxyltfmeopi",
+            "https://",
+            "http://",
+            "a.b/",
+            "127.0.0.1:10000/",
+            "[::1]/",
+            "ss=",
+            "srt=",
+            "skoid=x",
+            "ske=",
+            "skt=",
+            "sr=",
+            "c",
+            "d",
+            "sdd=",
+            "99999999999",
+            "spr=",
+            "https,http",
+            "sip=",
+            "é",
+            "\"",
+            "'",
+            " ",
+            "\n",
+            "\u{0}",
+            "/",
+            "SIG=",
+            "srh=",
+            "srq=",
+            "a%2Cb,",
+            "si=",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = next() % 24;
+            let input: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            match inspect(&input, NOW) {
+                Ok(i) => {
+                    let text = render_text(&i);
+                    assert!(text.ends_with('\n'));
+                    assert_no_leak(&renderings(&i), &secret_forms(SIG_DECODED, SIG), &input);
+                }
+                Err(e) => {
+                    assert!(!e.to_string().contains('\n'));
+                    assert_no_leak(
+                        &error_renderings(&e),
+                        &secret_forms(SIG_DECODED, SIG),
+                        &input,
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_output_is_aligned_and_escaped() {
+        let q = token(
+            CLEAN_UD,
+            &[
+                ("sp", Some("rw")),
+                ("rscd", Some("attachment%0A%1B%5B31mevil")),
+            ],
+        );
+        let i = inspect(&q, NOW).expect("ok");
+        let text = render_text(&i);
+        assert!(text.ends_with('\n'));
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("attachment\\n\\u{1b}[31mevil"), "{text}");
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("warning: "))
+            .collect();
+        let columns: HashSet<usize> = rows
+            .iter()
+            .map(|l| {
+                let colon = l.find(':').expect("key: value");
+                colon + 1 + l[colon + 1..].chars().take_while(|c| *c == ' ').count()
+            })
+            .collect();
+        assert_eq!(columns.len(), 1, "values not aligned:\n{text}");
+        assert!(text.contains("warning: grants write access"), "{text}");
+        assert!(text.contains("[write_access]"), "{text}");
+        assert!(text.contains("signature:"), "{text}");
+        assert!(
+            text.contains("present (44 characters, not shown)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_shape() {
+        let url = format!(
+            "https://myaccount.blob.core.windows.net/images?{}",
+            token(CLEAN_UD, &[])
+        );
+        let i = inspect(&url, NOW).expect("ok");
+        let v: Value = serde_json::to_value(&i).expect("json");
+        assert_eq!(v["kind"], "user_delegation");
+        assert_eq!(v["signed_version"], "2026-04-06");
+        assert_eq!(v["account"], "myaccount");
+        assert_eq!(v["container"], "images");
+        assert_eq!(v["blob"], Value::Null);
+        assert_eq!(v["resource"]["code"], "c");
+        assert_eq!(v["resource"]["meaning"], "container");
+        assert_eq!(v["permissions"], "rl");
+        assert_eq!(v["permission_details"][1]["letter"], "l");
+        assert_eq!(v["permissions_canonical"], true);
+        assert_eq!(v["start"], "2025-03-01T08:00:00Z");
+        assert_eq!(v["expiry"], "2025-03-01T16:00:00Z");
+        assert_eq!(v["lifetime_seconds"], 28_800);
+        assert_eq!(v["expires_in_seconds"], 25_200);
+        assert_eq!(v["protocol"], "https");
+        assert_eq!(v["http_allowed"], false);
+        assert_eq!(v["ip"], Value::Null);
+        assert_eq!(v["delegation"]["key_expiry"], "2025-03-08T00:00:00Z");
+        assert_eq!(v["signature"], "present");
+        assert_eq!(v["signature_length"], 44);
+        assert_eq!(v["warnings"], Value::Array(vec![]));
+        assert_eq!(v["services"], Value::Null);
+
+        let w = inspect(&token(CLEAN_UD, &[("sp", Some("rd"))]), NOW).expect("ok");
+        let v: Value = serde_json::to_value(&w).expect("json");
+        assert_eq!(v["warnings"][0]["code"], "delete_access");
+        assert!(v["warnings"][0]["message"].is_string());
+    }
 }

@@ -14,16 +14,26 @@ fn sasmint() -> Command {
     let mut cmd = Command::cargo_bin("sasmint").unwrap();
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy().into_owned();
-        if ["AZURE_", "IDENTITY_", "MSI_", "IMDS_", "SYSTEM_", "AZURESUBSCRIPTION_", "SASMINT_"]
-            .iter()
-            .any(|p| name.starts_with(p))
+        if [
+            "AZURE_",
+            "IDENTITY_",
+            "MSI_",
+            "IMDS_",
+            "SYSTEM_",
+            "AZURESUBSCRIPTION_",
+            "SASMINT_",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
             || name == "RUST_LOG"
         {
             cmd.env_remove(&name);
         }
     }
     let home = std::env::temp_dir().join("sasmint-cli-test-home");
-    cmd.env("HOME", &home).env("AZURE_CONFIG_DIR", &home).env("NO_COLOR", "1");
+    cmd.env("HOME", &home)
+        .env("AZURE_CONFIG_DIR", &home)
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -80,14 +90,20 @@ fn key_file() -> tempfile::NamedTempFile {
 fn refuses(args: &[&str], expect: &str) {
     let wire = Tripwire::new();
     let mut cmd = sasmint();
-    cmd.env("IDENTITY_ENDPOINT", format!("http://127.0.0.1:{}/msi", wire.port()))
-        .env("IDENTITY_HEADER", "header-secret-value")
-        .args(args);
+    cmd.env(
+        "IDENTITY_ENDPOINT",
+        format!("http://127.0.0.1:{}/msi", wire.port()),
+    )
+    .env("IDENTITY_HEADER", "header-secret-value")
+    .args(args);
     let out = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
     assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
-    assert!(stderr.contains(expect), "{args:?}: expected '{expect}' in: {stderr}");
+    assert!(
+        stderr.contains(expect),
+        "{args:?}: expected '{expect}' in: {stderr}"
+    );
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     if stderr.starts_with("sasmint: error:") {
         assert!(lines.len() <= 2, "{args:?}: more than error+hint: {stderr}");
@@ -103,14 +119,38 @@ const C: &str = "https://myacct.blob.core.windows.net/imagery";
 #[test]
 fn bad_urls_are_refused() {
     refuses(&["mint", "not a url"], "is not a URL");
-    refuses(&["mint", "https://myacct.file.core.windows.net/share"], "not a Blob Storage endpoint");
-    refuses(&["mint", "https://example.com/imagery"], "not a recognised Blob Storage endpoint");
-    refuses(&["mint", "http://myacct.blob.core.windows.net/imagery"], "plain http");
-    refuses(&["mint", "http://127.0.0.1:10000/devstoreaccount1/imagery"], "plain http");
-    refuses(&["mint", "https://myacct.blob.core.windows.net/"], "names no container");
-    refuses(&["mint", "https://myacct.blob.core.windows.net"], "names no container");
-    refuses(&["mint", "https://myacct.blob.core.windows.net/Bad_Name"], "not a valid container name");
-    refuses(&["mint", "https://my_acct.blob.core.windows.net/imagery"], "not a valid storage account name");
+    refuses(
+        &["mint", "https://myacct.file.core.windows.net/share"],
+        "not a Blob Storage endpoint",
+    );
+    refuses(
+        &["mint", "https://example.com/imagery"],
+        "not a recognised Blob Storage endpoint",
+    );
+    refuses(
+        &["mint", "http://myacct.blob.core.windows.net/imagery"],
+        "plain http",
+    );
+    refuses(
+        &["mint", "http://127.0.0.1:10000/devstoreaccount1/imagery"],
+        "plain http",
+    );
+    refuses(
+        &["mint", "https://myacct.blob.core.windows.net/"],
+        "names no container",
+    );
+    refuses(
+        &["mint", "https://myacct.blob.core.windows.net"],
+        "names no container",
+    );
+    refuses(
+        &["mint", "https://myacct.blob.core.windows.net/Bad_Name"],
+        "not a valid container name",
+    );
+    refuses(
+        &["mint", "https://my_acct.blob.core.windows.net/imagery"],
+        "not a valid storage account name",
+    );
     refuses(&["key", "not a url"], "is not a URL");
 }
 
@@ -125,9 +165,18 @@ fn a_url_that_already_carries_a_sas_is_refused_without_echoing_it() {
 #[test]
 fn bad_permissions_are_refused() {
     refuses(&["mint", C, "-p", "rz"], "unknown permission letter 'z'");
-    refuses(&["mint", &format!("{C}/a.txt"), "-p", "rl"], "does not apply to a single blob");
-    refuses(&["mint", &format!("{C}/a.txt"), "--for", "geocatalog"], "needs a container URL");
-    refuses(&["mint", C, "--for", "ingest", "-p", "r"], "cannot be used with");
+    refuses(
+        &["mint", &format!("{C}/a.txt"), "-p", "rl"],
+        "does not apply to a single blob",
+    );
+    refuses(
+        &["mint", &format!("{C}/a.txt"), "--for", "geocatalog"],
+        "needs a container URL",
+    );
+    refuses(
+        &["mint", C, "--for", "ingest", "-p", "r"],
+        "cannot be used with",
+    );
     refuses(&["mint", C, "--for", "nobody"], "invalid value");
 }
 
@@ -135,42 +184,93 @@ fn bad_permissions_are_refused() {
 fn bad_lifetimes_are_refused() {
     refuses(&["mint", C, "--expires-in", "8d"], "more than 7 days");
     refuses(&["mint", C, "--expires-in", "8x"], "is not a duration");
-    refuses(&["mint", C, "--expiry", "2020-01-01T00:00:00Z"], "not in the future");
-    refuses(&["mint", C, "--expiry", "next tuesday"], "not an RFC 3339 time");
     refuses(
-        &["mint", C, "--start", &time_in(7200), "--expiry", &time_in(3600)],
+        &["mint", C, "--expiry", "2020-01-01T00:00:00Z"],
+        "not in the future",
+    );
+    refuses(
+        &["mint", C, "--expiry", "next tuesday"],
+        "not an RFC 3339 time",
+    );
+    refuses(
+        &[
+            "mint",
+            C,
+            "--start",
+            &time_in(7200),
+            "--expiry",
+            &time_in(3600),
+        ],
         "is not before the expiry",
     );
-    refuses(&["mint", C, "--expires-in", "1h", "--expiry", &time_in(3600)], "cannot be used with");
-    refuses(&["key", "https://myacct.blob.core.windows.net", "--expires-in", "30d"], "more than 7 days");
+    refuses(
+        &["mint", C, "--expires-in", "1h", "--expiry", &time_in(3600)],
+        "cannot be used with",
+    );
+    refuses(
+        &[
+            "key",
+            "https://myacct.blob.core.windows.net",
+            "--expires-in",
+            "30d",
+        ],
+        "more than 7 days",
+    );
 }
 
 #[test]
 fn bad_options_are_refused() {
     refuses(&["mint", C, "--ip", "::1"], "not an IPv4 address");
     refuses(&["mint", C, "--ip", "10.0.0.9-10.0.0.1"], "runs backwards");
-    refuses(&["mint", C, "--encryption-scope", "bad scope"], "encryption scope");
-    refuses(&["mint", C, "--auth", "client-secret"], "--auth client-secret cannot be used");
-    refuses(&["mint", C, "--auth", "workload-identity"], "AZURE_FEDERATED_TOKEN_FILE");
+    refuses(
+        &["mint", C, "--encryption-scope", "bad scope"],
+        "encryption scope",
+    );
+    refuses(
+        &["mint", C, "--auth", "client-secret"],
+        "--auth client-secret cannot be used",
+    );
+    refuses(
+        &["mint", C, "--auth", "workload-identity"],
+        "AZURE_FEDERATED_TOKEN_FILE",
+    );
     refuses(&["mint", C, "--timeout", "0"], "invalid value");
 }
 
 #[test]
 fn bad_delegation_keys_are_refused() {
     let mut f = tempfile::NamedTempFile::new().unwrap();
-    f.write_all(b"{\"value\": \"CDbbW7auD7G7KPwtUda3fRepaIxXK2WN1Gja\"}").unwrap();
+    f.write_all(b"{\"value\": \"CDbbW7auD7G7KPwtUda3fRepaIxXK2WN1Gja\"}")
+        .unwrap();
     let path = f.path().to_str().unwrap();
-    refuses(&["mint", C, "--delegation-key", path], "is not a delegation key");
-    let out = sasmint().args(["mint", C, "--delegation-key", path]).output().unwrap();
+    refuses(
+        &["mint", C, "--delegation-key", path],
+        "is not a delegation key",
+    );
+    let out = sasmint()
+        .args(["mint", C, "--delegation-key", path])
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("CDbbW7"));
 
-    refuses(&["mint", C, "--delegation-key", "/nonexistent/key.json"], "cannot read");
+    refuses(
+        &["mint", C, "--delegation-key", "/nonexistent/key.json"],
+        "cannot read",
+    );
 
     let mut expired = tempfile::NamedTempFile::new().unwrap();
     expired
         .write_all(key_json(&time_in(-7200), &time_in(-3600)).as_bytes())
         .unwrap();
-    refuses(&["mint", C, "--delegation-key", expired.path().to_str().unwrap()], "expired");
+    refuses(
+        &[
+            "mint",
+            C,
+            "--delegation-key",
+            expired.path().to_str().unwrap(),
+        ],
+        "expired",
+    );
 }
 
 fn mint_offline(args: &[&str]) -> String {
@@ -181,7 +281,11 @@ fn mint_offline(args: &[&str]) -> String {
         .args(["--delegation-key", key.path().to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -222,7 +326,11 @@ fn presets_set_the_permissions() {
         ("maxar-ard", "w"),
         ("snowflake-unload", "racwl"),
     ] {
-        assert_eq!(params(&mint_offline(&[C, "--for", preset]))["sp"], sp, "{preset}");
+        assert_eq!(
+            params(&mint_offline(&[C, "--for", preset]))["sp"],
+            sp,
+            "{preset}"
+        );
     }
     assert_eq!(params(&mint_offline(&[C, "-p", "wlrrw"]))["sp"], "rwl");
 }
@@ -232,7 +340,10 @@ fn url_output_and_blob_sas() {
     let blob = format!("{C}/2026/R%C3%A9cap%20Q3+final.pdf");
     let out = mint_offline(&[&blob, "--for", "kusto", "--output", "url"]);
     let (base, token) = out.trim().split_once('?').unwrap();
-    assert_eq!(base, "https://myacct.blob.core.windows.net/imagery/2026/R%C3%A9cap%20Q3%2Bfinal.pdf");
+    assert_eq!(
+        base,
+        "https://myacct.blob.core.windows.net/imagery/2026/R%C3%A9cap%20Q3%2Bfinal.pdf"
+    );
     let p = params(token);
     assert_eq!(p["sr"], "b");
     assert_eq!(p["sp"], "r");
@@ -240,7 +351,17 @@ fn url_output_and_blob_sas() {
 
 #[test]
 fn json_output_describes_the_token_but_not_the_key() {
-    let out = mint_offline(&[C, "--output", "json", "--expires-in", "2h", "--ip", "203.0.113.0-203.0.113.255", "--encryption-scope", "cmk-scope"]);
+    let out = mint_offline(&[
+        C,
+        "--output",
+        "json",
+        "--expires-in",
+        "2h",
+        "--ip",
+        "203.0.113.0-203.0.113.255",
+        "--encryption-scope",
+        "cmk-scope",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["account"], "myacct");
     assert_eq!(v["container"], "imagery");
@@ -257,13 +378,19 @@ fn json_output_describes_the_token_but_not_the_key() {
     let start = OffsetDateTime::parse(v["start"].as_str().unwrap(), &Rfc3339).unwrap();
     let expiry = OffsetDateTime::parse(v["expiry"].as_str().unwrap(), &Rfc3339).unwrap();
     let life = (expiry - start).whole_minutes();
-    assert!((134..=136).contains(&life), "2h plus 15 min back-dating, got {life} min");
+    assert!(
+        (134..=136).contains(&life),
+        "2h plus 15 min back-dating, got {life} min"
+    );
     let token = v["token"].as_str().unwrap();
     assert_eq!(v["url"], format!("{C}?{token}"));
     let p = params(token);
     assert_eq!(p["sip"], "203.0.113.0-203.0.113.255");
     assert_eq!(p["ses"], "cmk-scope");
-    assert!(!out.contains(KEY_VALUE), "the key value must never be printed");
+    assert!(
+        !out.contains(KEY_VALUE),
+        "the key value must never be printed"
+    );
 }
 
 #[test]
@@ -272,11 +399,24 @@ fn env_output_is_shell_safe() {
     let names: Vec<&str> = out.lines().map(|l| l.split('=').next().unwrap()).collect();
     assert_eq!(
         names,
-        ["SAS_TOKEN", "SAS_URL", "AZURE_STORAGE_ACCOUNT", "AZURE_STORAGE_CONTAINER", "SAS_PERMISSIONS", "SAS_EXPIRY"]
+        [
+            "SAS_TOKEN",
+            "SAS_URL",
+            "AZURE_STORAGE_ACCOUNT",
+            "AZURE_STORAGE_CONTAINER",
+            "SAS_PERMISSIONS",
+            "SAS_EXPIRY"
+        ]
     );
     // Evaluated by a real shell, the values come back unchanged.
-    let script = format!("{out}\nprintf '%s\\n' \"$AZURE_STORAGE_ACCOUNT\" \"$SAS_PERMISSIONS\" \"$SAS_TOKEN\"");
-    let shell = std::process::Command::new("sh").arg("-c").arg(&script).output().unwrap();
+    let script = format!(
+        "{out}\nprintf '%s\\n' \"$AZURE_STORAGE_ACCOUNT\" \"$SAS_PERMISSIONS\" \"$SAS_TOKEN\""
+    );
+    let shell = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
     let echoed = String::from_utf8(shell.stdout).unwrap();
     let lines: Vec<&str> = echoed.lines().collect();
     assert_eq!(lines[0], "myacct");
@@ -286,17 +426,32 @@ fn env_output_is_shell_safe() {
 
 #[test]
 fn allow_http_widens_the_protocol() {
-    assert_eq!(params(&mint_offline(&[C, "--allow-http"]))["spr"].replace("%2C", ","), "https,http");
-    let out = mint_offline(&["http://127.0.0.1:10000/devstoreaccount1/imagery", "--allow-http"]);
+    assert_eq!(
+        params(&mint_offline(&[C, "--allow-http"]))["spr"].replace("%2C", ","),
+        "https,http"
+    );
+    let out = mint_offline(&[
+        "http://127.0.0.1:10000/devstoreaccount1/imagery",
+        "--allow-http",
+    ]);
     assert_eq!(params(&out)["spr"].replace("%2C", ","), "https,http");
 }
 
 #[test]
 fn the_token_never_outlives_its_key() {
     let mut f = tempfile::NamedTempFile::new().unwrap();
-    f.write_all(key_json(&time_in(-3600), &time_in(3600)).as_bytes()).unwrap();
+    f.write_all(key_json(&time_in(-3600), &time_in(3600)).as_bytes())
+        .unwrap();
     let out = sasmint()
-        .args(["mint", C, "--expires-in", "8h", "--output", "json", "--delegation-key"])
+        .args([
+            "mint",
+            C,
+            "--expires-in",
+            "8h",
+            "--output",
+            "json",
+            "--delegation-key",
+        ])
         .arg(f.path())
         .output()
         .unwrap();
@@ -327,7 +482,11 @@ fn env_var_configuration() {
         .env("SASMINT_EXPIRES_IN", "90m")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["permissions"], "rl");
 }
@@ -335,14 +494,19 @@ fn env_var_configuration() {
 #[test]
 fn quiet_silences_notes() {
     let mut f = tempfile::NamedTempFile::new().unwrap();
-    f.write_all(key_json(&time_in(-3600), &time_in(3600)).as_bytes()).unwrap();
+    f.write_all(key_json(&time_in(-3600), &time_in(3600)).as_bytes())
+        .unwrap();
     let out = sasmint()
         .args(["-q", "mint", C, "--delegation-key"])
         .arg(f.path())
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -356,7 +520,9 @@ fn help_and_version() {
     let out = sasmint().args(["mint", "--help"]).output().unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().contains("Examples:"));
     let out = sasmint().arg("--version").output().unwrap();
-    assert!(String::from_utf8(out.stdout).unwrap().starts_with("sasmint "));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("sasmint "));
 }
 
 #[test]
@@ -365,4 +531,88 @@ fn man_page() {
     assert!(out.status.success());
     let man = String::from_utf8(out.stdout).unwrap();
     assert!(man.contains(".TH sasmint"));
+}
+
+fn inspect_json(token: &str) -> serde_json::Value {
+    let out = sasmint()
+        .args(["inspect", "-", "--output", "json"])
+        .write_stdin(token.to_owned())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn inspect_finds_nothing_to_warn_about_in_a_read_only_minted_token() {
+    for preset in ["ingest", "geocatalog", "kusto"] {
+        let token = mint_offline(&[C, "--for", preset]);
+        let v = inspect_json(&token);
+        assert_eq!(v["warnings"], serde_json::json!([]), "{preset}: {v}");
+        assert_eq!(v["kind"], "user_delegation");
+        assert_eq!(v["permissions"], "rl");
+        assert_eq!(
+            v["container"],
+            serde_json::Value::Null,
+            "a bare token names no container"
+        );
+    }
+    let url = mint_offline(&[C, "--output", "url"]);
+    let v = inspect_json(&url);
+    assert_eq!(v["account"], "myacct");
+    assert_eq!(v["container"], "imagery");
+}
+
+#[test]
+fn inspect_flags_write_rights_of_an_upload_token_and_nothing_else() {
+    let v = inspect_json(&mint_offline(&[C, "--for", "upload"]));
+    let codes: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["write_access"]);
+}
+
+#[test]
+fn inspect_never_prints_the_signature() {
+    let token = mint_offline(&[C]);
+    let sig = token.trim().rsplit("sig=").next().unwrap().to_owned();
+    let decoded = sig
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
+    for output in ["text", "json"] {
+        let out = sasmint()
+            .args(["inspect", token.trim(), "--output", output])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains(&sig) && !all.contains(&decoded),
+            "{output} leaked the signature"
+        );
+        assert!(!all.contains(&decoded[..12]));
+    }
+    let text = sasmint().args(["inspect", token.trim()]).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("no warnings"));
+}
+
+#[test]
+fn inspect_refuses_what_is_not_a_sas() {
+    refuses(&["inspect", "hello"], "");
+    refuses(
+        &["inspect", "https://myacct.blob.core.windows.net/imagery"],
+        "",
+    );
 }
