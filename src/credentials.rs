@@ -57,10 +57,15 @@ fn on_azure_vm() -> bool {
 
 type Candidate = std::result::Result<Arc<dyn TokenCredential>, String>;
 
-fn err_text(e: &azure_core::Error) -> String {
-    let text = e.to_string();
-    let first = text.lines().next().unwrap_or_default().trim().to_owned();
-    redact::scrub(&first).into_owned()
+/// An error's text on one line, shortened, secrets scrubbed.
+fn err_text(e: &(dyn std::error::Error + 'static)) -> String {
+    one_line(&e.to_string(), 240)
+}
+
+fn one_line(text: &str, max_chars: usize) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let short: String = joined.chars().take(max_chars).collect();
+    redact::scrub(&short).into_owned()
 }
 
 fn client_secret(env: Env, options: &ClientOptions) -> Candidate {
@@ -272,9 +277,15 @@ pub fn hint(auth: Auth) -> &'static str {
     }
 }
 
-/// Maps a credential error that escaped the chain into a failure.
+/// Maps a credential error that escaped the chain into a failure. The pipeline wraps it in
+/// context ("non-transport error …"); the root cause is what the user needs.
 pub fn failure(auth: Auth, e: &azure_core::Error) -> Failure {
-    Failure::new(Kind::Credential, err_text(e)).hint(hint(auth))
+    let mut root: &(dyn std::error::Error + 'static) = e;
+    while let Some(source) = root.source() {
+        root = source;
+    }
+    // The chain's own message lists every candidate's (already shortened) reason.
+    Failure::new(Kind::Credential, one_line(&root.to_string(), 2000)).hint(hint(auth))
 }
 
 #[cfg(test)]

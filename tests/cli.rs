@@ -1,6 +1,8 @@
 //! The command line as a user runs it, offline: bad input (exit 2, one line, nothing on
 //! stdout, no network request) and every output format, signing with a saved key.
 
+mod support;
+
 use assert_cmd::Command;
 use std::io::Write;
 use std::net::TcpListener;
@@ -9,32 +11,9 @@ use time::OffsetDateTime;
 
 const KEY_VALUE: &str = "CDbbW7auD7G7KPwtUda3fRepaIxXK2WN1Gja/igmRuY=";
 
-/// The binary with a clean environment: no Azure settings, no logins, no colour.
+/// The binary with a clean environment: no Azure settings, no logins.
 fn sasmint() -> Command {
-    let mut cmd = Command::cargo_bin("sasmint").unwrap();
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().into_owned();
-        if [
-            "AZURE_",
-            "IDENTITY_",
-            "MSI_",
-            "IMDS_",
-            "SYSTEM_",
-            "AZURESUBSCRIPTION_",
-            "SASMINT_",
-        ]
-        .iter()
-        .any(|p| name.starts_with(p))
-            || name == "RUST_LOG"
-        {
-            cmd.env_remove(&name);
-        }
-    }
-    let home = std::env::temp_dir().join("sasmint-cli-test-home");
-    cmd.env("HOME", &home)
-        .env("AZURE_CONFIG_DIR", &home)
-        .env("NO_COLOR", "1");
-    cmd
+    support::sasmint_offline()
 }
 
 /// A listener that fails the test if anything connects to it.

@@ -24,7 +24,10 @@ fn checked_in_completions_are_current() {
             .output()
             .unwrap();
         assert!(out.status.success(), "completions {shell} failed");
-        assert!(!out.stdout.is_empty(), "completions {shell} printed nothing");
+        assert!(
+            !out.stdout.is_empty(),
+            "completions {shell} printed nothing"
+        );
         let path = dir.join(file);
         if update {
             std::fs::write(&path, &out.stdout).unwrap();

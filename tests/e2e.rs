@@ -1,0 +1,485 @@
+//! End to end: the real binary, real Azurite (HTTPS + OAuth), tokens from a local managed
+//! identity endpoint through azure_identity's real credential code. Each token is then used
+//! against Azurite to prove it grants exactly what it says.
+
+mod support;
+
+use base64::Engine;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use support::{assert_forbidden, Azurite, Behaviour, TokenServer};
+
+/// One Azurite for this test binary; each test works in its own container.
+fn azurite() -> &'static Azurite {
+    static AZ: OnceLock<Azurite> = OnceLock::new();
+    AZ.get_or_init(Azurite::start)
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+fn run(ts: &TokenServer, args: &[&str]) -> Run {
+    run_with(ts, args, |_| {})
+}
+
+fn run_with(ts: &TokenServer, args: &[&str], tweak: impl FnOnce(&mut assert_cmd::Command)) -> Run {
+    let mut cmd = support::sasmint(azurite(), ts);
+    cmd.args(args);
+    tweak(&mut cmd);
+    let start = Instant::now();
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        elapsed: start.elapsed(),
+    }
+}
+
+fn mint(ts: &TokenServer, args: &[&str]) -> String {
+    let r = run(
+        ts,
+        &[&["mint"], args, &["--auth", "managed-identity"]].concat(),
+    );
+    assert_eq!(r.code, Some(0), "mint {args:?} failed: {}", r.stderr);
+    r.stdout.trim().to_owned()
+}
+
+async fn container_with(name: &str, blobs: &[(&str, &[u8])]) -> String {
+    support::create_container(azurite(), name).await;
+    for (blob, bytes) in blobs {
+        support::upload_blob(azurite(), name, blob, bytes).await;
+    }
+    azurite().container_url(name)
+}
+
+fn with(url: &str, token: &str) -> String {
+    support::with_query(url, token)
+}
+
+#[tokio::test]
+async fn ingest_token_lists_and_reads_but_cannot_write_or_delete() {
+    let ts = TokenServer::start();
+    let c = container_with("ingest", &[("scenes/a.tif", b"pixels")]).await;
+    let token = mint(&ts, &[&c]);
+    assert_eq!(ts.requests(), 1, "one token request per mint");
+
+    // The exact bytes sasmint printed, sent as they are (the SDK would re-encode them).
+    let (status, _, body) = support::raw_request(
+        "GET",
+        &format!("{c}?restype=container&comp=list&{token}"),
+        b"",
+    )
+    .await;
+    assert_eq!(status, 200, "list with the printed token");
+    assert!(body.contains("<Name>scenes/a.tif</Name>"));
+
+    let blob = azurite().blob_url("ingest", "scenes/a.tif");
+    assert_eq!(
+        support::list_blobs(&with(&c, &token)).await.unwrap(),
+        ["scenes/a.tif"]
+    );
+    assert_eq!(
+        support::read_blob(&with(&blob, &token)).await.unwrap(),
+        b"pixels"
+    );
+    let new = azurite().blob_url("ingest", "scenes/new.tif");
+    assert_forbidden(support::write_blob(&with(&new, &token), b"x").await);
+    assert_forbidden(support::write_blob(&with(&blob, &token), b"overwrite").await);
+    assert_forbidden(support::delete_blob(&with(&blob, &token)).await);
+}
+
+#[tokio::test]
+async fn upload_token_writes_but_cannot_read_list_or_delete() {
+    let ts = TokenServer::start();
+    let c = container_with("upload", &[("existing.bin", b"secret evidence")]).await;
+    let url = mint(&ts, &[&c, "--for", "upload", "--output", "url"]);
+    let token = url.split_once('?').unwrap().1;
+
+    let drop = azurite().blob_url("upload", "drop/image.dd");
+    support::write_blob(&with(&drop, token), b"disk image")
+        .await
+        .unwrap();
+    let existing = azurite().blob_url("upload", "existing.bin");
+    assert_forbidden(support::read_blob(&with(&existing, token)).await);
+    assert_forbidden(support::read_blob(&with(&drop, token)).await);
+    assert_forbidden(support::list_blobs(&with(&c, token)).await);
+    assert_forbidden(support::delete_blob(&with(&existing, token)).await);
+}
+
+#[tokio::test]
+async fn blob_token_reads_its_blob_and_nothing_else() {
+    let ts = TokenServer::start();
+    let name = "2026/Récap Q3 a+b%20c#?.txt";
+    let c = container_with("blobsas", &[(name, b"the one"), ("other.txt", b"not this")]).await;
+    let blob = azurite().blob_url("blobsas", name);
+    let url = mint(&ts, &[&blob, "--permissions", "r", "--output", "url"]);
+    let (base, token) = url.split_once('?').unwrap();
+    let decode = |u: &str| {
+        percent_encoding::percent_decode_str(u)
+            .decode_utf8()
+            .unwrap()
+            .into_owned()
+    };
+    assert_eq!(
+        decode(base),
+        decode(&blob),
+        "the printed URL names the blob"
+    );
+    assert!(
+        base.ends_with("a%2Bb%2520c%23%3F.txt"),
+        "{base}: '+', '%', '#', '?' are escaped"
+    );
+    assert!(token.contains("sr=b"));
+
+    let (status, _, body) = support::raw_request("GET", &url, b"").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "the one"),
+        "the printed URL works as is"
+    );
+    assert_eq!(
+        support::read_blob(&with(&blob, token)).await.unwrap(),
+        b"the one"
+    );
+    let other = azurite().blob_url("blobsas", "other.txt");
+    assert_forbidden(support::read_blob(&with(&other, token)).await);
+    assert_forbidden(support::list_blobs(&with(&c, token)).await);
+    assert_forbidden(support::write_blob(&with(&blob, token), b"changed").await);
+}
+
+#[tokio::test]
+async fn saved_key_signs_offline_tokens_that_azurite_accepts() {
+    let ts = TokenServer::start();
+    let c = container_with("offline", &[("a.txt", b"offline ok")]).await;
+    let r = run(
+        &ts,
+        &[
+            "key",
+            &azurite().account_url(),
+            "--expires-in",
+            "2h",
+            "--auth",
+            "managed-identity",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let key: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let mut fields: Vec<&str> = key
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "signedExpiry",
+            "signedOid",
+            "signedService",
+            "signedStart",
+            "signedTid",
+            "signedVersion",
+            "value"
+        ]
+    );
+    assert_eq!(key["signedOid"], support::TEST_OID);
+    assert_eq!(key["signedTid"], support::TEST_TID);
+    assert!(!r.stderr.contains(key["value"].as_str().unwrap()));
+
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &r.stdout).unwrap();
+    let requests = ts.requests();
+    // No identity settings at all: this run cannot reach anything.
+    let out = support::sasmint_offline()
+        .args(["mint", &c, "--delegation-key"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        ts.requests(),
+        requests,
+        "offline signing made no token request"
+    );
+    let token = String::from_utf8(out.stdout).unwrap();
+    let token = token.trim();
+    let blob = azurite().blob_url("offline", "a.txt");
+    assert_eq!(
+        support::read_blob(&with(&blob, token)).await.unwrap(),
+        b"offline ok"
+    );
+    assert_eq!(
+        support::list_blobs(&with(&c, token)).await.unwrap(),
+        ["a.txt"]
+    );
+    assert_forbidden(support::write_blob(&with(&blob, token), b"no").await);
+}
+
+/// Azurite derives the key value from the key's fields (shared/spec §9), so a test can know
+/// the secret without it ever being printed.
+fn azurite_key_value(oid: &str, tid: &str, skt: &str, ske: &str, skv: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(b"azurite-user-delegation-signing-seed-v1").unwrap();
+    mac.update(format!("{oid}\n{tid}\n{skt}\n{ske}\nb\n{skv}").as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+fn assert_no_secret(stderr: &str, secrets: &[(&str, &str)]) {
+    for (what, secret) in secrets {
+        assert!(secret.len() >= 8, "{what} is a real secret");
+        assert!(!stderr.contains(secret), "{what} leaked to stderr");
+        let encoded = secret
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D");
+        assert!(
+            !stderr.contains(&encoded),
+            "{what} (encoded) leaked to stderr"
+        );
+    }
+}
+
+#[tokio::test]
+async fn very_verbose_output_shows_requests_but_no_secret() {
+    let ts = TokenServer::start();
+    let c = container_with("verbose", &[]).await;
+    let r = run(
+        &ts,
+        &[
+            "-vv",
+            "mint",
+            &c,
+            "--output",
+            "json",
+            "--auth",
+            "managed-identity",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("==> Request"),
+        "-vv shows the HTTP requests:\n{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("comp=userdelegationkey"), "{}", r.stderr);
+    assert!(r.stderr.contains("POST"));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let token = v["token"].as_str().unwrap();
+    let sig = token.rsplit("sig=").next().unwrap();
+    let sig = percent_encoding::percent_decode_str(sig)
+        .decode_utf8()
+        .unwrap()
+        .into_owned();
+    let skv = token
+        .split('&')
+        .find_map(|p| p.strip_prefix("skv="))
+        .unwrap();
+    let key = azurite_key_value(
+        v["signed_oid"].as_str().unwrap(),
+        v["signed_tid"].as_str().unwrap(),
+        v["key_start"].as_str().unwrap(),
+        v["key_expiry"].as_str().unwrap(),
+        skv,
+    );
+    // The derivation is right: the token it signs is the token sasmint printed.
+    let bearer = ts.last_token().unwrap();
+    assert_no_secret(
+        &r.stderr,
+        &[
+            ("signature", &sig),
+            ("key value", &key),
+            ("bearer token", &bearer),
+            ("identity header", ts.header()),
+        ],
+    );
+    // The key command at -vv too.
+    let r = run(
+        &ts,
+        &[
+            "-vv",
+            "key",
+            &azurite().account_url(),
+            "--auth",
+            "managed-identity",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_no_secret(
+        &r.stderr,
+        &[
+            ("key value", value["value"].as_str().unwrap()),
+            ("bearer token", &ts.last_token().unwrap()),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn seven_days_works_against_the_service_clamped_a_little() {
+    let ts = TokenServer::start();
+    let c = container_with("sevendays", &[("a.txt", b"week")]).await;
+    let r = run(
+        &ts,
+        &[
+            "mint",
+            &c,
+            "--expires-in",
+            "7d",
+            "--output",
+            "json",
+            "--auth",
+            "managed-identity",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("at most 7 days"),
+        "the clamp is announced: {}",
+        r.stderr
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["expiry"], v["key_expiry"], "se = ske");
+    let parse = |s: &serde_json::Value| {
+        time::OffsetDateTime::parse(
+            s.as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+    };
+    let left = parse(&v["expiry"]) - time::OffsetDateTime::now_utc();
+    assert!(
+        left < time::Duration::days(7) - time::Duration::minutes(4),
+        "{left}"
+    );
+    assert!(
+        left > time::Duration::days(7) - time::Duration::minutes(6),
+        "{left}"
+    );
+    let blob = azurite().blob_url("sevendays", "a.txt");
+    assert_eq!(
+        support::read_blob(&with(&blob, v["token"].as_str().unwrap()))
+            .await
+            .unwrap(),
+        b"week"
+    );
+}
+
+#[test]
+fn denied_key_request_names_the_roles() {
+    let ts = TokenServer::start_with(Behaviour::WrongAudience);
+    let c = azurite().container_url("denied");
+    let r = run(&ts, &["mint", &c, "--auth", "managed-identity"]);
+    assert_eq!(r.code, Some(4), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("Get User Delegation Key failed: HTTP 40"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("Storage Blob Delegator"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Storage Blob Data Reader"),
+        "{}",
+        r.stderr
+    );
+    assert_no_secret(&r.stderr, &[("bearer token", &ts.last_token().unwrap())]);
+}
+
+#[test]
+fn failing_token_endpoint_is_a_credential_error() {
+    let ts = TokenServer::start_with(Behaviour::Status(400));
+    let r = run(
+        &ts,
+        &[
+            "mint",
+            &azurite().container_url("nocred"),
+            "--auth",
+            "managed-identity",
+        ],
+    );
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+    assert_no_secret(&r.stderr, &[("identity header", ts.header())]);
+}
+
+#[test]
+fn auto_without_any_credential_says_what_it_tried() {
+    let out = support::sasmint_offline()
+        .env("SSL_CERT_FILE", azurite().cert_path())
+        .args(["mint", &azurite().container_url("auto")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(out.stdout.is_empty());
+    for method in [
+        "client-secret",
+        "workload-identity",
+        "managed-identity",
+        "azure-pipelines",
+        "azure-cli",
+        "azd",
+    ] {
+        assert!(stderr.contains(method), "{method} missing from: {stderr}");
+    }
+    assert!(stderr.contains("az login"), "{stderr}");
+}
+
+#[test]
+fn untrusted_certificate_fails_fast_with_a_hint() {
+    let ts = TokenServer::start();
+    let r = run_with(
+        &ts,
+        &[
+            "mint",
+            &azurite().container_url("tls"),
+            "--auth",
+            "managed-identity",
+        ],
+        |cmd| {
+            cmd.env_remove("SSL_CERT_FILE");
+        },
+    );
+    assert_eq!(r.code, Some(7), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("SSL_CERT_FILE"), "{}", r.stderr);
+    assert!(
+        r.elapsed < Duration::from_secs(2),
+        "TLS failure took {:?}",
+        r.elapsed
+    );
+}
+
+#[test]
+fn connection_refused_is_a_network_error() {
+    let ts = TokenServer::start();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let r = run(
+        &ts,
+        &[
+            "mint",
+            &format!("https://127.0.0.1:{port}/devstoreaccount1/gone"),
+            "--auth",
+            "managed-identity",
+            "--timeout",
+            "10",
+        ],
+    );
+    assert_eq!(r.code, Some(6), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("could not reach"), "{}", r.stderr);
+}

@@ -1,0 +1,173 @@
+//! Test support: run the real `sasmint` binary against real (emulated) storage.
+//!
+//! * [`Azurite`]: Microsoft's storage emulator on a free loopback port, HTTPS with a throwaway
+//!   certificate, `--oauth basic` (Bearer tokens and Get User Delegation Key work).
+//! * [`TokenServer`]: a local App Service managed-identity endpoint minting JWTs Azurite accepts.
+//! * [`sasmint`] / [`sasmint_offline`]: the CLI with a scrubbed environment.
+//! * Data-plane helpers on the real Azure SDK: setup with a Bearer token
+//!   ([`create_container`], [`upload_blob`]) and SAS-only probes ([`list_blobs`], [`read_blob`],
+//!   [`write_blob`], [`delete_blob`]) that return `Err(Denied)` on a 4xx and panic on anything
+//!   unexpected. They are async: use `#[tokio::test]`.
+//!
+//! ```ignore
+//! mod support;
+//!
+//! #[tokio::test]
+//! async fn ingest_token_can_write_but_not_read() {
+//!     let az = support::Azurite::start();
+//!     let ts = support::TokenServer::start();
+//!     support::create_container(&az, "c").await;
+//!     let out = support::sasmint(&az, &ts)
+//!         .args(["mint", &az.container_url("c"), "--for", "ingest", "--auth", "managed-identity"])
+//!         .assert()
+//!         .success();
+//!     let token = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+//!     let url = support::with_query(&az.blob_url("c", "x.txt"), token.trim());
+//!     assert!(support::write_blob(&url, b"x").await.is_ok());
+//!     support::assert_forbidden(support::read_blob(&url).await);
+//! }
+//! ```
+//!
+//! Included from examples too (`#[path = "../tests/support/mod.rs"] mod support;`), so nothing
+//! here may depend on being compiled as an integration test.
+
+#![allow(dead_code, unused_imports)]
+
+mod azurite;
+mod blob;
+mod token_server;
+
+pub use azurite::{error_chain, http_client_trusting, locate, Azurite, ACCOUNT, AZURITE_VERSION};
+pub use blob::{
+    assert_forbidden, blob_client, container_client, create_container, delete_blob, list_blobs,
+    loopback_client_options, raw_request, read_blob, service_client, upload_blob,
+    user_delegation_key, with_query, write_blob, Denied, TestCredential,
+};
+pub use token_server::{
+    mint_jwt, mint_jwt_with, now_unix, random_hex, standard_claims, Behaviour, ServedRequest,
+    TokenServer, MSI_API_VERSION, STORAGE_RESOURCE, TEST_OID, TEST_TID, TOKEN_PATH,
+};
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+/// Environment variables whose names start with one of these are removed from the child.
+pub const SCRUBBED_PREFIXES: &[&str] = &[
+    "AZURE_",
+    "AZD_",
+    "IDENTITY_",
+    "MSI_",
+    "IMDS_",
+    "SYSTEM_",
+    "AZURESUBSCRIPTION_",
+    "SASMINT_",
+];
+/// Environment variables removed from the child by exact name (proxies too: tests talk to
+/// loopback only, and a proxy would be a non-loopback hop).
+pub const SCRUBBED_VARS: &[&str] = &[
+    "SSL_CERT_DIR",
+    "SSL_CERT_FILE",
+    "RUST_LOG",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+];
+/// Default time limit for one CLI run (a hung or retrying CLI fails the test instead of hanging it).
+pub const CLI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `sasmint` with a scrubbed environment, pointed at `ts` for managed identity and trusting
+/// `az`'s certificate: `IDENTITY_ENDPOINT`, `IDENTITY_HEADER`, `SSL_CERT_FILE` set; `HOME`,
+/// `AZURE_CONFIG_DIR` and the XDG dirs in a temp dir so no real az/azd login is found.
+pub fn sasmint(az: &Azurite, ts: &TokenServer) -> assert_cmd::Command {
+    let mut cmd = sasmint_offline();
+    use_local_azure(&mut cmd, az, ts);
+    cmd
+}
+
+/// `sasmint` with the same scrubbed environment but no identity or TLS variables: for
+/// bad-input tests that must fail before any network access.
+pub fn sasmint_offline() -> assert_cmd::Command {
+    let bin = assert_cmd::cargo::cargo_bin("sasmint");
+    assert!(
+        bin.is_file(),
+        "the sasmint binary was not built: {}",
+        bin.display()
+    );
+    scrubbed_command(bin)
+}
+
+/// Any program with the environment scrubbing `sasmint_offline` applies (exposed so the
+/// scrubbing itself can be tested, e.g. with `env`).
+///
+/// The child starts from an empty environment plus the parent's variables that survive the
+/// scrubbing, as they are now: a variable another test sets later is not inherited.
+pub fn scrubbed_command(program: impl AsRef<OsStr>) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(program);
+    cmd.env_clear();
+    {
+        let _env = env_lock();
+        for (name, value) in std::env::vars_os() {
+            if !is_scrubbed(&name) {
+                cmd.env(name, value);
+            }
+        }
+    }
+    let home = test_home();
+    cmd.env("HOME", home)
+        .env("AZURE_CONFIG_DIR", home.join(".azure"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .timeout(CLI_TIMEOUT);
+    cmd
+}
+
+/// Points a (scrubbed) command at `ts` for managed identity and makes it trust `az`'s
+/// certificate: sets `IDENTITY_ENDPOINT`, `IDENTITY_HEADER` and `SSL_CERT_FILE`.
+pub fn use_local_azure(cmd: &mut assert_cmd::Command, az: &Azurite, ts: &TokenServer) {
+    cmd.env("IDENTITY_ENDPOINT", ts.endpoint())
+        .env("IDENTITY_HEADER", ts.header())
+        .env("SSL_CERT_FILE", az.cert_path());
+}
+
+/// Whether [`scrubbed_command`] drops this variable.
+pub fn is_scrubbed(name: &OsStr) -> bool {
+    // Non-UTF-8 names cannot match any of the (ASCII) patterns.
+    let Some(name) = name.to_str() else {
+        return false;
+    };
+    SCRUBBED_PREFIXES.iter().any(|p| name.starts_with(p)) || SCRUBBED_VARS.contains(&name)
+}
+
+/// An empty home directory for child processes, one per test process (under cargo's
+/// `target/tmp` when available, so it is cleaned by `cargo clean`).
+pub fn test_home() -> &'static Path {
+    static HOME: OnceLock<PathBuf> = OnceLock::new();
+    HOME.get_or_init(|| {
+        let base = option_env!("CARGO_TARGET_TMPDIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(std::env::temp_dir);
+        std::fs::create_dir_all(&base).expect("create temp base dir");
+        let dir = tempfile::Builder::new()
+            .prefix("sasmint-test-home-")
+            .tempdir_in(base)
+            .expect("create test HOME")
+            .keep();
+        for sub in [".azure", ".config", ".cache", ".local/share"] {
+            std::fs::create_dir_all(dir.join(sub)).expect("create test HOME subdir");
+        }
+        dir
+    })
+}
+
+/// Hold this while changing the process environment (`std::env::set_var`) in a test, so no
+/// other support code reads it half-changed.
+pub fn env_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
