@@ -32,6 +32,9 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Mint a SAS token for a container or blob')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a SAS token or URL: what it grants, to what, until when, and its risks')
+            [CompletionResult]::new('geocatalog', 'geocatalog', [CompletionResultType]::ParameterValue, 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source')
+            [CompletionResult]::new('ard', 'ard', [CompletionResultType]::ParameterValue, 'Register a write-only SAS with Maxar ARD as order-delivery credentials')
+            [CompletionResult]::new('kusto-uri', 'kusto-uri', [CompletionResultType]::ParameterValue, 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -91,6 +94,292 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'sasmint;geocatalog' {
+            [CompletionResult]::new('--geocatalog', '--geocatalog', [CompletionResultType]::ParameterName, 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'The ingestion-sources API version')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a read+list SAS and register it, rotating an existing source for the container')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the catalog''s ingestion sources')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one ingestion source')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an ingestion source')
+            [CompletionResult]::new('identities', 'identities', [CompletionResultType]::ParameterValue, 'List the managed identities the catalog can use for sources')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sasmint;geocatalog;register' {
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the token lives (at most 7d)')
+            [CompletionResult]::new('--managed-identity', '--managed-identity', [CompletionResultType]::ParameterName, 'Register a managed-identity source with this object id instead (no SAS)')
+            [CompletionResult]::new('--geocatalog', '--geocatalog', [CompletionResultType]::ParameterName, 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'The ingestion-sources API version')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;geocatalog;list' {
+            [CompletionResult]::new('--geocatalog', '--geocatalog', [CompletionResultType]::ParameterName, 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'The ingestion-sources API version')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;geocatalog;show' {
+            [CompletionResult]::new('--geocatalog', '--geocatalog', [CompletionResultType]::ParameterName, 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'The ingestion-sources API version')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;geocatalog;delete' {
+            [CompletionResult]::new('--geocatalog', '--geocatalog', [CompletionResultType]::ParameterName, 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'The ingestion-sources API version')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;geocatalog;identities' {
+            [CompletionResult]::new('--geocatalog', '--geocatalog', [CompletionResultType]::ParameterName, 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'The ingestion-sources API version')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;geocatalog;help' {
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a read+list SAS and register it, rotating an existing source for the container')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the catalog''s ingestion sources')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one ingestion source')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an ingestion source')
+            [CompletionResult]::new('identities', 'identities', [CompletionResultType]::ParameterValue, 'List the managed identities the catalog can use for sources')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sasmint;geocatalog;help;register' {
+            break
+        }
+        'sasmint;geocatalog;help;list' {
+            break
+        }
+        'sasmint;geocatalog;help;show' {
+            break
+        }
+        'sasmint;geocatalog;help;delete' {
+            break
+        }
+        'sasmint;geocatalog;help;identities' {
+            break
+        }
+        'sasmint;geocatalog;help;help' {
+            break
+        }
+        'sasmint;ard' {
+            [CompletionResult]::new('--ard-endpoint', '--ard-endpoint', [CompletionResultType]::ParameterName, 'The ARD API base URL')
+            [CompletionResult]::new('--account-id', '--account-id', [CompletionResultType]::ParameterName, 'The ARD account id [default: the signed-in user''s, from /auth/self]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (never the secret)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete registered credentials (orders already running finish)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sasmint;ard;register' {
+            [CompletionResult]::new('--credentials-id', '--credentials-id', [CompletionResultType]::ParameterName, 'The credentials id: letters, digits, ''_'' and ''-''')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'A description stored with the credentials')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'The blob prefix orders deliver under (printed in output_config)')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the token lives (at most 7d)')
+            [CompletionResult]::new('--ard-endpoint', '--ard-endpoint', [CompletionResultType]::ParameterName, 'The ARD API base URL')
+            [CompletionResult]::new('--account-id', '--account-id', [CompletionResultType]::ParameterName, 'The ARD account id [default: the signed-in user''s, from /auth/self]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;ard;list' {
+            [CompletionResult]::new('--ard-endpoint', '--ard-endpoint', [CompletionResultType]::ParameterName, 'The ARD API base URL')
+            [CompletionResult]::new('--account-id', '--account-id', [CompletionResultType]::ParameterName, 'The ARD account id [default: the signed-in user''s, from /auth/self]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;ard;show' {
+            [CompletionResult]::new('--ard-endpoint', '--ard-endpoint', [CompletionResultType]::ParameterName, 'The ARD API base URL')
+            [CompletionResult]::new('--account-id', '--account-id', [CompletionResultType]::ParameterName, 'The ARD account id [default: the signed-in user''s, from /auth/self]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;ard;delete' {
+            [CompletionResult]::new('--ard-endpoint', '--ard-endpoint', [CompletionResultType]::ParameterName, 'The ARD API base URL')
+            [CompletionResult]::new('--account-id', '--account-id', [CompletionResultType]::ParameterName, 'The ARD account id [default: the signed-in user''s, from /auth/self]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;ard;help' {
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (never the secret)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete registered credentials (orders already running finish)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sasmint;ard;help;register' {
+            break
+        }
+        'sasmint;ard;help;list' {
+            break
+        }
+        'sasmint;ard;help;show' {
+            break
+        }
+        'sasmint;ard;help;delete' {
+            break
+        }
+        'sasmint;ard;help;help' {
+            break
+        }
+        'sasmint;kusto-uri' {
+            [CompletionResult]::new('--managed-identity', '--managed-identity', [CompletionResultType]::ParameterName, 'Use the cluster''s managed identity instead of a SAS: an object id, or `system`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the token lives: 90m, 8h, 7d (at most 7d)')
+            [CompletionResult]::new('--expiry', '--expiry', [CompletionResultType]::ParameterName, 'When the token expires, RFC 3339 (2026-05-01T12:00:00Z); at most 7 days ahead')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]')
+            [CompletionResult]::new('--delegation-key', '--delegation-key', [CompletionResultType]::ParameterName, 'Sign offline with a key saved by `sasmint key`')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'sasmint;completions' {
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
@@ -117,6 +406,9 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('mint', 'mint', [CompletionResultType]::ParameterValue, 'Mint a SAS token for a container or blob')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Decode a SAS token or URL: what it grants, to what, until when, and its risks')
+            [CompletionResult]::new('geocatalog', 'geocatalog', [CompletionResultType]::ParameterValue, 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source')
+            [CompletionResult]::new('ard', 'ard', [CompletionResultType]::ParameterValue, 'Register a write-only SAS with Maxar ARD as order-delivery credentials')
+            [CompletionResult]::new('kusto-uri', 'kusto-uri', [CompletionResultType]::ParameterValue, 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -129,6 +421,51 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             break
         }
         'sasmint;help;inspect' {
+            break
+        }
+        'sasmint;help;geocatalog' {
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a read+list SAS and register it, rotating an existing source for the container')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the catalog''s ingestion sources')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one ingestion source')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an ingestion source')
+            [CompletionResult]::new('identities', 'identities', [CompletionResultType]::ParameterValue, 'List the managed identities the catalog can use for sources')
+            break
+        }
+        'sasmint;help;geocatalog;register' {
+            break
+        }
+        'sasmint;help;geocatalog;list' {
+            break
+        }
+        'sasmint;help;geocatalog;show' {
+            break
+        }
+        'sasmint;help;geocatalog;delete' {
+            break
+        }
+        'sasmint;help;geocatalog;identities' {
+            break
+        }
+        'sasmint;help;ard' {
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (never the secret)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete registered credentials (orders already running finish)')
+            break
+        }
+        'sasmint;help;ard;register' {
+            break
+        }
+        'sasmint;help;ard;list' {
+            break
+        }
+        'sasmint;help;ard;show' {
+            break
+        }
+        'sasmint;help;ard;delete' {
+            break
+        }
+        'sasmint;help;kusto-uri' {
             break
         }
         'sasmint;help;completions' {

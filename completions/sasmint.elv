@@ -29,6 +29,9 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand mint 'Mint a SAS token for a container or blob'
             cand key 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)'
             cand inspect 'Decode a SAS token or URL: what it grants, to what, until when, and its risks'
+            cand geocatalog 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source'
+            cand ard 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
+            cand kusto-uri 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -84,6 +87,267 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'sasmint;geocatalog'= {
+            cand --geocatalog 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com'
+            cand --api-version 'The ingestion-sources API version'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand register 'Mint a read+list SAS and register it, rotating an existing source for the container'
+            cand list 'List the catalog''s ingestion sources'
+            cand show 'Show one ingestion source'
+            cand delete 'Delete an ingestion source'
+            cand identities 'List the managed identities the catalog can use for sources'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sasmint;geocatalog;register'= {
+            cand --expires-in 'How long the token lives (at most 7d)'
+            cand --managed-identity 'Register a managed-identity source with this object id instead (no SAS)'
+            cand --geocatalog 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com'
+            cand --api-version 'The ingestion-sources API version'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;geocatalog;list'= {
+            cand --geocatalog 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com'
+            cand --api-version 'The ingestion-sources API version'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;geocatalog;show'= {
+            cand --geocatalog 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com'
+            cand --api-version 'The ingestion-sources API version'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;geocatalog;delete'= {
+            cand --geocatalog 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com'
+            cand --api-version 'The ingestion-sources API version'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;geocatalog;identities'= {
+            cand --geocatalog 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com'
+            cand --api-version 'The ingestion-sources API version'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;geocatalog;help'= {
+            cand register 'Mint a read+list SAS and register it, rotating an existing source for the container'
+            cand list 'List the catalog''s ingestion sources'
+            cand show 'Show one ingestion source'
+            cand delete 'Delete an ingestion source'
+            cand identities 'List the managed identities the catalog can use for sources'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sasmint;geocatalog;help;register'= {
+        }
+        &'sasmint;geocatalog;help;list'= {
+        }
+        &'sasmint;geocatalog;help;show'= {
+        }
+        &'sasmint;geocatalog;help;delete'= {
+        }
+        &'sasmint;geocatalog;help;identities'= {
+        }
+        &'sasmint;geocatalog;help;help'= {
+        }
+        &'sasmint;ard'= {
+            cand --ard-endpoint 'The ARD API base URL'
+            cand --account-id 'The ARD account id [default: the signed-in user''s, from /auth/self]'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand register 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
+            cand list 'List registered credentials'
+            cand show 'Show registered credentials (never the secret)'
+            cand delete 'Delete registered credentials (orders already running finish)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sasmint;ard;register'= {
+            cand --credentials-id 'The credentials id: letters, digits, ''_'' and ''-'''
+            cand --description 'A description stored with the credentials'
+            cand --prefix 'The blob prefix orders deliver under (printed in output_config)'
+            cand --expires-in 'How long the token lives (at most 7d)'
+            cand --ard-endpoint 'The ARD API base URL'
+            cand --account-id 'The ARD account id [default: the signed-in user''s, from /auth/self]'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;ard;list'= {
+            cand --ard-endpoint 'The ARD API base URL'
+            cand --account-id 'The ARD account id [default: the signed-in user''s, from /auth/self]'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;ard;show'= {
+            cand --ard-endpoint 'The ARD API base URL'
+            cand --account-id 'The ARD account id [default: the signed-in user''s, from /auth/self]'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;ard;delete'= {
+            cand --ard-endpoint 'The ARD API base URL'
+            cand --account-id 'The ARD account id [default: the signed-in user''s, from /auth/self]'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;ard;help'= {
+            cand register 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
+            cand list 'List registered credentials'
+            cand show 'Show registered credentials (never the secret)'
+            cand delete 'Delete registered credentials (orders already running finish)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sasmint;ard;help;register'= {
+        }
+        &'sasmint;ard;help;list'= {
+        }
+        &'sasmint;ard;help;show'= {
+        }
+        &'sasmint;ard;help;delete'= {
+        }
+        &'sasmint;ard;help;help'= {
+        }
+        &'sasmint;kusto-uri'= {
+            cand --managed-identity 'Use the cluster''s managed identity instead of a SAS: an object id, or `system`'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --expires-in 'How long the token lives: 90m, 8h, 7d (at most 7d)'
+            cand --expiry 'When the token expires, RFC 3339 (2026-05-01T12:00:00Z); at most 7 days ahead'
+            cand --start 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]'
+            cand --delegation-key 'Sign offline with a key saved by `sasmint key`'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'sasmint;completions'= {
             cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
@@ -108,6 +372,9 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand mint 'Mint a SAS token for a container or blob'
             cand key 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)'
             cand inspect 'Decode a SAS token or URL: what it grants, to what, until when, and its risks'
+            cand geocatalog 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source'
+            cand ard 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
+            cand kusto-uri 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -117,6 +384,39 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         &'sasmint;help;key'= {
         }
         &'sasmint;help;inspect'= {
+        }
+        &'sasmint;help;geocatalog'= {
+            cand register 'Mint a read+list SAS and register it, rotating an existing source for the container'
+            cand list 'List the catalog''s ingestion sources'
+            cand show 'Show one ingestion source'
+            cand delete 'Delete an ingestion source'
+            cand identities 'List the managed identities the catalog can use for sources'
+        }
+        &'sasmint;help;geocatalog;register'= {
+        }
+        &'sasmint;help;geocatalog;list'= {
+        }
+        &'sasmint;help;geocatalog;show'= {
+        }
+        &'sasmint;help;geocatalog;delete'= {
+        }
+        &'sasmint;help;geocatalog;identities'= {
+        }
+        &'sasmint;help;ard'= {
+            cand register 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
+            cand list 'List registered credentials'
+            cand show 'Show registered credentials (never the secret)'
+            cand delete 'Delete registered credentials (orders already running finish)'
+        }
+        &'sasmint;help;ard;register'= {
+        }
+        &'sasmint;help;ard;list'= {
+        }
+        &'sasmint;help;ard;show'= {
+        }
+        &'sasmint;help;ard;delete'= {
+        }
+        &'sasmint;help;kusto-uri'= {
         }
         &'sasmint;help;completions'= {
         }

@@ -31,6 +31,9 @@ complete -c sasmint -n "__fish_sasmint_needs_command" -s V -l version -d 'Print 
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "mint" -d 'Mint a SAS token for a container or blob'
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "key" -d 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)'
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "inspect" -d 'Decode a SAS token or URL: what it grants, to what, until when, and its risks'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "geocatalog" -d 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "ard" -d 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "kusto-uri" -d 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -88,6 +91,265 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s v -l verbose
 complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
+2025-04-30-preview\t'Preview, same shapes as GA'
+2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "register" -d 'Mint a read+list SAS and register it, rotating an existing source for the container'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "list" -d 'List the catalog\'s ingestion sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "show" -d 'Show one ingestion source'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "delete" -d 'Delete an ingestion source'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "identities" -d 'List the managed identities the catalog can use for sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l expires-in -d 'How long the token lives (at most 7d)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l managed-identity -d 'Register a managed-identity source with this object id instead (no SAS)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
+2025-04-30-preview\t'Preview, same shapes as GA'
+2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
+2025-04-30-preview\t'Preview, same shapes as GA'
+2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
+2025-04-30-preview\t'Preview, same shapes as GA'
+2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
+2025-04-30-preview\t'Preview, same shapes as GA'
+2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
+2025-04-30-preview\t'Preview, same shapes as GA'
+2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "register" -d 'Mint a read+list SAS and register it, rotating an existing source for the container'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the catalog\'s ingestion sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one ingestion source'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an ingestion source'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "identities" -d 'List the managed identities the catalog can use for sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l ard-endpoint -d 'The ARD API base URL' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "register" -d 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "list" -d 'List registered credentials'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "show" -d 'Show registered credentials (never the secret)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "delete" -d 'Delete registered credentials (orders already running finish)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l credentials-id -d 'The credentials id: letters, digits, \'_\' and \'-\'' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l description -d 'A description stored with the credentials' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l prefix -d 'The blob prefix orders deliver under (printed in output_config)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l expires-in -d 'How long the token lives (at most 7d)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l ard-endpoint -d 'The ARD API base URL' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l ard-endpoint -d 'The ARD API base URL' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l ard-endpoint -d 'The ARD API base URL' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l ard-endpoint -d 'The ARD API base URL' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "register" -d 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "list" -d 'List registered credentials'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show registered credentials (never the secret)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete registered credentials (orders already running finish)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l managed-identity -d 'Use the cluster\'s managed identity instead of a SAS: an object id, or `system`' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s o -l output -d 'What to print' -r -f -a "uri\t'The URI'
+kql\t'A KQL obfuscated string literal, h\'…\', to paste into `.ingest`'
+json\t'JSON with the URI and how it authenticates'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l expires-in -d 'How long the token lives: 90m, 8h, 7d (at most 7d)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l expiry -d 'When the token expires, RFC 3339 (2026-05-01T12:00:00Z); at most 7 days ahead' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l start -d 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l delegation-key -d 'Sign offline with a key saved by `sasmint key`' -r -F
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -96,9 +358,21 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand man" -s v -l verbose -d 
 complete -c sasmint -n "__fish_sasmint_using_subcommand man" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand man" -s V -l version -d 'Print version'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "mint" -d 'Mint a SAS token for a container or blob'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "key" -d 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "inspect" -d 'Decode a SAS token or URL: what it grants, to what, until when, and its risks'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "mint" -d 'Mint a SAS token for a container or blob'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "key" -d 'Fetch a user delegation key and print it as JSON (a secret: store it like a password)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "inspect" -d 'Decode a SAS token or URL: what it grants, to what, until when, and its risks'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "geocatalog" -d 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "ard" -d 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "kusto-uri" -d 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "register" -d 'Mint a read+list SAS and register it, rotating an existing source for the container'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "list" -d 'List the catalog\'s ingestion sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "show" -d 'Show one ingestion source'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "delete" -d 'Delete an ingestion source'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "identities" -d 'List the managed identities the catalog can use for sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "register" -d 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "list" -d 'List registered credentials'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "show" -d 'Show registered credentials (never the secret)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "delete" -d 'Delete registered credentials (orders already running finish)'

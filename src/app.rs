@@ -11,9 +11,11 @@ use crate::redact;
 use crate::resource::{self, Target};
 use crate::sas::{self, Spec};
 use crate::storage;
+use azure_core::credentials::TokenCredential;
 use clap::CommandFactory;
 use std::future::Future;
 use std::io::{IsTerminal, Read, Write};
+use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -26,6 +28,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Mint(args) => mint(args, quiet),
         Command::Key(args) => key(args, quiet),
         Command::Inspect(args) => inspect(&args),
+        Command::Geocatalog(args) => crate::deliver::geocatalog(args, quiet),
+        Command::Ard(args) => crate::deliver::ard(args, quiet),
+        Command::KustoUri(args) => crate::deliver::kusto_uri(args, quiet),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "sasmint", &mut buf);
@@ -51,14 +56,14 @@ pub fn report(failure: &Failure) {
 }
 
 /// A note on stderr (unless -q): something the user should know but that is not an error.
-fn note(quiet: bool, text: &str) {
+pub(crate) fn note(quiet: bool, text: &str) {
     if !quiet {
         eprintln!("sasmint: note: {}", redact::scrub(text));
     }
 }
 
 /// Writes the result to stdout. A closed pipe (`| head -c1`) is not an error.
-fn stdout(text: &str) -> Result<()> {
+pub(crate) fn stdout(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -71,7 +76,11 @@ fn stdout(text: &str) -> Result<()> {
 }
 
 /// Runs the network part of a command on a small runtime, bounded by `--timeout`.
-fn network<T>(timeout: u64, what: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
+pub(crate) fn network<T>(
+    timeout: u64,
+    what: &str,
+    work: impl Future<Output = Result<T>>,
+) -> Result<T> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -105,14 +114,14 @@ fn read_source(path: &std::path::Path, what: &str) -> Result<(String, String)> {
 }
 
 /// Everything `mint` needs, checked before any request.
-struct MintPlan {
-    target: Target,
+pub(crate) struct MintPlan {
+    pub(crate) target: Target,
     spec: Spec,
     auth: Auth,
     timeout: u64,
 }
 
-fn plan(args: &MintArgs, now: OffsetDateTime) -> Result<MintPlan> {
+pub(crate) fn plan(args: &MintArgs, now: OffsetDateTime) -> Result<MintPlan> {
     let target = resource::parse(
         &args.url,
         args.azure.account.as_deref(),
@@ -163,7 +172,30 @@ fn plan(args: &MintArgs, now: OffsetDateTime) -> Result<MintPlan> {
 fn mint(args: MintArgs, quiet: bool) -> Result<()> {
     redact::register_env();
     let now = lifetime::truncate(OffsetDateTime::now_utc());
-    let mut plan = plan(&args, now)?;
+    let plan = plan(&args, now)?;
+    let minted = mint_planned(plan, &args, now, None, quiet)?;
+    stdout(&output::render(&minted, args.output))
+}
+
+/// The credential for `auth`, with the pipeline options every client shares.
+pub(crate) fn credential(
+    auth: Auth,
+    timeout: u64,
+) -> Result<(Arc<dyn TokenCredential>, azure_core::http::ClientOptions)> {
+    let options = storage::client_options(Duration::from_secs(timeout));
+    let credential = credentials::build(auth, &credentials::process_env, &options)?;
+    Ok((credential, options))
+}
+
+/// Gets the key (offline from `--delegation-key`, or from the service with `credential`, built
+/// from `--auth` when not given), fits the window inside it and signs.
+pub(crate) fn mint_planned(
+    mut plan: MintPlan,
+    args: &MintArgs,
+    now: OffsetDateTime,
+    credential: Option<Arc<dyn TokenCredential>>,
+    quiet: bool,
+) -> Result<Minted> {
     let key = match &args.delegation_key {
         Some(path) => {
             let (text, source) = read_source(path, "the delegation key")?;
@@ -189,11 +221,17 @@ fn mint(args: MintArgs, quiet: bool) -> Result<()> {
                     ),
                 );
             }
-            let options = storage::client_options(Duration::from_secs(plan.timeout));
-            let credential = credentials::build(plan.auth, &credentials::process_env, &options)?;
+            let (credential, options) = match credential {
+                Some(c) => (
+                    c,
+                    storage::client_options(Duration::from_secs(plan.timeout)),
+                ),
+                None => self::credential(plan.auth, plan.timeout)?,
+            };
             let target = plan.target.clone();
+            let auth = plan.auth;
             network(plan.timeout, "getting the delegation key", async move {
-                storage::fetch_key(&target, credential, request, options, plan.auth).await
+                storage::fetch_key(&target, credential, request, options, auth).await
             })?
         }
     };
@@ -210,8 +248,7 @@ fn mint(args: MintArgs, quiet: bool) -> Result<()> {
     plan.spec.window = window;
     let token = sas::sign(&plan.target, &plan.spec, &key.sdk)?;
     redact::register_token(&token);
-    let minted = describe(&plan.target, &plan.spec, &key, token);
-    stdout(&output::render(&minted, args.output))
+    Ok(describe(&plan.target, &plan.spec, &key, token))
 }
 
 fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minted {
@@ -266,9 +303,8 @@ fn key(args: KeyArgs, quiet: bool) -> Result<()> {
             ),
         );
     }
-    let options = storage::client_options(Duration::from_secs(args.azure.timeout));
     let auth = args.azure.auth;
-    let credential = credentials::build(auth, &credentials::process_env, &options)?;
+    let (credential, options) = credential(auth, args.azure.timeout)?;
     let key = network(
         args.azure.timeout,
         "getting the delegation key",

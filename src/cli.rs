@@ -1,6 +1,7 @@
 //! The command line: clap types only.
 
 use crate::credentials::Auth;
+use crate::geocatalog::ApiVersion;
 use crate::output::MintOutput;
 use crate::permissions::Preset;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -66,6 +67,18 @@ pub enum Command {
         after_long_help = "Examples:\n  sasmint inspect 'https://myacct.blob.core.windows.net/c?sv=...&sig=...'\n  pbpaste | sasmint inspect - --output json"
     )]
     Inspect(InspectArgs),
+    /// Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source.
+    #[command(after_long_help = GEOCATALOG_EXAMPLES)]
+    Geocatalog(GeocatalogArgs),
+    /// Register a write-only SAS with Maxar ARD as order-delivery credentials.
+    #[command(after_long_help = ARD_EXAMPLES)]
+    Ard(ArdArgs),
+    /// Print a blob or container URI for Azure Data Explorer (Kusto) ingestion.
+    ///
+    /// With --managed-identity the URI carries `;managed_identity=…` and no SAS at all;
+    /// otherwise it carries a read SAS minted like `mint --for kusto`.
+    #[command(name = "kusto-uri", after_long_help = KUSTO_EXAMPLES)]
+    KustoUri(KustoArgs),
     /// Print a shell completion script.
     #[command(
         after_long_help = "Example:\n  sasmint completions bash > ~/.local/share/bash-completion/completions/sasmint"
@@ -80,23 +93,23 @@ pub enum Command {
 }
 
 /// Options shared by commands that talk to Azure.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AzureArgs {
     /// How to get an Entra ID token.
-    #[arg(long, value_enum, default_value_t = Auth::Auto, env = "SASMINT_AUTH")]
+    #[arg(long, value_enum, default_value_t = Auth::Auto, env = "SASMINT_AUTH", global = true)]
     pub auth: Auth,
 
     /// The storage account name, for a custom domain whose host does not name it.
-    #[arg(long, env = "SASMINT_ACCOUNT", value_name = "NAME")]
+    #[arg(long, env = "SASMINT_ACCOUNT", value_name = "NAME", global = true)]
     pub account: Option<String>,
 
     /// Give up on the network after this many seconds (all retries included).
     #[arg(long, default_value_t = 30, env = "SASMINT_TIMEOUT", value_name = "SECONDS",
-          value_parser = clap::value_parser!(u64).range(1..=600))]
+          value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
     pub timeout: u64,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct LifetimeArgs {
     /// How long the token lives: 90m, 8h, 7d (at most 7d).
     #[arg(
@@ -116,7 +129,7 @@ pub struct LifetimeArgs {
     pub start: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct MintArgs {
     /// Container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER) or blob URL.
     ///
@@ -205,6 +218,193 @@ pub struct InspectArgs {
     /// What to print.
     #[arg(long, short, value_enum, default_value_t = InspectOutput::Text)]
     pub output: InspectOutput,
+}
+
+const GEOCATALOG_EXAMPLES: &str = "\
+Examples:
+  export SASMINT_GEOCATALOG=https://mycat.abc123.uksouth.geocatalog.spatio.azure.com
+  # Create the ingestion source, or rotate its token in place if the container has one
+  sasmint geocatalog register https://myacct.blob.core.windows.net/imagery
+  # Rotate from cron every 3 days (tokens live 7 days by default)
+  0 3 */3 * *  sasmint -q geocatalog register https://myacct.blob.core.windows.net/imagery
+  # A managed-identity source instead of a SAS
+  sasmint geocatalog identities
+  sasmint geocatalog register https://myacct.blob.core.windows.net/imagery --managed-identity OBJECT_ID
+  sasmint geocatalog list --output json";
+
+const ARD_EXAMPLES: &str = "\
+Examples:
+  export MAXAR_ARD_USERNAME=admin@example.com MAXAR_ARD_PASSWORD=...
+  # Register (or rotate) write-only credentials and print the order's output_config
+  sasmint ard register https://myacct.blob.core.windows.net/deliveries --credentials-id my-deliveries
+  sasmint ard list";
+
+const KUSTO_EXAMPLES: &str = "\
+Examples:
+  # No SAS at all: the cluster's system identity reads the blob
+  sasmint kusto-uri https://myacct.blob.core.windows.net/raw/2026/events.csv --managed-identity system
+  # A SAS URI as a Kusto obfuscated string literal for .ingest
+  sasmint kusto-uri https://myacct.blob.core.windows.net/raw/2026/events.csv --output kql";
+
+/// Output of the service commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceOutput {
+    /// Lines for people.
+    Text,
+    /// JSON.
+    Json,
+    /// Only the minted SAS token (register only).
+    Token,
+}
+
+#[derive(Debug, Args)]
+pub struct GeocatalogArgs {
+    #[command(subcommand)]
+    pub action: GeoAction,
+
+    /// The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com.
+    #[arg(
+        long,
+        env = "SASMINT_GEOCATALOG",
+        value_name = "ENDPOINT",
+        global = true
+    )]
+    pub geocatalog: Option<String>,
+
+    /// The ingestion-sources API version.
+    #[arg(long, value_enum, default_value = "2026-04-15", global = true)]
+    pub api_version: ApiVersion,
+
+    /// What to print.
+    #[arg(long, short, value_enum, default_value_t = ServiceOutput::Text, global = true)]
+    pub output: ServiceOutput,
+
+    #[command(flatten)]
+    pub azure: AzureArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GeoAction {
+    /// Mint a read+list SAS and register it, rotating an existing source for the container.
+    ///
+    /// Safe to run on a schedule: the source keeps its id and gets a fresh token.
+    Register {
+        /// The container URL.
+        #[arg(value_name = "CONTAINER_URL")]
+        url: String,
+        /// How long the token lives (at most 7d).
+        #[arg(long, value_name = "DURATION", default_value = "7d")]
+        expires_in: String,
+        /// Register a managed-identity source with this object id instead (no SAS).
+        #[arg(long, value_name = "OBJECT_ID")]
+        managed_identity: Option<String>,
+    },
+    /// List the catalog's ingestion sources.
+    List,
+    /// Show one ingestion source.
+    Show {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Delete an ingestion source.
+    Delete {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// List the managed identities the catalog can use for sources.
+    Identities,
+}
+
+#[derive(Debug, Args)]
+pub struct ArdArgs {
+    #[command(subcommand)]
+    pub action: ArdAction,
+
+    /// The ARD API base URL.
+    #[arg(long, env = "SASMINT_ARD_ENDPOINT", value_name = "URL",
+          default_value = crate::ard::DEFAULT_ENDPOINT, global = true)]
+    pub ard_endpoint: String,
+
+    /// The ARD account id [default: the signed-in user's, from /auth/self].
+    #[arg(long, env = "MAXAR_ARD_ACCOUNT_ID", value_name = "ID", global = true)]
+    pub account_id: Option<String>,
+
+    /// What to print.
+    #[arg(long, short, value_enum, default_value_t = ServiceOutput::Text, global = true)]
+    pub output: ServiceOutput,
+
+    #[command(flatten)]
+    pub azure: AzureArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ArdAction {
+    /// Mint a write-only SAS and register its URL under a credentials id (again = rotate).
+    Register {
+        /// The container URL.
+        #[arg(value_name = "CONTAINER_URL")]
+        url: String,
+        /// The credentials id: letters, digits, '_' and '-'.
+        #[arg(long, value_name = "ID")]
+        credentials_id: String,
+        /// A description stored with the credentials.
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
+        /// The blob prefix orders deliver under (printed in output_config).
+        #[arg(long, value_name = "PATH", default_value = "")]
+        prefix: String,
+        /// How long the token lives (at most 7d).
+        #[arg(long, value_name = "DURATION", default_value = "7d")]
+        expires_in: String,
+    },
+    /// List registered credentials.
+    List,
+    /// Show registered credentials (never the secret).
+    Show {
+        #[arg(value_name = "ID")]
+        credentials_id: String,
+    },
+    /// Delete registered credentials (orders already running finish).
+    Delete {
+        #[arg(value_name = "ID")]
+        credentials_id: String,
+    },
+}
+
+/// Output of `kusto-uri`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KustoOutput {
+    /// The URI.
+    Uri,
+    /// A KQL obfuscated string literal, h'…', to paste into `.ingest`.
+    Kql,
+    /// JSON with the URI and how it authenticates.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct KustoArgs {
+    /// A blob URL (or a container URL).
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// Use the cluster's managed identity instead of a SAS: an object id, or `system`.
+    #[arg(long, value_name = "OBJECT_ID|system")]
+    pub managed_identity: Option<String>,
+
+    /// What to print.
+    #[arg(long, short, value_enum, default_value_t = KustoOutput::Uri)]
+    pub output: KustoOutput,
+
+    #[command(flatten)]
+    pub lifetime: LifetimeArgs,
+
+    /// Sign offline with a key saved by `sasmint key`.
+    #[arg(long, value_name = "FILE|-")]
+    pub delegation_key: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub azure: AzureArgs,
 }
 
 #[cfg(test)]

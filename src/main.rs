@@ -1,9 +1,12 @@
 //! sasmint: mint least-privilege Azure Blob Storage SAS tokens.
 
 mod app;
+mod ard;
 mod cli;
 mod credentials;
+mod deliver;
 mod error;
+mod geocatalog;
 mod inspect;
 mod keyfile;
 mod lifetime;
@@ -13,6 +16,7 @@ mod permissions;
 mod redact;
 mod resource;
 mod sas;
+mod service;
 mod storage;
 
 use clap::Parser;

@@ -1,0 +1,292 @@
+//! Maxar ARD credentials registry: register (or rotate) a write-only SAS URL under a stable
+//! credentials id, and list, show and delete registered credentials.
+
+use crate::error::{Failure, Kind, Result};
+use crate::service::Service;
+use azure_core::http::{Method, Url};
+use serde_json::{json, Value};
+
+/// The public API.
+pub const DEFAULT_ENDPOINT: &str = "https://ard.maxar.com/api/v1";
+
+const HINT_403: &str = "the Maxar ARD user needs the admin role on the account";
+
+/// Credentials ids: letters, digits, `_` and `-` only.
+pub fn check_credentials_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 200
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(
+            Failure::usage(format!("'{id}' is not a valid credentials id"))
+                .hint("use only letters, digits, '_' and '-', e.g. my-delivery-bucket"),
+        )
+    }
+}
+
+/// How to authenticate, from the environment; checked before any request.
+pub enum Login {
+    Token(String),
+    Password { username: String, password: String },
+}
+
+impl Login {
+    pub fn from_env(env: crate::credentials::Env) -> Result<Self> {
+        if let Some(token) = env("MAXAR_ARD_TOKEN") {
+            return Ok(Login::Token(token));
+        }
+        match (env("MAXAR_ARD_USERNAME"), env("MAXAR_ARD_PASSWORD")) {
+            (Some(username), Some(password)) => Ok(Login::Password { username, password }),
+            _ => Err(Failure::usage("no Maxar ARD credentials: set MAXAR_ARD_TOKEN, or MAXAR_ARD_USERNAME and MAXAR_ARD_PASSWORD")
+                .hint("an ARD admin user's token or password is needed to register credentials")),
+        }
+    }
+}
+
+fn url(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    {
+        let mut path = url.path_segments_mut().expect("https URLs are bases");
+        path.pop_if_empty();
+        path.extend(segments);
+    }
+    url
+}
+
+/// Exchanges a username and password for a bearer token (`POST /auth/authenticate`).
+pub async fn authenticate(
+    anonymous: &Service,
+    base: &Url,
+    username: &str,
+    password: &str,
+) -> Result<String> {
+    let body = json!({"grant_type": "password", "username": username, "password": password});
+    let reply = anonymous
+        .call(
+            Method::Post,
+            url(base, &["auth", "authenticate"]),
+            Some(&body),
+        )
+        .await
+        .map_err(|e| {
+            let f = e.into_failure(
+                "signing in to Maxar ARD",
+                "check MAXAR_ARD_USERNAME and MAXAR_ARD_PASSWORD",
+            );
+            if f.kind == Kind::Denied {
+                Failure {
+                    kind: Kind::Credential,
+                    ..f
+                }
+            } else {
+                f
+            }
+        })?;
+    let token = reply
+        .get("access_token")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            Failure::new(
+                Kind::Credential,
+                "Maxar ARD sign-in returned no access_token",
+            )
+        })?;
+    crate::redact::register(token);
+    Ok(token.to_owned())
+}
+
+pub struct Ard {
+    service: Service,
+    base: Url,
+}
+
+impl Ard {
+    pub fn new(service: Service, base: Url) -> Self {
+        Self { service, base }
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<Value> {
+        self.service
+            .call(method, url, body)
+            .await
+            .map_err(|e| e.into_failure(what, HINT_403))
+    }
+
+    /// The signed-in user's account id (`GET /auth/self`).
+    pub async fn account_id(&self) -> Result<String> {
+        let reply = self
+            .call(
+                Method::Get,
+                url(&self.base, &["auth", "self"]),
+                None,
+                "looking up the ARD account",
+            )
+            .await?;
+        let body = &reply;
+        body.get("account_id")
+            .or_else(|| body.pointer("/user/account_id"))
+            .or_else(|| body.pointer("/account/id"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Failure::new(
+                    Kind::Service,
+                    "Maxar ARD did not say which account this user belongs to",
+                )
+                .hint("pass --account-id")
+            })
+    }
+
+    fn credentials_url(&self, account: &str, id: Option<&str>) -> Url {
+        let mut segments = vec!["admin", "account", account, "credentials"];
+        if let Some(id) = id {
+            segments.push(id);
+        }
+        url(&self.base, &segments)
+    }
+
+    /// Registers or replaces `id` with the full SAS URL (`PUT`): in-flight orders keep working.
+    pub async fn register(
+        &self,
+        account: &str,
+        id: &str,
+        sas_url: &str,
+        description: Option<&str>,
+    ) -> Result<Value> {
+        let mut body = json!({"credentials": sas_url});
+        if let Some(d) = description {
+            body["description"] = json!(d);
+        }
+        let reply = self
+            .call(
+                Method::Put,
+                self.credentials_url(account, Some(id)),
+                Some(&body),
+                "registering the credentials",
+            )
+            .await?;
+        Ok(reply)
+    }
+
+    pub async fn show(&self, account: &str, id: &str) -> Result<Value> {
+        let reply = self
+            .call(
+                Method::Get,
+                self.credentials_url(account, Some(id)),
+                None,
+                "getting the credentials",
+            )
+            .await?;
+        Ok(reply
+            .get("registered_credentials")
+            .cloned()
+            .unwrap_or(reply))
+    }
+
+    pub async fn delete(&self, account: &str, id: &str) -> Result<()> {
+        self.call(
+            Method::Delete,
+            self.credentials_url(account, Some(id)),
+            None,
+            "deleting the credentials",
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// All registered credentials, following `starting_after` while `has_more`.
+    pub async fn list(&self, account: &str) -> Result<Vec<Value>> {
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..10_000 {
+            let mut url = self.credentials_url(account, None);
+            url.query_pairs_mut().append_pair("limit", "100");
+            if let Some(a) = &after {
+                url.query_pairs_mut().append_pair("starting_after", a);
+            }
+            let reply = self
+                .call(Method::Get, url, None, "listing credentials")
+                .await?;
+            let page = reply.get("data").and_then(Value::as_array).ok_or_else(|| {
+                Failure::new(
+                    Kind::Service,
+                    "listing credentials: the answer has no 'data' list",
+                )
+            })?;
+            all.extend(page.iter().cloned());
+            let more = reply
+                .get("has_more")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let last = page
+                .last()
+                .and_then(|c| c.get("credentials_id"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            match (more, last) {
+                (true, Some(last)) if after.as_deref() != Some(last.as_str()) => after = Some(last),
+                (true, _) => {
+                    return Err(Failure::new(
+                        Kind::Service,
+                        "listing credentials: has_more without a cursor",
+                    ))
+                }
+                (false, _) => return Ok(all),
+            }
+        }
+        Err(Failure::new(
+            Kind::Service,
+            "listing credentials: the service kept returning pages",
+        ))
+    }
+}
+
+/// What an order's `output_config` needs to deliver into the container.
+pub fn output_config(credentials_id: &str, container: &str, prefix: &str) -> Value {
+    json!({"output_config": {"azure_blob_storage": {
+        "credentials_id": credentials_id, "container": container, "prefix": prefix}}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_ids() {
+        for ok in ["abc", "my-bucket_2", "A"] {
+            assert!(check_credentials_id(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "has space", "slash/id", "dot.id", "ünï", "a?b"] {
+            assert!(check_credentials_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn login_from_env() {
+        let none = |_: &str| None;
+        assert!(Login::from_env(&none).is_err());
+        let token = |n: &str| (n == "MAXAR_ARD_TOKEN").then(|| "t0ken-value".to_owned());
+        assert!(matches!(Login::from_env(&token), Ok(Login::Token(_))));
+        let user_only = |n: &str| (n == "MAXAR_ARD_USERNAME").then(|| "me".to_owned());
+        assert!(Login::from_env(&user_only).is_err());
+    }
+
+    #[test]
+    fn output_config_shape() {
+        let v = output_config("id-1", "drop", "orders/");
+        assert_eq!(
+            v["output_config"]["azure_blob_storage"]["container"],
+            "drop"
+        );
+    }
+}

@@ -1,0 +1,235 @@
+//! JSON REST calls to the services that consume tokens (GeoCatalog, Maxar ARD), through the
+//! `azure_core` pipeline: its retry policy (429/503 honouring `Retry-After`, 408/5xx, connection
+//! errors; never other 4xx), its logging (safe URLs, allow-listed headers) and timeouts.
+//!
+//! A service error shows its status, error code and message, with every registered secret
+//! scrubbed: services echo request bodies, which carry SAS tokens.
+
+use crate::error::{Failure, Kind, Result};
+use crate::redact;
+use azure_core::credentials::Secret;
+use azure_core::error::ErrorKind;
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{
+    ClientOptions, Context, Method, Pipeline, PipelineSendOptions, Request, Url,
+};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// A failed call: the service's answer, or a failure before one.
+#[derive(Debug)]
+pub enum CallError {
+    /// The service answered with an error status. `message` is already scrubbed.
+    Status {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// No usable answer (network, TLS, credential, bad JSON).
+    Failed(Failure),
+}
+
+impl CallError {
+    /// The failure to report; `what` names the operation and `hint_403` says what to grant.
+    pub fn into_failure(self, what: &str, hint_403: &str) -> Failure {
+        match self {
+            CallError::Failed(f) => f,
+            CallError::Status {
+                status,
+                code,
+                message,
+            } => {
+                let mut text = format!("{what} failed: HTTP {status}");
+                if !code.is_empty() {
+                    text.push(' ');
+                    text.push_str(&code);
+                }
+                if !message.is_empty() {
+                    text.push_str(": ");
+                    text.push_str(&message);
+                }
+                match status {
+                    401 | 403 => Failure::new(Kind::Denied, text).hint(hint_403),
+                    _ => Failure::new(Kind::Service, text),
+                }
+            }
+        }
+    }
+}
+
+/// Adds a fixed bearer token (services outside Entra ID, such as Maxar ARD).
+#[derive(Debug)]
+pub struct StaticBearer(pub Secret);
+
+#[async_trait::async_trait]
+impl Policy for StaticBearer {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        request.insert_header("authorization", format!("Bearer {}", self.0.secret()));
+        next[0].send(ctx, request, &next[1..]).await
+    }
+}
+
+/// A JSON service behind one pipeline.
+pub struct Service {
+    pipeline: Pipeline,
+    /// For messages: "GeoCatalog", "Maxar ARD".
+    pub name: &'static str,
+    /// Which `--auth` produced the credential, for credential failures.
+    pub auth: crate::credentials::Auth,
+}
+
+impl Service {
+    pub fn new(
+        name: &'static str,
+        options: ClientOptions,
+        auth_policy: Option<Arc<dyn Policy>>,
+        auth: crate::credentials::Auth,
+    ) -> Self {
+        let pipeline = Pipeline::new(
+            option_env!("CARGO_PKG_NAME"),
+            option_env!("CARGO_PKG_VERSION"),
+            options,
+            Vec::new(),
+            auth_policy.into_iter().collect(),
+            None,
+        );
+        Self {
+            pipeline,
+            name,
+            auth,
+        }
+    }
+
+    /// Sends `method url` with an optional JSON body and returns the JSON answer (`null` when
+    /// empty). Any 2xx is success.
+    pub async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+    ) -> std::result::Result<Value, CallError> {
+        let endpoint = format!(
+            "{}://{}{}",
+            url.scheme(),
+            url.host_str().unwrap_or_default(),
+            url.path()
+        );
+        let mut request = Request::new(url, method);
+        request.insert_header("accept", "application/json");
+        if let Some(body) = body {
+            request.insert_header("content-type", "application/json");
+            request.set_body(serde_json::to_vec(body).expect("JSON values serialize"));
+        }
+        let response = self
+            .pipeline
+            .send(
+                &Context::new(),
+                &mut request,
+                Some(PipelineSendOptions::default()),
+            )
+            .await;
+        match response {
+            Ok(raw) => {
+                let status = u16::from(raw.status());
+                let bytes = raw.into_body();
+                if bytes.is_empty() {
+                    return Ok(Value::Null);
+                }
+                serde_json::from_slice(&bytes).map_err(|_| {
+                    CallError::Failed(Failure::new(
+                        Kind::Service,
+                        format!(
+                            "{} answered {status} with a body that is not JSON",
+                            self.name
+                        ),
+                    ))
+                })
+            }
+            Err(e) => Err(match e.kind() {
+                ErrorKind::HttpResponse {
+                    status,
+                    error_code,
+                    raw_response,
+                } => {
+                    let message = raw_response
+                        .as_ref()
+                        .and_then(|r| crate::storage::service_message(r.body().as_ref()))
+                        .unwrap_or_default();
+                    let code = error_code.clone().or_else(|| {
+                        raw_response
+                            .as_ref()
+                            .and_then(|r| error_code_in(r.body().as_ref()))
+                    });
+                    CallError::Status {
+                        status: u16::from(*status),
+                        code: redact::scrub(&code.unwrap_or_default()).into_owned(),
+                        message: redact::scrub(&message).into_owned(),
+                    }
+                }
+                _ => CallError::Failed(crate::storage::classify(
+                    &e,
+                    &format!("calling {}", self.name),
+                    &endpoint,
+                    self.auth,
+                )),
+            }),
+        }
+    }
+}
+
+/// `error.code` of an Azure.Core error body.
+fn error_code_in(body: &[u8]) -> Option<String> {
+    let json: Value = serde_json::from_slice(body).ok()?;
+    json.pointer("/error/code")?.as_str().map(str::to_owned)
+}
+
+/// Parses a service endpoint: https (bearer tokens are only sent over https), no query.
+pub fn parse_endpoint(text: &str, flag: &str) -> Result<Url> {
+    let mut url = Url::parse(text.trim()).map_err(|e| {
+        Failure::usage(format!("{flag} '{}' is not a URL ({e})", text.trim()))
+            .hint("pass the service's https:// endpoint")
+    })?;
+    if url.scheme() != "https" {
+        return Err(Failure::usage(format!("{flag} must use https"))
+            .hint("tokens and credentials are only sent over https"));
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err(
+            Failure::usage(format!("{flag} must not carry a query, fragment or user")).hint(
+                "pass only the endpoint, e.g. https://NAME.ID.REGION.geocatalog.spatio.azure.com",
+            ),
+        );
+    }
+    // A base for joining: exactly one trailing '/'.
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&format!("{path}/"));
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        let u = parse_endpoint(
+            "https://cat.abc.uksouth.geocatalog.spatio.azure.com",
+            "--geocatalog",
+        )
+        .unwrap();
+        assert_eq!(
+            u.as_str(),
+            "https://cat.abc.uksouth.geocatalog.spatio.azure.com/"
+        );
+        let u = parse_endpoint("https://ard.maxar.com/api/v1/", "--ard-endpoint").unwrap();
+        assert_eq!(u.as_str(), "https://ard.maxar.com/api/v1/");
+        assert!(parse_endpoint("http://cat.example.com", "--geocatalog").is_err());
+        assert!(parse_endpoint("https://cat.example.com/?x=1", "--geocatalog").is_err());
+        assert!(parse_endpoint("nope", "--geocatalog").is_err());
+    }
+}
