@@ -595,3 +595,164 @@ fn inspect_refuses_what_is_not_a_sas() {
         "",
     );
 }
+
+#[test]
+fn kusto_uri_with_a_managed_identity_has_no_sas() {
+    let blob = "https://myacct.blob.core.windows.net/raw/2026/it's.csv";
+    let out = sasmint()
+        .args(["kusto-uri", blob, "--managed-identity", "system"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "https://myacct.blob.core.windows.net/raw/2026/it%27s.csv;managed_identity=system\n"
+    );
+    let oid = "8e0c6a5c-6a36-4c5a-9c5c-1f1c0b2f6c11";
+    let out = sasmint()
+        .args([
+            "kusto-uri",
+            blob,
+            "--managed-identity",
+            oid,
+            "--output",
+            "kql",
+        ])
+        .output()
+        .unwrap();
+    let kql = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        kql,
+        format!(
+            "h'https://myacct.blob.core.windows.net/raw/2026/it%27s.csv;managed_identity={oid}'\n"
+        )
+    );
+    refuses(
+        &["kusto-uri", blob, "--managed-identity", "not-a-guid"],
+        "not an object id",
+    );
+    refuses(
+        &[
+            "kusto-uri",
+            "https://myacct.blob.core.windows.net/",
+            "--managed-identity",
+            "system",
+        ],
+        "names no container",
+    );
+}
+
+#[test]
+fn kusto_uri_with_a_sas_reads_only() {
+    let key = key_file();
+    let out = sasmint()
+        .args([
+            "kusto-uri",
+            &format!("{C}/events.csv"),
+            "--output",
+            "json",
+            "--delegation-key",
+        ])
+        .arg(key.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["auth"], "sas");
+    let uri = v["uri"].as_str().unwrap();
+    let (base, token) = uri.split_once('?').unwrap();
+    assert_eq!(base, format!("{C}/events.csv"));
+    let p = params(token);
+    assert_eq!((p["sp"].as_str(), p["sr"].as_str()), ("r", "b"));
+    refuses(
+        &[
+            "kusto-uri",
+            &format!("{C}/events.csv"),
+            "--expires-in",
+            "9d",
+        ],
+        "more than 7 days",
+    );
+}
+
+#[test]
+fn delivery_commands_check_input_before_any_request() {
+    let gc = [
+        "--geocatalog",
+        "https://cat.abc.uksouth.geocatalog.spatio.azure.com",
+    ];
+    refuses(&["geocatalog", "list"], "no GeoCatalog endpoint");
+    refuses(
+        &[
+            "geocatalog",
+            "list",
+            "--geocatalog",
+            "http://cat.example.com",
+        ],
+        "must use https",
+    );
+    refuses(
+        &[&["geocatalog", "register", &format!("{C}/a.tif")], &gc[..]].concat(),
+        "needs a container URL",
+    );
+    refuses(
+        &[
+            &["geocatalog", "register", C, "--expires-in", "8d"],
+            &gc[..],
+        ]
+        .concat(),
+        "more than 7 days",
+    );
+    refuses(
+        &[
+            &["geocatalog", "register", C, "--managed-identity", "x"],
+            &gc[..],
+        ]
+        .concat(),
+        "not an object id",
+    );
+    refuses(
+        &[&["geocatalog", "list", "--output", "token"], &gc[..]].concat(),
+        "--output token",
+    );
+    refuses(
+        &[
+            &["geocatalog", "list", "--api-version", "2023-01-01"],
+            &gc[..],
+        ]
+        .concat(),
+        "invalid value",
+    );
+    refuses(
+        &["ard", "register", C, "--credentials-id", "no spaces"],
+        "not a valid credentials id",
+    );
+    refuses(
+        &["ard", "register", C, "--credentials-id", "ok-id"],
+        "no Maxar ARD credentials",
+    );
+    refuses(
+        &[
+            "ard",
+            "register",
+            &format!("{C}/x"),
+            "--credentials-id",
+            "ok-id",
+        ],
+        "needs a container URL",
+    );
+    refuses(&["ard", "show", "a/b"], "not a valid credentials id");
+    refuses(
+        &[
+            "ard",
+            "list",
+            "--ard-endpoint",
+            "http://ard.example.com/api/v1",
+        ],
+        "must use https",
+    );
+}
