@@ -32,6 +32,7 @@ pub struct Azurite {
     dir: TempDir,
     cert_path: PathBuf,
     cert_pem: String,
+    key_pem: String,
 }
 
 impl std::fmt::Debug for Azurite {
@@ -71,7 +72,7 @@ impl Azurite {
         let cert_path = dir.path().join("cert.pem");
         let key_path = dir.path().join("key.pem");
         std::fs::write(&cert_path, &cert_pem).expect("write cert.pem");
-        std::fs::write(&key_path, key_pem).expect("write key.pem");
+        std::fs::write(&key_path, &key_pem).expect("write key.pem");
         let work = dir.path().join("work");
         std::fs::create_dir(&work).expect("create Azurite work dir");
 
@@ -111,6 +112,7 @@ impl Azurite {
                         dir,
                         cert_path,
                         cert_pem,
+                        key_pem,
                     };
                     register_trust(port, &azurite.cert_pem);
                     azurite.check_tls();
@@ -167,6 +169,12 @@ impl Azurite {
     /// The server certificate, PEM.
     pub fn cert_pem(&self) -> &str {
         &self.cert_pem
+    }
+
+    /// The certificate's private key, PEM (PKCS#8): lets a local stand-in service serve HTTPS
+    /// with the same certificate, which children already trust through `SSL_CERT_FILE`.
+    pub fn key_pem(&self) -> &str {
+        &self.key_pem
     }
 
     /// Azurite's stdout/stderr (startup lines and crashes; no request logging).

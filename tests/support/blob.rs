@@ -371,3 +371,44 @@ fn describe(error: &azure_core::Error) -> String {
         kind => format!("{kind:?} error: {}", error_chain(error)),
     }
 }
+
+// ---- minting (no CLI) ---------------------------------------------------------------------------
+
+/// A container user delegation SAS signed in-process with the official `azure_storage_sas`
+/// builder (key from Azurite with a [`TestCredential`] Bearer token): for tests of the stand-ins
+/// that must not depend on the CLI. `permissions` are letters from `racwdl` (in any order);
+/// the token expires `lifetime` from now (seconds precision).
+pub async fn container_sas(
+    az: &Azurite,
+    container: &str,
+    permissions: &str,
+    lifetime: time::Duration,
+) -> String {
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .expect("0 ns");
+    let expiry = now + lifetime;
+    let key = user_delegation_key(
+        az,
+        Arc::new(TestCredential),
+        now - time::Duration::minutes(5),
+        expiry,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("user delegation key: {}", describe(&e)));
+    let mut builder = azure_storage_sas::SasBuilder::new(super::azurite::ACCOUNT, &key, expiry)
+        .expect("SAS builder")
+        .container(container);
+    for p in permissions.chars() {
+        builder = match p {
+            'r' => builder.read(),
+            'a' => builder.add(),
+            'c' => builder.create(),
+            'w' => builder.write(),
+            'd' => builder.delete(),
+            'l' => builder.list(),
+            other => panic!("container_sas: unsupported permission {other:?}"),
+        };
+    }
+    builder.build()
+}

@@ -4,6 +4,9 @@
 //!   certificate, `--oauth basic` (Bearer tokens and Get User Delegation Key work).
 //! * [`TokenServer`]: a local App Service managed-identity endpoint minting JWTs Azurite accepts.
 //! * [`sasmint`] / [`sasmint_offline`]: the CLI with a scrubbed environment.
+//! * [`GeoCatalog`] and [`Ard`]: strict local HTTPS stand-ins for the GeoCatalog
+//!   ingestion-sources API and the Maxar ARD credentials API, serving with Azurite's certificate
+//!   and proving every SAS they are given works against Azurite (see their module docs).
 //! * Data-plane helpers on the real Azure SDK: setup with a Bearer token
 //!   ([`create_container`], [`upload_blob`]) and SAS-only probes ([`list_blobs`], [`read_blob`],
 //!   [`write_blob`], [`delete_blob`]) that return `Err(Denied)` on a 4xx and panic on anything
@@ -33,15 +36,32 @@
 
 #![allow(dead_code, unused_imports)]
 
+mod ard;
 mod azurite;
 mod blob;
+mod geocatalog;
+mod https;
+mod standin;
 mod token_server;
 
+pub use ard::{
+    is_credentials_id, Ard, StoredCredentials, UploadCheck, ARD_BASE_PATH, ARD_DEFAULT_PAGE_SIZE,
+    ARD_MAX_LIMIT, ARD_TOKEN_LIFETIME,
+};
 pub use azurite::{error_chain, http_client_trusting, locate, Azurite, ACCOUNT, AZURITE_VERSION};
 pub use blob::{
-    assert_forbidden, blob_client, container_client, create_container, delete_blob, list_blobs,
-    loopback_client_options, raw_request, read_blob, service_client, upload_blob,
+    assert_forbidden, blob_client, container_client, container_sas, create_container, delete_blob,
+    list_blobs, loopback_client_options, raw_request, read_blob, service_client, upload_blob,
     user_delegation_key, with_query, write_blob, Denied, TestCredential,
+};
+pub use geocatalog::{
+    default_identities, GeoCatalog, ManagedIdentity, SourceKind, StoredSource, TokenCheck,
+    GEOCATALOG_RESOURCE, GEO_API_GA, GEO_API_LEGACY, GEO_API_PREVIEW, GEO_DEFAULT_PAGE_SIZE,
+};
+pub use https::{Handler, HandlerFuture, HttpRequest, HttpResponse, HttpsServer};
+pub use standin::{
+    check_container_url, check_sas, is_uuid, jwt_audience, jwt_claims, new_uuid, parse_rfc3339,
+    Fault, LoggedRequest, SasFields,
 };
 pub use token_server::{
     mint_jwt, mint_jwt_with, now_unix, random_hex, standard_claims, Behaviour, ServedRequest,
@@ -63,6 +83,7 @@ pub const SCRUBBED_PREFIXES: &[&str] = &[
     "SYSTEM_",
     "AZURESUBSCRIPTION_",
     "SASMINT_",
+    "MAXAR_",
 ];
 /// Environment variables removed from the child by exact name (proxies too: tests talk to
 /// loopback only, and a proxy would be a non-loopback hop).
