@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             break
         }
         'sasmint;mint' {
+            [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Read URLs from a file (or - for stdin), one per line; blank lines and # comments skipped')
             [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Who will use the token; sets the permissions')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Permission letters instead of a preset, in any order (racwdxyltmeopi)')
             [CompletionResult]::new('--permissions', '--permissions', [CompletionResultType]::ParameterName, 'Permission letters instead of a preset, in any order (racwdxyltmeopi)')
@@ -52,9 +53,11 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--delegation-key', '--delegation-key', [CompletionResultType]::ParameterName, 'Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the result to this file instead of stdout: created with mode 0600, atomically')
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'With several inputs: stop at the first failure and print nothing')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http as well as https (spr=https,http). Default: https only')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
@@ -68,6 +71,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
         }
         'sasmint;key' {
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short)')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the key to this file instead of stdout: created with mode 0600, atomically')
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')

@@ -1154,13 +1154,17 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__key)
-            opts="-v -q -h -V --expires-in --auth --account --timeout --verbose --quiet --help --version"
+            opts="-v -q -h -V --expires-in --output-file --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1252,12 +1256,16 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__mint)
-            opts="-p -o -v -q -h -V --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --delegation-key --output --auth --account --timeout --verbose --quiet --help --version"
+            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --delegation-key --output --output-file --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --from-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --for)
                     COMPREPLY=($(compgen -W "ingest upload geocatalog kusto cado maxar-ard snowflake-load snowflake-unload gcs-transfer" -- "${cur}"))
                     return 0
@@ -1300,6 +1308,10 @@ _sasmint() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "token url json env" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --auth)

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sasmint;mint'= {
+            cand --from-file 'Read URLs from a file (or - for stdin), one per line; blank lines and # comments skipped'
             cand --for 'Who will use the token; sets the permissions'
             cand -p 'Permission letters instead of a preset, in any order (racwdxyltmeopi)'
             cand --permissions 'Permission letters instead of a preset, in any order (racwdxyltmeopi)'
@@ -48,9 +49,11 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand --delegation-key 'Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network'
             cand -o 'What to print'
             cand --output 'What to print'
+            cand --output-file 'Write the result to this file instead of stdout: created with mode 0600, atomically'
             cand --auth 'How to get an Entra ID token'
             cand --account 'The storage account name, for a custom domain whose host does not name it'
             cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand --fail-fast 'With several inputs: stop at the first failure and print nothing'
             cand --allow-http 'Allow plain http as well as https (spr=https,http). Default: https only'
             cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
@@ -63,6 +66,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         }
         &'sasmint;key'= {
             cand --expires-in 'How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short)'
+            cand --output-file 'Write the key to this file instead of stdout: created with mode 0600, atomically'
             cand --auth 'How to get an Entra ID token'
             cand --account 'The storage account name, for a custom domain whose host does not name it'
             cand --timeout 'Give up on the network after this many seconds (all retries included)'

@@ -97,7 +97,7 @@ pub(crate) fn network<T>(
     })
 }
 
-fn read_source(path: &std::path::Path, what: &str) -> Result<(String, String)> {
+pub(crate) fn read_source(path: &std::path::Path, what: &str) -> Result<(String, String)> {
     if path.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -116,18 +116,13 @@ fn read_source(path: &std::path::Path, what: &str) -> Result<(String, String)> {
 /// Everything `mint` needs, checked before any request.
 pub(crate) struct MintPlan {
     pub(crate) target: Target,
-    spec: Spec,
-    auth: Auth,
-    timeout: u64,
+    pub(crate) spec: Spec,
+    pub(crate) auth: Auth,
+    pub(crate) timeout: u64,
 }
 
-pub(crate) fn plan(args: &MintArgs, now: OffsetDateTime) -> Result<MintPlan> {
-    let target = resource::parse(
-        &args.url,
-        args.azure.account.as_deref(),
-        args.allow_http,
-        false,
-    )?;
+pub(crate) fn plan(url: &str, args: &MintArgs, now: OffsetDateTime) -> Result<MintPlan> {
+    let target = resource::parse(url, args.azure.account.as_deref(), args.allow_http, false)?;
     let level = target.level();
     let permissions = match (&args.permissions, args.preset) {
         (Some(letters), _) => Permissions::parse(letters, level)?,
@@ -172,9 +167,56 @@ pub(crate) fn plan(args: &MintArgs, now: OffsetDateTime) -> Result<MintPlan> {
 fn mint(args: MintArgs, quiet: bool) -> Result<()> {
     redact::register_env();
     let now = lifetime::truncate(OffsetDateTime::now_utc());
-    let plan = plan(&args, now)?;
-    let minted = mint_planned(plan, &args, now, None, quiet)?;
-    stdout(&output::render(&minted, args.output))
+    if args.from_file.is_none() && args.urls.len() == 1 {
+        let plan = plan(&args.urls[0], &args, now)?;
+        let minted = mint_planned(plan, &args, now, None, quiet)?;
+        return emit(
+            &output::render(&minted, args.output),
+            args.output_file.as_deref(),
+        );
+    }
+    crate::batch::mint_many(&args, now, quiet)
+}
+
+/// Writes a result: to stdout, or with `--output-file` to a new 0600 file, atomically (a
+/// temporary file in the same directory, then a rename), so it is never seen half-written.
+pub(crate) fn emit(text: &str, file: Option<&std::path::Path>) -> Result<()> {
+    let Some(path) = file else {
+        return stdout(text);
+    };
+    write_private(path, text.as_bytes()).map_err(|e| {
+        Failure::new(
+            Kind::Internal,
+            format!("cannot write {}: {e}", path.display()),
+        )
+        .hint("check that the directory exists and is writable")
+    })
+}
+
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("the path names no file"))?
+        .to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let result = options.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// The credential for `auth`, with the pipeline options every client shares.
@@ -190,37 +232,17 @@ pub(crate) fn credential(
 /// Gets the key (offline from `--delegation-key`, or from the service with `credential`, built
 /// from `--auth` when not given), fits the window inside it and signs.
 pub(crate) fn mint_planned(
-    mut plan: MintPlan,
+    plan: MintPlan,
     args: &MintArgs,
     now: OffsetDateTime,
     credential: Option<Arc<dyn TokenCredential>>,
     quiet: bool,
 ) -> Result<Minted> {
     let key = match &args.delegation_key {
-        Some(path) => {
-            let (text, source) = read_source(path, "the delegation key")?;
-            let key = Key::from_json(&text, &source)?;
-            redact::register(&key.file.value);
-            if key.expiry <= now {
-                return Err(Failure::usage(format!(
-                    "the delegation key in {source} expired at {}",
-                    key.file.signed_expiry
-                ))
-                .hint("fetch a fresh one with `sasmint key`"));
-            }
-            key
-        }
+        Some(path) => read_key(path, now)?,
         None => {
             let request = lifetime::key_request(now, plan.spec.window);
-            if request.clamped {
-                note(
-                    quiet,
-                    &format!(
-                        "asking for a key that expires {} (the service allows at most 7 days from its own clock); the token expires then too",
-                        lifetime::format(request.expiry)
-                    ),
-                );
-            }
+            note_clamp(quiet, request);
             let (credential, options) = match credential {
                 Some(c) => (
                     c,
@@ -235,8 +257,46 @@ pub(crate) fn mint_planned(
             })?
         }
     };
+    sign_plan(plan, &key, args.delegation_key.is_some(), quiet)
+}
+
+/// Reads a key saved by `sasmint key` and checks it has not expired.
+pub(crate) fn read_key(path: &std::path::Path, now: OffsetDateTime) -> Result<Key> {
+    let (text, source) = read_source(path, "the delegation key")?;
+    let key = Key::from_json(&text, &source)?;
+    redact::register(&key.file.value);
+    if key.expiry <= now {
+        return Err(Failure::usage(format!(
+            "the delegation key in {source} expired at {}",
+            key.file.signed_expiry
+        ))
+        .hint("fetch a fresh one with `sasmint key`"));
+    }
+    Ok(key)
+}
+
+/// Says when the key request had to stay under the 7-day limit.
+pub(crate) fn note_clamp(quiet: bool, request: lifetime::KeyRequest) {
+    if request.clamped {
+        note(
+            quiet,
+            &format!(
+                "asking for a key that expires {} (the service allows at most 7 days from its own clock); the token expires then too",
+                lifetime::format(request.expiry)
+            ),
+        );
+    }
+}
+
+/// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`) and signs it.
+pub(crate) fn sign_plan(
+    mut plan: MintPlan,
+    key: &Key,
+    saved_key: bool,
+    quiet: bool,
+) -> Result<Minted> {
     let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry);
-    if shortened && args.delegation_key.is_some() {
+    if shortened && saved_key {
         note(
             quiet,
             &format!(
@@ -248,10 +308,10 @@ pub(crate) fn mint_planned(
     plan.spec.window = window;
     let token = sas::sign(&plan.target, &plan.spec, &key.sdk)?;
     redact::register_token(&token);
-    Ok(describe(&plan.target, &plan.spec, &key, token))
+    Ok(describe(&plan.target, &plan.spec, key, token))
 }
 
-fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minted {
+pub(crate) fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minted {
     let Window { start, expiry } = spec.window;
     Minted {
         url: format!("{}?{token}", target.resource_url()),
@@ -310,13 +370,13 @@ fn key(args: KeyArgs, quiet: bool) -> Result<()> {
         "getting the delegation key",
         async move { storage::fetch_key(&target, credential, request, options, auth).await },
     )?;
-    if std::io::stdout().is_terminal() {
+    if args.output_file.is_none() && std::io::stdout().is_terminal() {
         note(
             quiet,
-            "this key signs tokens for the whole account until it expires: keep it secret (redirect it to a file with mode 0600)",
+            "this key signs tokens for the whole account until it expires: keep it secret (save it with --output-file, which creates the file with mode 0600)",
         );
     }
-    stdout(&format!("{}\n", key.to_json()))
+    emit(&format!("{}\n", key.to_json()), args.output_file.as_deref())
 }
 
 fn inspect(args: &InspectArgs) -> Result<()> {

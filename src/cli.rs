@@ -19,8 +19,11 @@ Examples:
   sasmint mint https://myacct.blob.core.windows.net/reports/2026/q3.pdf --permissions r --ip 203.0.113.7
 
   # Offline: sign with a key saved earlier by `sasmint key`
-  sasmint key https://myacct.blob.core.windows.net > key.json
-  sasmint mint https://myacct.blob.core.windows.net/imagery --delegation-key key.json";
+  sasmint key https://myacct.blob.core.windows.net --output-file key.json
+  sasmint mint https://myacct.blob.core.windows.net/imagery --delegation-key key.json
+
+  # Many tokens, one key per account, JSON lines in input order
+  sasmint mint --from-file containers.txt --output json";
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 no credential, 4 access denied,
@@ -131,12 +134,26 @@ pub struct LifetimeArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct MintArgs {
-    /// Container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER) or blob URL.
+    /// Container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER) or blob URL; several
+    /// mint one token each.
     ///
     /// The emulator's path-style form https://127.0.0.1:10000/devstoreaccount1/CONTAINER works
     /// too. A URL naming a blob mints a blob SAS (sr=b).
-    #[arg(value_name = "URL")]
-    pub url: String,
+    #[arg(value_name = "URL", required_unless_present = "from_file")]
+    pub urls: Vec<String>,
+
+    /// Read URLs from a file (or - for stdin), one per line; blank lines and # comments skipped.
+    ///
+    /// One delegation key is fetched per storage account for the whole run. Results come out
+    /// in input order, one per input: a line each for token/url (an empty line for an input
+    /// that failed), JSON lines for json. Failures are reported on stderr with their line
+    /// number and do not stop the others unless --fail-fast.
+    #[arg(long, value_name = "FILE|-", conflicts_with = "urls")]
+    pub from_file: Option<PathBuf>,
+
+    /// With several inputs: stop at the first failure and print nothing.
+    #[arg(long)]
+    pub fail_fast: bool,
 
     /// Who will use the token; sets the permissions.
     ///
@@ -177,6 +194,10 @@ pub struct MintArgs {
     #[arg(long, short, value_enum, default_value_t = MintOutput::Token, env = "SASMINT_OUTPUT")]
     pub output: MintOutput,
 
+    /// Write the result to this file instead of stdout: created with mode 0600, atomically.
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
     #[command(flatten)]
     pub azure: AzureArgs,
 }
@@ -195,6 +216,10 @@ pub struct KeyArgs {
         env = "SASMINT_EXPIRES_IN"
     )]
     pub expires_in: String,
+
+    /// Write the key to this file instead of stdout: created with mode 0600, atomically.
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
 
     #[command(flatten)]
     pub azure: AzureArgs,

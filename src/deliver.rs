@@ -24,7 +24,10 @@ use time::OffsetDateTime;
 /// A `mint` for a service, with the service's preset and lifetime.
 fn mint_args(url: &str, preset: Preset, lifetime: LifetimeArgs, azure: &AzureArgs) -> MintArgs {
     MintArgs {
-        url: url.to_owned(),
+        urls: vec![url.to_owned()],
+        from_file: None,
+        fail_fast: false,
+        output_file: None,
         preset: Some(preset),
         permissions: None,
         lifetime,
@@ -89,7 +92,7 @@ pub fn geocatalog(args: GeocatalogArgs, quiet: bool) -> Result<()> {
                 lifetime_in(expires_in),
                 &args.azure,
             );
-            let plan = app::plan(&mint, now)?;
+            let plan = app::plan(&mint.urls[0], &mint, now)?;
             if let Some(id) = managed_identity {
                 check_object_id(id, "--managed-identity")?;
                 no_token_output(
@@ -308,7 +311,7 @@ pub fn ard(args: ArdArgs, quiet: bool) -> Result<()> {
         } => {
             ard::check_credentials_id(credentials_id)?;
             let mint = mint_args(url, Preset::MaxarArd, lifetime_in(expires_in), &args.azure);
-            let plan = app::plan(&mint, now)?;
+            let plan = app::plan(&mint.urls[0], &mint, now)?;
             let login = Login::from_env(&credentials::process_env)?;
             let container = plan.target.container.clone().unwrap_or_default();
             let minted = app::mint_planned(plan, &mint, now, None, quiet)?;
@@ -422,7 +425,7 @@ pub fn kusto_uri(args: KustoArgs, quiet: bool) -> Result<()> {
             let now = crate::lifetime::truncate(OffsetDateTime::now_utc());
             let mut mint = mint_args(&args.url, Preset::Kusto, args.lifetime.clone(), &args.azure);
             mint.delegation_key = args.delegation_key.clone();
-            let plan = app::plan(&mint, now)?;
+            let plan = app::plan(&mint.urls[0], &mint, now)?;
             let minted = app::mint_planned(plan, &mint, now, None, quiet)?;
             (minted.url, "sas", Some(minted.expiry))
         }

@@ -40,7 +40,7 @@ impl Kind {
 }
 
 /// A failure to report: one line of message, and an optional `hint:` line saying how to fix it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub struct Failure {
     pub kind: Kind,
     pub message: String,

@@ -2,6 +2,7 @@
 
 mod app;
 mod ard;
+mod batch;
 mod cli;
 mod credentials;
 mod deliver;

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::{Mutex, PoisonError};
 
-static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// The secrets, and whether they still need sorting (longest first) before the next scrub.
+static SECRETS: Mutex<(Vec<String>, bool)> = Mutex::new((Vec::new(), false));
 
 /// What replaces a secret.
 pub const MARK: &str = "[REDACTED]";
@@ -19,17 +20,13 @@ pub fn register(secret: &str) {
     if secret.len() < 8 {
         return;
     }
-    let mut list = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
     let encoded = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
         .to_string();
     let partly = secret.replace('+', "%2B").replace('=', "%3D");
-    for s in [secret.to_owned(), encoded, partly] {
-        if !list.contains(&s) {
-            list.push(s);
-        }
-    }
-    // Longest first, so a secret is not partly replaced by a shorter form of itself.
-    list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut guard = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
+    let (list, unsorted) = &mut *guard;
+    list.extend([secret.to_owned(), encoded, partly]);
+    *unsorted = true;
 }
 
 /// Registers the signature in a token (`sig=`), in all its encodings.
@@ -62,7 +59,14 @@ pub fn register_env() {
 
 /// Replaces every registered secret in `text`.
 pub fn scrub(text: &str) -> Cow<'_, str> {
-    let list = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut guard = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
+    let (list, unsorted) = &mut *guard;
+    if *unsorted {
+        // Longest first, so a secret is not partly replaced by a shorter form of itself.
+        list.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        list.dedup();
+        *unsorted = false;
+    }
     let mut out = Cow::Borrowed(text);
     for secret in list.iter() {
         if out.contains(secret.as_str()) {

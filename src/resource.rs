@@ -22,10 +22,8 @@ const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC
 /// A parsed Blob Storage location.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    /// `https://host[:port]` exactly as it will be used.
-    origin: String,
-    /// Emulator and IP-host style: the account is the first path segment.
-    path_style: bool,
+    /// The account's blob service URL, with a trailing `/`.
+    service: String,
     pub account: String,
     pub container: Option<String>,
     /// The decoded blob name, if the URL names a blob.
@@ -37,17 +35,18 @@ pub struct Target {
 impl Target {
     /// The account's blob service URL (`https://acct.blob.core.windows.net/`).
     pub fn service_url(&self) -> Url {
-        let text = if self.path_style {
-            format!("{}/{}/", self.origin, self.account)
-        } else {
-            format!("{}/", self.origin)
-        };
-        Url::parse(&text).expect("origin and account were validated")
+        Url::parse(&self.service).expect("origin and account were validated")
+    }
+
+    /// The same, as text: one per storage account.
+    pub fn service(&self) -> &str {
+        &self.service
     }
 
     /// The URL of the container or blob, percent-encoded, without a query.
     pub fn resource_url(&self) -> String {
-        let mut url = self.service_url().to_string();
+        let mut url = String::with_capacity(self.service.len() + 64);
+        url.push_str(&self.service);
         url.pop(); // trailing '/'
         if let Some(container) = &self.container {
             url.push('/');
@@ -211,9 +210,13 @@ pub fn parse(
         validate_blob(b)?;
     }
 
+    let service = if path_style {
+        format!("{origin}/{account_name}/")
+    } else {
+        format!("{origin}/")
+    };
     Ok(Target {
-        origin,
-        path_style,
+        service,
         account: account_name,
         container,
         blob,

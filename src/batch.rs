@@ -1,0 +1,232 @@
+//! Many tokens in one run (`mint URL URL…`, `mint --from-file`): every input is checked first,
+//! one delegation key is fetched per storage account (accounts in parallel, bounded), and one
+//! result per input comes out in input order.
+
+use crate::app::{self, MintPlan};
+use crate::cli::MintArgs;
+use crate::error::{Failure, Kind, Result};
+use crate::keyfile::Key;
+use crate::lifetime;
+use crate::output::{self, MintOutput, Minted};
+use crate::storage;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// How many accounts' keys are fetched at once.
+const PARALLEL_ACCOUNTS: usize = 4;
+
+/// One input: where it came from (line number or argument position) and the URL.
+struct Input {
+    at: usize,
+    url: String,
+}
+
+fn inputs(args: &MintArgs) -> Result<(Vec<Input>, &'static str)> {
+    let Some(path) = &args.from_file else {
+        let inputs = args
+            .urls
+            .iter()
+            .enumerate()
+            .map(|(i, url)| Input {
+                at: i + 1,
+                url: url.clone(),
+            })
+            .collect();
+        return Ok((inputs, "argument"));
+    };
+    if path.as_os_str() == "-" && args.delegation_key.as_deref() == Some(std::path::Path::new("-"))
+    {
+        return Err(
+            Failure::usage("--from-file - and --delegation-key - cannot both read stdin")
+                .hint("save the key to a file with `sasmint key --output-file key.json`"),
+        );
+    }
+    let (text, source) = app::read_source(path, "the URL list")?;
+    let inputs: Vec<Input> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .map(|(at, url)| Input {
+            at,
+            url: url.to_owned(),
+        })
+        .collect();
+    if inputs.is_empty() {
+        return Err(Failure::usage(format!("{source} holds no URLs"))
+            .hint("put one container or blob URL per line; lines starting with # are comments"));
+    }
+    Ok((inputs, "line"))
+}
+
+fn report(label: &str, at: usize, failure: &Failure) {
+    let item = Failure {
+        message: format!("{label} {at}: {}", failure.message),
+        ..failure.clone()
+    };
+    app::report(&item);
+}
+
+enum Outcome {
+    Minted(Box<Minted>),
+    Failed(Failure),
+}
+
+pub fn mint_many(args: &MintArgs, now: OffsetDateTime, quiet: bool) -> Result<()> {
+    if args.output == MintOutput::Env {
+        return Err(Failure::usage("--output env takes a single URL")
+            .hint("use --output json (JSON lines) for several URLs"));
+    }
+    let (inputs, label) = inputs(args)?;
+
+    // Check every input before anything is sent.
+    let mut plans: Vec<std::result::Result<MintPlan, Failure>> = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        let plan = app::plan(&input.url, args, now);
+        if let Err(f) = &plan {
+            if args.fail_fast {
+                return Err(Failure {
+                    message: format!("{label} {}: {}", input.at, f.message),
+                    ..f.clone()
+                });
+            }
+            report(label, input.at, f);
+        }
+        plans.push(plan);
+    }
+
+    let keys = keys(args, &plans, now, quiet)?;
+
+    let mut outcomes = Vec::with_capacity(plans.len());
+    for (input, plan) in inputs.iter().zip(plans) {
+        let outcome = match plan {
+            Err(f) => Outcome::Failed(f),
+            Ok(plan) => {
+                let key = keys.get(plan.target.service());
+                let signed = match key {
+                    Some(Ok(key)) => app::sign_plan(plan, key, args.delegation_key.is_some(), true),
+                    Some(Err(f)) => Err(f.clone()),
+                    None => Err(Failure::new(
+                        Kind::Internal,
+                        "no key was fetched for this account",
+                    )),
+                };
+                match signed {
+                    Ok(m) => Outcome::Minted(Box::new(m)),
+                    Err(f) => {
+                        if args.fail_fast {
+                            return Err(f);
+                        }
+                        report(label, input.at, &f);
+                        Outcome::Failed(f)
+                    }
+                }
+            }
+        };
+        outcomes.push(outcome);
+    }
+
+    let text = render(&inputs, &outcomes, args.output);
+    app::emit(&text, args.output_file.as_deref())?;
+
+    let failed: Vec<&Failure> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Failed(f) => Some(f),
+            Outcome::Minted(_) => None,
+        })
+        .collect();
+    match failed.first() {
+        None => Ok(()),
+        Some(first) => Err(Failure::new(
+            first.kind,
+            format!("{} of {} inputs failed", failed.len(), outcomes.len()),
+        )),
+    }
+}
+
+/// One key per account: read once from `--delegation-key`, or fetched per account in parallel.
+fn keys(
+    args: &MintArgs,
+    plans: &[std::result::Result<MintPlan, Failure>],
+    now: OffsetDateTime,
+    quiet: bool,
+) -> Result<BTreeMap<String, std::result::Result<Key, Failure>>> {
+    let mut accounts: BTreeMap<String, &MintPlan> = BTreeMap::new();
+    for plan in plans.iter().flatten() {
+        accounts
+            .entry(plan.target.service().to_owned())
+            .or_insert(plan);
+    }
+    if accounts.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    if let Some(path) = &args.delegation_key {
+        let key = app::read_key(path, now)?;
+        return Ok(accounts.into_keys().map(|a| (a, Ok(key.clone()))).collect());
+    }
+    let first = accounts.values().next().expect("not empty");
+    let request = lifetime::key_request(now, first.spec.window);
+    app::note_clamp(quiet, request);
+    let (auth, timeout) = (first.auth, first.timeout);
+    let (credential, options) = app::credential(auth, timeout)?;
+    let targets: Vec<(String, crate::resource::Target)> = accounts
+        .into_iter()
+        .map(|(a, p)| (a, p.target.clone()))
+        .collect();
+    let fetched = app::network(timeout, "getting the delegation keys", async move {
+        let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_ACCOUNTS));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (account, target) in targets {
+            let (credential, options, limit) = (credential.clone(), options.clone(), limit.clone());
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                let key = storage::fetch_key(&target, credential, request, options, auth).await;
+                (account, key)
+            });
+        }
+        let mut keys = BTreeMap::new();
+        while let Some(done) = tasks.join_next().await {
+            let (account, key) = done.map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
+            keys.insert(account, key);
+        }
+        Ok(keys)
+    })?;
+    if args.fail_fast {
+        if let Some(Err(f)) = fetched.values().find(|k| k.is_err()) {
+            return Err(f.clone());
+        }
+    }
+    Ok(fetched)
+}
+
+fn render(inputs: &[Input], outcomes: &[Outcome], format: MintOutput) -> String {
+    let mut out = Vec::with_capacity(outcomes.len() * 400);
+    for (input, outcome) in inputs.iter().zip(outcomes) {
+        match (outcome, format) {
+            (Outcome::Minted(m), MintOutput::Json) => {
+                let mut value = serde_json::to_value(m).expect("plain data serializes");
+                value["input"] = serde_json::json!(input.at);
+                serde_json::to_writer(&mut out, &value).expect("writing to memory");
+                out.push(b'\n');
+            }
+            (Outcome::Failed(f), MintOutput::Json) => {
+                let value = serde_json::json!({
+                    "input": input.at,
+                    "error": crate::redact::scrub(&f.message),
+                    "exit_code": f.kind.exit_code(),
+                });
+                serde_json::to_writer(&mut out, &value).expect("writing to memory");
+                out.push(b'\n');
+            }
+            (Outcome::Minted(m), other) => {
+                let _ = out.write_all(output::render(m, other).as_bytes());
+            }
+            // An empty line keeps the Nth output line for the Nth input.
+            (Outcome::Failed(_), _) => out.push(b'\n'),
+        }
+    }
+    String::from_utf8(out).expect("JSON and tokens are UTF-8")
+}
