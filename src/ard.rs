@@ -2,7 +2,7 @@
 //! credentials id, and list, show and delete registered credentials.
 
 use crate::error::{Failure, Kind, Result};
-use crate::service::Service;
+use crate::service::{CallError, Service};
 use azure_core::http::{Method, Url};
 use serde_json::{json, Value};
 
@@ -155,7 +155,9 @@ impl Ard {
         url(&self.base, &segments)
     }
 
-    /// Registers or replaces `id` with the full SAS URL (`PUT`): in-flight orders keep working.
+    /// Registers `id` with the full SAS URL, or rotates it: in-flight orders keep working.
+    /// With a description, `PUT` replaces everything; without one, `PATCH` swaps only the
+    /// credentials (keeping the stored description), falling back to `PUT` for a new id.
     pub async fn register(
         &self,
         account: &str,
@@ -163,19 +165,24 @@ impl Ard {
         sas_url: &str,
         description: Option<&str>,
     ) -> Result<Value> {
-        let mut body = json!({"credentials": sas_url});
+        let url = self.credentials_url(account, Some(id));
+        let what = "registering the credentials";
+        let mut body = json!({ "credentials": sas_url });
         if let Some(d) = description {
             body["description"] = json!(d);
+            return self.call(Method::Put, url, Some(&body), what).await;
         }
-        let reply = self
-            .call(
-                Method::Put,
-                self.credentials_url(account, Some(id)),
-                Some(&body),
-                "registering the credentials",
-            )
-            .await?;
-        Ok(reply)
+        match self
+            .service
+            .call(Method::Patch, url.clone(), Some(&body))
+            .await
+        {
+            Ok(reply) => Ok(reply),
+            Err(CallError::Status { status: 404, .. }) => {
+                self.call(Method::Put, url, Some(&body), what).await
+            }
+            Err(e) => Err(e.into_failure(what, HINT_403)),
+        }
     }
 
     pub async fn show(&self, account: &str, id: &str) -> Result<Value> {

@@ -277,6 +277,20 @@ async fn register_then_rotate_under_the_same_id() {
     assert_eq!(second.created, first.created, "same registration");
     assert_ne!(second.modified, first.modified);
     assert_eq!(second.writes, 2);
+    assert_eq!(
+        second.description.as_deref(),
+        Some("Q3 deliveries"),
+        "a rotation without --description keeps the stored one"
+    );
+    assert_eq!(
+        service
+            .requests()
+            .last()
+            .map(|r| r.method.clone())
+            .as_deref(),
+        Some("PATCH"),
+        "rotated with PATCH, credentials only"
+    );
     assert_eq!(service.credentials().len(), 1);
     assert_absent(&r.stdout, "SAS signature", &sig_of(&new_token));
     for secret in service.issued_tokens() {
@@ -310,13 +324,11 @@ async fn static_token_and_account_id_from_the_environment() {
     r.ok();
     proven_credentials(&service, "static-1", &c);
     assert_eq!(r.json()["account_id"], service.account_id());
+    let path = credentials_path(&service, "static-1");
     assert_eq!(
         calls(&service),
-        [format!(
-            "PUT {} 201",
-            credentials_path(&service, "static-1")
-        )],
-        "no login and no account discovery"
+        [format!("PATCH {path} 404"), format!("PUT {path} 201")],
+        "no login and no account discovery; a new id without a description: PATCH finds nothing, PUT creates"
     );
     assert_absent(&r.stderr, "static token", service.static_token());
     assert_absent(&r.stdout, "static token", service.static_token());
@@ -505,7 +517,7 @@ async fn another_account_is_denied() {
     assert!(r.stdout.is_empty());
     assert_eq!(
         calls(&service),
-        ["PUT /api/v1/admin/account/someone-else/credentials/x 403"],
+        ["PATCH /api/v1/admin/account/someone-else/credentials/x 403"],
         "a 403 is not retried"
     );
 }
@@ -575,7 +587,7 @@ async fn service_error_echoing_the_request_is_redacted() {
             .requests()
             .into_iter()
             .rev()
-            .find(|r| r.method == "PUT")
+            .find(|r| r.method == "PUT" || r.method == "PATCH")
             .expect("the CLI sent the credentials");
         assert_eq!(put.status, 400);
         let url = put.json()["credentials"].as_str().unwrap().to_string();
