@@ -99,33 +99,18 @@ pub fn mint_many(args: &MintArgs, now: OffsetDateTime, quiet: bool) -> Result<()
 
     let keys = keys(args, &plans, now, quiet)?;
 
-    let mut outcomes = Vec::with_capacity(plans.len());
-    for (input, plan) in inputs.iter().zip(plans) {
-        let outcome = match plan {
-            Err(f) => Outcome::Failed(f),
-            Ok(plan) => {
-                let key = keys.get(plan.target.service());
-                let signed = match key {
-                    Some(Ok(key)) => app::sign_plan(plan, key, args.delegation_key.is_some(), true),
-                    Some(Err(f)) => Err(f.clone()),
-                    None => Err(Failure::new(
-                        Kind::Internal,
-                        "no key was fetched for this account",
-                    )),
-                };
-                match signed {
-                    Ok(m) => Outcome::Minted(Box::new(m)),
-                    Err(f) => {
-                        if args.fail_fast {
-                            return Err(f);
-                        }
-                        report(label, input.at, &f);
-                        Outcome::Failed(f)
-                    }
-                }
+    let saved_key = args.delegation_key.is_some();
+    let reported: Vec<bool> = plans.iter().map(Result::is_err).collect();
+    let outcomes = sign_all(plans, &keys, saved_key);
+    for ((input, outcome), already) in inputs.iter().zip(&outcomes).zip(reported) {
+        if let Outcome::Failed(f) = outcome {
+            if args.fail_fast {
+                return Err(f.clone());
             }
-        };
-        outcomes.push(outcome);
+            if !already {
+                report(label, input.at, f);
+            }
+        }
     }
 
     let text = render(&inputs, &outcomes, args.output);
@@ -145,6 +130,56 @@ pub fn mint_many(args: &MintArgs, now: OffsetDateTime, quiet: bool) -> Result<()
             format!("{} of {} inputs failed", failed.len(), outcomes.len()),
         )),
     }
+}
+
+/// Signs every planned input with its account's key, on all cores; results in input order.
+fn sign_all(
+    plans: Vec<std::result::Result<MintPlan, Failure>>,
+    keys: &BTreeMap<String, std::result::Result<Key, Failure>>,
+    saved_key: bool,
+) -> Vec<Outcome> {
+    let sign = |plan: std::result::Result<MintPlan, Failure>| -> Outcome {
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(f) => return Outcome::Failed(f),
+        };
+        let signed = match keys.get(plan.target.service()) {
+            Some(Ok(key)) => app::sign_plan(plan, key, saved_key, true),
+            Some(Err(f)) => Err(f.clone()),
+            None => Err(Failure::new(
+                Kind::Internal,
+                "no key was fetched for this account",
+            )),
+        };
+        match signed {
+            Ok(m) => Outcome::Minted(Box::new(m)),
+            Err(f) => Outcome::Failed(f),
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if threads < 2 || plans.len() < 512 {
+        return plans.into_iter().map(sign).collect();
+    }
+    let chunk = plans.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<_>> = Vec::with_capacity(threads);
+    let mut rest = plans.into_iter();
+    loop {
+        let part: Vec<_> = rest.by_ref().take(chunk).collect();
+        if part.is_empty() {
+            break;
+        }
+        chunks.push(part);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(sign).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("signing does not panic"))
+            .collect()
+    })
 }
 
 /// One key per account: read once from `--delegation-key`, or fetched per account in parallel.

@@ -29,14 +29,20 @@ pub fn register(secret: &str) {
     *unsorted = true;
 }
 
-/// Registers the signature in a token (`sig=`), in all its encodings.
+/// Registers the signature in a token (`sig=`): as emitted, decoded, and in the partly
+/// encoded form other tools print (`/` raw). Cheap: batches register thousands.
 pub fn register_token(token: &str) {
-    if let Some(sig) = crate::sas::query_param(token, "sig") {
-        register(sig);
-        if let Ok(decoded) = percent_encoding::percent_decode_str(sig).decode_utf8() {
-            register(&decoded);
-        }
-    }
+    let Some(sig) = crate::sas::query_param(token, "sig") else {
+        return;
+    };
+    let Ok(decoded) = percent_encoding::percent_decode_str(sig).decode_utf8() else {
+        return register(sig);
+    };
+    let partly = decoded.replace('+', "%2B").replace('=', "%3D");
+    let mut guard = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
+    let (list, unsorted) = &mut *guard;
+    list.extend([sig.to_owned(), decoded.into_owned(), partly]);
+    *unsorted = true;
 }
 
 /// Registers the values of the environment variables that hold secrets.
@@ -114,6 +120,14 @@ mod tests {
         assert_eq!(scrub("x abc%2Bdef%2Fghi%3D y"), "x [REDACTED] y");
         assert_eq!(scrub("x abc%2Bdef/ghi%3D y"), "x [REDACTED] y");
         assert_eq!(scrub("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn scrubs_token_signatures() {
+        register_token("sv=2026-04-06&sig=AbCd%2BeFgH%2FiJkLmN%3D");
+        assert_eq!(scrub("a AbCd+eFgH/iJkLmN= b"), "a [REDACTED] b");
+        assert_eq!(scrub("a AbCd%2BeFgH%2FiJkLmN%3D b"), "a [REDACTED] b");
+        assert_eq!(scrub("a AbCd%2BeFgH/iJkLmN%3D b"), "a [REDACTED] b");
     }
 
     #[test]
