@@ -756,3 +756,204 @@ fn delivery_commands_check_input_before_any_request() {
         "must use https",
     );
 }
+
+fn run_offline(args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    let key = key_file();
+    let mut cmd = sasmint();
+    cmd.args(args).arg("--delegation-key").arg(key.path());
+    if let Some(input) = stdin {
+        cmd.write_stdin(input.to_owned());
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn several_urls_give_one_token_each_in_order() {
+    let urls = [
+        "https://myacct.blob.core.windows.net/first",
+        "https://myacct.blob.core.windows.net/second/a.txt",
+        "https://other.blob.core.windows.net/third",
+    ];
+    let out = run_offline(&[&["mint"], &urls[..], &["--output", "url"]].concat(), None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3);
+    for (line, url) in lines.iter().zip(urls) {
+        assert!(line.starts_with(&format!("{url}?")), "{line} for {url}");
+    }
+    assert_eq!(params(lines[1].split_once('?').unwrap().1)["sr"], "b");
+}
+
+#[test]
+fn from_file_reports_bad_lines_by_number_and_keeps_going() {
+    let list = "# containers to share\n\
+                https://myacct.blob.core.windows.net/alpha\n\
+                \n\
+                not a url\n\
+                https://myacct.blob.core.windows.net/Bad_Name\n\
+                https://myacct.blob.core.windows.net/omega\n";
+    let out = run_offline(
+        &["mint", "--from-file", "-", "--output", "json"],
+        Some(list),
+    );
+    assert_eq!(out.status.code(), Some(2), "bad input makes the run fail");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("line 4: 'not a url' is not a URL"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 5: 'Bad_Name' is not a valid container name"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 of 4 inputs failed"), "{stderr}");
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let inputs: Vec<i64> = rows.iter().map(|r| r["input"].as_i64().unwrap()).collect();
+    assert_eq!(
+        inputs,
+        [2, 4, 5, 6],
+        "one JSON line per input, in order, by line number"
+    );
+    assert_eq!(rows[0]["container"], "alpha");
+    assert_eq!(rows[1]["exit_code"], 2);
+    assert!(rows[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("container name"));
+    assert_eq!(rows[3]["container"], "omega");
+    assert!(rows[3]["token"].as_str().unwrap().contains("sp=rl"));
+}
+
+#[test]
+fn token_output_keeps_one_line_per_input() {
+    let list = "https://myacct.blob.core.windows.net/alpha\nnope\nhttps://myacct.blob.core.windows.net/omega\n";
+    let out = run_offline(&["mint", "--from-file", "-"], Some(list));
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.split_terminator('\n').collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].contains("sig=") && lines[1].is_empty() && lines[2].contains("sig="));
+}
+
+#[test]
+fn fail_fast_stops_at_the_first_bad_line_and_prints_nothing() {
+    let list = "https://myacct.blob.core.windows.net/alpha\nnope\nhttps://myacct.blob.core.windows.net/omega\n";
+    let out = run_offline(&["mint", "--from-file", "-", "--fail-fast"], Some(list));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 2:"), "{stderr}");
+}
+
+#[test]
+fn batch_refuses_what_cannot_work() {
+    refuses(
+        &[
+            "mint",
+            C,
+            "https://myacct.blob.core.windows.net/two",
+            "--output",
+            "env",
+        ],
+        "--output env takes a single URL",
+    );
+    refuses(
+        &["mint", "--from-file", "-", "--delegation-key", "-"],
+        "cannot both read stdin",
+    );
+    refuses(
+        &["mint", "--from-file", "/nonexistent/urls.txt"],
+        "cannot read",
+    );
+    refuses(&["mint", "--from-file", "/dev/null"], "holds no URLs");
+    refuses(&["mint"], "required");
+}
+
+#[test]
+fn output_file_is_private_and_complete() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("token.txt");
+    let out = run_offline(&["mint", C, "--output-file", path.to_str().unwrap()], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "the token went to the file, not stdout"
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let token = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(params(&token)["sp"], "rl");
+    // Overwriting replaces it whole, and leaves no temporary file behind.
+    let out = run_offline(
+        &[
+            "mint",
+            C,
+            "--for",
+            "upload",
+            "--output-file",
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    assert_eq!(params(&std::fs::read_to_string(&path).unwrap())["sp"], "w");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, [std::ffi::OsString::from("token.txt")]);
+    // A directory that does not exist: a clear error, nothing written.
+    let out = run_offline(
+        &["mint", C, "--output-file", "/nonexistent/dir/t.txt"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write /nonexistent/dir/t.txt"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let key = key_file();
+    let list: String = (0..5000)
+        .map(|i| format!("https://myacct.blob.core.windows.net/c{i:05}\n"))
+        .collect();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sasmint"))
+        .args(["mint", "--from-file", "-", "--delegation-key"])
+        .arg(key.path())
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(list.as_bytes()).unwrap();
+    }
+    // Like `| head -c1`: read one byte, then close the pipe.
+    let mut one = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut one).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

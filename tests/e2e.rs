@@ -483,3 +483,246 @@ fn connection_refused_is_a_network_error() {
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains("could not reach"), "{}", r.stderr);
 }
+
+#[tokio::test]
+async fn batch_fetches_one_key_per_account_and_every_token_works() {
+    let ts = TokenServer::start();
+    let mut urls = Vec::new();
+    for name in ["batch-a", "batch-b", "batch-c"] {
+        urls.push(container_with(name, &[("f.txt", name.as_bytes())]).await);
+    }
+    let list = format!("# three containers, one account\n{}\n", urls.join("\n"));
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), list).unwrap();
+    let r = run(
+        &ts,
+        &[
+            "-vv",
+            "mint",
+            "--from-file",
+            file.path().to_str().unwrap(),
+            "--output",
+            "json",
+            "--auth",
+            "managed-identity",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let key_requests = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("==> Request") && l.contains("comp=userdelegationkey"))
+        .count();
+    assert_eq!(key_requests, 1, "one delegation key for the one account");
+    assert_eq!(ts.requests(), 1, "one token request");
+    let rows: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    for (row, (url, name)) in rows
+        .iter()
+        .zip(urls.iter().zip(["batch-a", "batch-b", "batch-c"]))
+    {
+        assert_eq!(row["container"], name);
+        let blob = azurite().blob_url(name, "f.txt");
+        let token = row["token"].as_str().unwrap();
+        assert_eq!(
+            support::read_blob(&with(&blob, token)).await.unwrap(),
+            name.as_bytes()
+        );
+        assert!(row["url"].as_str().unwrap().starts_with(url.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn key_to_a_private_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let ts = TokenServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("key.json");
+    let r = run(
+        &ts,
+        &[
+            "key",
+            &azurite().account_url(),
+            "--output-file",
+            path.to_str().unwrap(),
+            "--auth",
+            "managed-identity",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let key: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(key["signedService"], "b");
+}
+
+#[test]
+fn ctrl_c_leaves_no_output_and_no_temporary_file() {
+    let ts = TokenServer::start_with(Behaviour::Slow(Duration::from_secs(3)));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("token.txt");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("sasmint"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", support::test_home())
+        .env("IDENTITY_ENDPOINT", ts.endpoint())
+        .env("IDENTITY_HEADER", ts.header())
+        .env("SSL_CERT_FILE", azurite().cert_path());
+    let child = cmd
+        .args([
+            "mint",
+            &azurite().container_url("ctrlc"),
+            "--auth",
+            "managed-identity",
+            "--output-file",
+        ])
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The token endpoint answers after 3 s: interrupt the CLI while it waits for it.
+    std::thread::sleep(Duration::from_secs(1));
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file, no temporary file"
+    );
+}
+
+/// Every command and error path at -vv, with secrets planted in the environment and the
+/// real bearer token, key and signatures in play: none of them may reach stderr.
+#[tokio::test]
+async fn secret_canary_across_commands() {
+    let ts = TokenServer::start();
+    let c = container_with("canary", &[]).await;
+    let planted = [
+        ("AZURE_CLIENT_SECRET", "canary-client-secret-6f1d0c"),
+        ("MAXAR_ARD_PASSWORD", "canary-ard-password-91be3a"),
+        ("MAXAR_ARD_TOKEN", "canary-ard-token-47c2d9e0"),
+        ("SYSTEM_ACCESSTOKEN", "canary-pipelines-token-0aa3"),
+    ];
+    let key_file = tempfile::NamedTempFile::new().unwrap();
+    let r = run(
+        &ts,
+        &[
+            "key",
+            &azurite().account_url(),
+            "--auth",
+            "managed-identity",
+        ],
+    );
+    std::fs::write(key_file.path(), &r.stdout).unwrap();
+    let key_value = serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let key_path = key_file.path().to_str().unwrap().to_owned();
+    let account = azurite().account_url();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["mint", &c, "--auth", "managed-identity"],
+        vec![
+            "mint",
+            &c,
+            "--for",
+            "upload",
+            "--output",
+            "json",
+            "--auth",
+            "managed-identity",
+        ],
+        vec!["mint", &c, "--delegation-key", &key_path],
+        vec![
+            "mint",
+            &c,
+            "--expires-in",
+            "30d",
+            "--auth",
+            "managed-identity",
+        ],
+        vec!["mint", &c, "--auth", "client-secret"],
+        vec!["key", &account, "--auth", "managed-identity"],
+        vec!["kusto-uri", &c, "--auth", "managed-identity"],
+        vec![
+            "ard",
+            "list",
+            "--ard-endpoint",
+            "https://127.0.0.1:9/api/v1",
+            "--timeout",
+            "2",
+        ],
+        vec![
+            "geocatalog",
+            "list",
+            "--geocatalog",
+            "https://127.0.0.1:9",
+            "--auth",
+            "managed-identity",
+            "--timeout",
+            "2",
+        ],
+    ];
+    let mut signatures = Vec::new();
+    let mut stderrs = Vec::new();
+    for args in &runs {
+        let r = run_with(&ts, &[&["-vv"], &args[..]].concat(), |cmd| {
+            // Only loopback may be contacted: with AZURE_TENANT_ID/AZURE_CLIENT_ID unset, the
+            // client-secret run stops as bad input instead of calling Entra ID.
+            for (name, value) in planted {
+                cmd.env(name, value);
+            }
+        });
+        for part in r.stdout.split(['&', '"', '\n']) {
+            if let Some(sig) = part.strip_prefix("sig=") {
+                signatures.push(
+                    percent_encoding::percent_decode_str(sig)
+                        .decode_utf8()
+                        .unwrap()
+                        .into_owned(),
+                );
+            }
+        }
+        stderrs.push((args.join(" "), r.code, r.stderr));
+    }
+    assert!(
+        signatures.len() >= 4,
+        "tokens were minted: {}",
+        signatures.len()
+    );
+    let bearer = ts.last_token().unwrap();
+    for (what, code, stderr) in &stderrs {
+        let mut secrets: Vec<(&str, &str)> = planted.iter().map(|(n, v)| (*n, *v)).collect();
+        secrets.push(("bearer token", &bearer));
+        secrets.push(("identity header", ts.header()));
+        secrets.push(("key value", &key_value));
+        for sig in &signatures {
+            secrets.push(("signature", sig));
+        }
+        for (name, secret) in secrets {
+            assert!(
+                !stderr.contains(secret),
+                "`{what}` (exit {code:?}) leaked {name}:\n{stderr}"
+            );
+            let encoded = secret
+                .replace('+', "%2B")
+                .replace('/', "%2F")
+                .replace('=', "%3D");
+            assert!(
+                !stderr.contains(&encoded),
+                "`{what}` leaked {name} (encoded)"
+            );
+        }
+    }
+}
