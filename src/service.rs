@@ -30,6 +30,32 @@ pub enum CallError {
 }
 
 impl CallError {
+    /// The service's answer inside an SDK error (status, error code, first line of the
+    /// message), secrets scrubbed; `None` if the error is not an HTTP answer.
+    pub fn from_sdk(e: &azure_core::Error) -> Option<Self> {
+        let ErrorKind::HttpResponse {
+            status,
+            error_code,
+            raw_response,
+        } = e.kind()
+        else {
+            return None;
+        };
+        let body = raw_response.as_ref().map(|r| r.body().as_ref());
+        let message = body
+            .and_then(crate::storage::service_message)
+            .unwrap_or_default();
+        let code = error_code
+            .clone()
+            .or_else(|| body.and_then(error_code_in))
+            .unwrap_or_default();
+        Some(CallError::Status {
+            status: u16::from(*status),
+            code: redact::scrub(&code).into_owned(),
+            message: redact::scrub(&message).into_owned(),
+        })
+    }
+
     /// The failure to report; `what` names the operation and `hint_403` says what to grant.
     pub fn into_failure(self, what: &str, hint_403: &str) -> Failure {
         match self {
@@ -150,34 +176,14 @@ impl Service {
                     ))
                 })
             }
-            Err(e) => Err(match e.kind() {
-                ErrorKind::HttpResponse {
-                    status,
-                    error_code,
-                    raw_response,
-                } => {
-                    let message = raw_response
-                        .as_ref()
-                        .and_then(|r| crate::storage::service_message(r.body().as_ref()))
-                        .unwrap_or_default();
-                    let code = error_code.clone().or_else(|| {
-                        raw_response
-                            .as_ref()
-                            .and_then(|r| error_code_in(r.body().as_ref()))
-                    });
-                    CallError::Status {
-                        status: u16::from(*status),
-                        code: redact::scrub(&code.unwrap_or_default()).into_owned(),
-                        message: redact::scrub(&message).into_owned(),
-                    }
-                }
-                _ => CallError::Failed(crate::storage::classify(
+            Err(e) => Err(CallError::from_sdk(&e).unwrap_or_else(|| {
+                CallError::Failed(crate::storage::classify(
                     &e,
                     &format!("calling {}", self.name),
                     &endpoint,
                     self.auth,
-                )),
-            }),
+                ))
+            })),
         }
     }
 }

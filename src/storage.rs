@@ -8,6 +8,7 @@ use crate::keyfile::Key;
 use crate::lifetime::KeyRequest;
 use crate::redact;
 use crate::resource::Target;
+use crate::service::CallError;
 use azure_core::credentials::TokenCredential;
 use azure_core::error::ErrorKind;
 use azure_core::http::policies::{Policy, PolicyResult};
@@ -138,45 +139,37 @@ pub async fn fetch_key(
     Key::from_sdk(sdk)
 }
 
+/// What a 401/403 from storage means for sasmint.
+const HINT_ROLES: &str = "the signing identity needs a role with Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action on the account, e.g. Storage Blob Delegator, plus a data role (Storage Blob Data Reader for read/list, Storage Blob Data Contributor for writes) for the token to work; new role assignments can take minutes to apply";
+
 /// Turns an SDK error into a failure with an exit code and a hint. `what` names the operation,
 /// `endpoint` the service (no query).
 pub fn classify(e: &azure_core::Error, what: &str, endpoint: &str, auth: Auth) -> Failure {
-    match e.kind() {
-        ErrorKind::HttpResponse {
+    if let Some(CallError::Status {
+        status,
+        code,
+        message,
+    }) = CallError::from_sdk(e)
+    {
+        let clock =
+            status == 400 && matches!(code.as_str(), "InvalidXmlNodeValue" | "InvalidHeaderValue");
+        let failure = CallError::Status {
             status,
-            error_code,
-            raw_response,
-        } => {
-            let code = error_code.clone().unwrap_or_default();
-            let message = raw_response
-                .as_ref()
-                .and_then(|r| service_message(r.body().as_ref()))
-                .unwrap_or_default();
-            let status = u16::from(*status);
-            let mut text = format!("{what} failed: HTTP {status}");
-            if !code.is_empty() {
-                text.push(' ');
-                text.push_str(&code);
-            }
-            if !message.is_empty() {
-                text.push_str(": ");
-                text.push_str(&message);
-            }
-            let text = redact::scrub(&text).into_owned();
-            match status {
-                401 | 403 => Failure::new(Kind::Denied, text).hint(
-                    "the signing identity needs a role with Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action on the account, e.g. Storage Blob Delegator, plus a data role (Storage Blob Data Reader for read/list, Storage Blob Data Contributor for writes) for the token to work; new role assignments can take minutes to apply",
-                ),
-                400 if code == "InvalidXmlNodeValue" || code == "InvalidHeaderValue" => {
-                    Failure::new(Kind::Service, text).hint(
-                        "the key's start or expiry was refused: check this machine's clock (the service allows at most 7 days from its own time)",
-                    )
-                }
-                404 => Failure::new(Kind::Service, text)
-                    .hint(format!("check the account in {endpoint}: does it exist, and is it a Blob Storage account?")),
-                _ => Failure::new(Kind::Service, text),
-            }
+            code,
+            message,
         }
+        .into_failure(what, HINT_ROLES);
+        return match status {
+            _ if clock => failure.hint(
+                "the key's start or expiry was refused: check this machine's clock (the service allows at most 7 days from its own time)",
+            ),
+            404 => failure.hint(format!(
+                "check the account in {endpoint}: does it exist, and is it a Blob Storage account?"
+            )),
+            _ => failure,
+        };
+    }
+    match e.kind() {
         ErrorKind::Credential => credentials::failure(auth, e),
         _ if is_tls(e) => Failure::new(
             Kind::Tls,

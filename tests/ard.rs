@@ -4,16 +4,13 @@
 
 mod support;
 
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{Ard, Azurite, TokenServer};
+use support::{assert_absent, sig_of, Ard, Azurite, TokenServer};
 
-/// One Azurite for this test binary; each test works in its own containers and ARD service.
 fn azurite() -> &'static Azurite {
-    static AZ: OnceLock<Azurite> = OnceLock::new();
-    AZ.get_or_init(Azurite::start)
+    support::shared_azurite()
 }
 
 /// How the CLI logs in to ARD.
@@ -107,32 +104,6 @@ fn ard_with(
 async fn container(name: &str) -> String {
     support::create_container(azurite(), name).await;
     azurite().container_url(name)
-}
-
-fn sig_of(token: &str) -> String {
-    let sig = token
-        .split('&')
-        .find_map(|p| p.strip_prefix("sig="))
-        .expect("token has sig");
-    percent_encoding::percent_decode_str(sig)
-        .decode_utf8()
-        .unwrap()
-        .into_owned()
-}
-
-/// Neither the secret nor its percent-encoded forms appear in `text`.
-#[track_caller]
-fn assert_absent(text: &str, what: &str, secret: &str) {
-    assert!(secret.len() >= 8, "{what} is a real secret");
-    let encoded: String =
-        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>();
-    let encoded_upper = secret
-        .replace('+', "%2B")
-        .replace('/', "%2F")
-        .replace('=', "%3D");
-    for form in [secret, &encoded, &encoded_upper] {
-        assert!(!text.contains(form), "{what} leaked:\n{text}");
-    }
 }
 
 /// The stored credentials `id`, checked to hold a write-only container SAS URL for

@@ -5,14 +5,11 @@
 mod support;
 
 use base64::Engine;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use support::{assert_forbidden, Azurite, Behaviour, TokenServer};
 
-/// One Azurite for this test binary; each test works in its own container.
 fn azurite() -> &'static Azurite {
-    static AZ: OnceLock<Azurite> = OnceLock::new();
-    AZ.get_or_init(Azurite::start)
+    support::shared_azurite()
 }
 
 struct Run {
@@ -237,16 +234,7 @@ fn azurite_key_value(oid: &str, tid: &str, skt: &str, ske: &str, skv: &str) -> S
 
 fn assert_no_secret(stderr: &str, secrets: &[(&str, &str)]) {
     for (what, secret) in secrets {
-        assert!(secret.len() >= 8, "{what} is a real secret");
-        assert!(!stderr.contains(secret), "{what} leaked to stderr");
-        let encoded = secret
-            .replace('+', "%2B")
-            .replace('/', "%2F")
-            .replace('=', "%3D");
-        assert!(
-            !stderr.contains(&encoded),
-            "{what} (encoded) leaked to stderr"
-        );
+        support::assert_absent(stderr, what, secret);
     }
 }
 

@@ -192,3 +192,36 @@ pub fn env_lock() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+/// One Azurite per test binary (started on first use; each test works in its own containers).
+pub fn shared_azurite() -> &'static Azurite {
+    static AZ: OnceLock<Azurite> = OnceLock::new();
+    AZ.get_or_init(Azurite::start)
+}
+
+/// The decoded `sig` of a SAS token.
+pub fn sig_of(token: &str) -> String {
+    let sig = token
+        .split('&')
+        .find_map(|p| p.strip_prefix("sig="))
+        .expect("token has sig");
+    percent_encoding::percent_decode_str(sig)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}
+
+/// Neither the secret nor its percent-encoded forms appear in `text`.
+#[track_caller]
+pub fn assert_absent(text: &str, what: &str, secret: &str) {
+    assert!(secret.len() >= 8, "{what} is a real secret");
+    let encoded: String =
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>();
+    let encoded_upper = secret
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    for form in [secret, &encoded, &encoded_upper] {
+        assert!(!text.contains(form), "{what} leaked:\n{text}");
+    }
+}
