@@ -268,3 +268,154 @@ mod tests {
         assert_eq!(fitted.start, truncate(NOW).max(NOW));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Modest case counts (`PROPTEST_CASES=N` asks for a deeper run), no regression files.
+    fn config() -> ProptestConfig {
+        let default = ProptestConfig::default();
+        ProptestConfig {
+            cases: if std::env::var_os("PROPTEST_CASES").is_some() {
+                default.cases
+            } else {
+                512
+            },
+            failure_persistence: None,
+            ..default
+        }
+    }
+
+    const UNITS: [(char, i64); 5] = [
+        ('s', 1),
+        ('m', 60),
+        ('h', 3600),
+        ('d', 86_400),
+        ('w', 604_800),
+    ];
+
+    /// 1970-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z
+    const LAST_SECOND: i64 = 253_402_300_799;
+
+    fn time() -> impl Strategy<Value = OffsetDateTime> {
+        (0..=LAST_SECOND, 0..1_000_000_000u32).prop_map(|(secs, nanos)| {
+            OffsetDateTime::from_unix_timestamp(secs).unwrap()
+                + Duration::nanoseconds(i64::from(nanos))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn parse_duration_never_panics(s in any::<String>()) {
+            let _ = parse_duration(&s);
+        }
+
+        #[test]
+        fn parse_duration_never_panics_on_duration_like_text(
+            s in "[ ]?[-+0-9smhdwSMH. ]{0,24}[ ]?",
+        ) {
+            if let Ok(d) = parse_duration(&s) {
+                prop_assert!(d > Duration::ZERO);
+            }
+        }
+
+        /// `<n><unit>…` is the sum of its parts; zero is refused; a part too large for the
+        /// parser is refused, never wrapped.
+        #[test]
+        fn duration_is_the_sum_of_its_parts(
+            parts in prop::collection::vec(
+                (prop_oneof![4 => 0u64..100_000, 1 => 0u64..=u64::from(u32::MAX)], 0..5usize),
+                1..6,
+            ),
+            pad in any::<bool>(),
+        ) {
+            let mut text: String = parts
+                .iter()
+                .map(|(n, u)| format!("{n}{}", UNITS[*u].0))
+                .collect();
+            if pad {
+                text = format!("  {text}\t");
+            }
+            let too_large = parts.iter().any(|(n, _)| *n > i32::MAX as u64);
+            let seconds: i128 = parts
+                .iter()
+                .map(|(n, u)| i128::from(*n) * i128::from(UNITS[*u].1))
+                .sum();
+            match parse_duration(&text) {
+                Ok(d) => {
+                    prop_assert!(!too_large, "{} parsed", text);
+                    prop_assert_eq!(i128::from(d.whole_seconds()), seconds, "{}", text);
+                    prop_assert_eq!(d.subsec_nanoseconds(), 0);
+                }
+                Err(e) => {
+                    prop_assert!(too_large || seconds == 0, "{} refused: {}", text, e.message);
+                    prop_assert_eq!(e.kind, crate::error::Kind::Usage);
+                }
+            }
+        }
+
+        #[test]
+        fn parse_time_never_panics(s in any::<String>()) {
+            let _ = parse_time(&s, "--expiry");
+        }
+
+        /// What `format` prints, `parse_time` reads back as the same instant to the second.
+        #[test]
+        fn format_and_parse_time_round_trip(t in time()) {
+            let text = format(t);
+            prop_assert_eq!(text.len(), 20, "{}", text);
+            prop_assert!(text.ends_with('Z'));
+            let back = parse_time(&text, "--expiry")
+                .map_err(|e| TestCaseError::fail(format!("{text}: {}", e.message)))?;
+            prop_assert_eq!(back, truncate(t));
+            prop_assert_eq!(back.unix_timestamp(), t.unix_timestamp());
+            prop_assert_eq!(format(back), text);
+        }
+
+        /// Any RFC 3339 rendering (offsets, fractions) parses to the same instant, truncated.
+        #[test]
+        fn rfc3339_with_offsets_parses_to_the_same_instant(
+            t in time(),
+            offset_minutes in -(23 * 60 + 59)..=(23 * 60 + 59i32),
+        ) {
+            let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap();
+            // Years outside 0000-9999 have no RFC 3339 form.
+            let local = t.checked_to_offset(offset).filter(|l| (0..=9999).contains(&l.year()));
+            prop_assume!(local.is_some());
+            let local = local.unwrap();
+            let text = local.format(&Rfc3339).unwrap();
+            let back = parse_time(&text, "--start")
+                .map_err(|e| TestCaseError::fail(format!("{text}: {}", e.message)))?;
+            prop_assert_eq!(back, truncate(t));
+            prop_assert_eq!(back.offset(), time::UtcOffset::UTC);
+        }
+
+        /// The key covers the token where it can, never asks for more than 7 days minus the
+        /// margin, and the token fitted into it stays inside it.
+        #[test]
+        fn key_request_and_fit_keep_the_token_inside_its_key(
+            now in time(),
+            start_back in 0i64..=7 * 86_400,
+            life in 1i64..=7 * 86_400,
+        ) {
+            prop_assume!(now.year() < 9999);
+            let start = now - Duration::seconds(start_back);
+            let w = match window(now, Some(start), Until::In(Duration::seconds(life))) {
+                Ok(w) => w,
+                Err(_) => return Ok(()),
+            };
+            let k = key_request(now, w);
+            prop_assert!(k.start <= w.start);
+            prop_assert!(k.expiry <= truncate(now) + MAX_LIFETIME - KEY_MARGIN);
+            prop_assert_eq!(k.clamped, k.expiry < w.expiry);
+            prop_assert!(k.start < k.expiry);
+            let (fitted, shortened) = fit_to_key(w, k.start, k.expiry);
+            prop_assert!(k.start <= fitted.start && fitted.expiry <= k.expiry);
+            prop_assert_eq!(shortened, k.clamped);
+        }
+    }
+}

@@ -131,7 +131,7 @@ impl Preset {
     pub fn permissions(self, level: Level) -> Result<Permissions> {
         if level == Level::Blob && self.container_only() {
             return Err(Failure::usage(format!(
-                "--for {} needs a container URL, not a blob URL",
+                "a {} token needs a container URL, not a blob URL",
                 self.name()
             ))
             .hint("drop the blob path from the URL"));
@@ -202,5 +202,115 @@ mod tests {
         );
         assert!(Preset::Geocatalog.permissions(Level::Blob).is_err());
         assert_eq!(Preset::MaxarArd.name(), "maxar-ard");
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Modest case counts (`PROPTEST_CASES=N` asks for a deeper run), no regression files.
+    fn config() -> ProptestConfig {
+        let default = ProptestConfig::default();
+        ProptestConfig {
+            cases: if std::env::var_os("PROPTEST_CASES").is_some() {
+                default.cases
+            } else {
+                512
+            },
+            failure_persistence: None,
+            ..default
+        }
+    }
+
+    fn level() -> impl Strategy<Value = Level> {
+        prop::sample::select(vec![Level::Account, Level::Container, Level::Blob])
+    }
+
+    /// Mostly permission letters (with repeats and any order), sometimes something else.
+    fn letters() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[racwdxyltfmeopi]{0,20}",
+            2 => "[racwdxyltmeopi]{1,20}",
+            1 => "[ \t]?[racwdxyltmeopi]{1,8}[ \t\n]?",
+            1 => "[racwdxyltfmeopiRLzu ,;0-9\u{e9}]{0,12}",
+            1 => any::<String>(),
+        ]
+    }
+
+    fn is_canonical(s: &str) -> bool {
+        let positions: Vec<usize> = s.chars().map(|c| CANONICAL.find(c).unwrap()).collect();
+        positions.windows(2).all(|w| w[0] < w[1])
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn parse_never_panics(s in any::<String>(), level in level()) {
+            let _ = Permissions::parse(&s, level);
+        }
+
+        #[test]
+        fn output_is_canonical_unique_a_subset_and_idempotent(s in letters(), level in level()) {
+            if let Ok(p) = Permissions::parse(&s, level) {
+                let out = p.as_str();
+                prop_assert!(!out.is_empty());
+                prop_assert!(
+                    out.chars().all(|c| CANONICAL.contains(c)),
+                    "{:?} -> {:?}", s, out
+                );
+                prop_assert!(is_canonical(out), "{:?} -> {:?} is not canonical", s, out);
+                prop_assert!(out.chars().all(|c| s.contains(c)), "{:?} -> {:?} adds letters", s, out);
+                prop_assert!(
+                    s.trim().chars().all(|c| out.contains(c)),
+                    "{:?} -> {:?} drops letters", s, out
+                );
+                prop_assert!(!out.contains('f'), "'f' cannot be signed");
+                if level == Level::Blob {
+                    prop_assert!(!out.contains('l'), "a blob token never lists");
+                }
+                prop_assert_eq!(Permissions::parse(out, level).ok(), Some(p.clone()));
+            }
+        }
+
+        /// Exactly the documented inputs are accepted: non-empty after trimming, letters from
+        /// the canonical set, no `f`, no `l` on a blob.
+        #[test]
+        fn accepts_exactly_the_valid_letters(s in letters(), level in level()) {
+            let t = s.trim();
+            let valid = !t.is_empty()
+                && t.chars().all(|c| CANONICAL.contains(c) && c != 'f')
+                && !(level == Level::Blob && t.contains('l'));
+            let result = Permissions::parse(&s, level);
+            prop_assert_eq!(result.is_ok(), valid, "{:?} at {:?}", s, level);
+            if let Err(e) = result {
+                prop_assert_eq!(e.kind, crate::error::Kind::Usage);
+            }
+        }
+    }
+
+    /// Every preset gives canonical letters for the resources it allows.
+    #[test]
+    fn presets_are_canonical() {
+        for level in [Level::Account, Level::Container, Level::Blob] {
+            for preset in [
+                Preset::Ingest,
+                Preset::Upload,
+                Preset::Geocatalog,
+                Preset::Kusto,
+                Preset::Cado,
+                Preset::MaxarArd,
+                Preset::SnowflakeLoad,
+                Preset::SnowflakeUnload,
+                Preset::GcsTransfer,
+            ] {
+                if let Ok(p) = preset.permissions(level) {
+                    assert!(is_canonical(p.as_str()), "{preset:?} at {level:?}");
+                    assert!(level != Level::Blob || !p.as_str().contains('l'));
+                }
+            }
+        }
     }
 }

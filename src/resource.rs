@@ -346,6 +346,8 @@ fn validate_blob(name: &str) -> Result<()> {
         Some("contains a control character")
     } else if name.split('/').any(str::is_empty) {
         Some("has an empty path segment ('//')")
+    } else if name.split('/').any(|s| matches!(s, "." | "..")) {
+        Some("has a '.' or '..' path segment, which HTTP clients resolve away")
     } else {
         None
     };
@@ -496,5 +498,258 @@ mod tests {
                 .as_deref(),
             Some("$web")
         );
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::error::Kind;
+    use percent_encoding::utf8_percent_encode;
+    use proptest::prelude::*;
+
+    /// Every byte but ASCII letters and digits: an encoder independent of [`PATH_KEEP`], so the
+    /// first parse also checks decoding.
+    fn encode_all(s: &str) -> String {
+        s.split('/')
+            .map(|seg| utf8_percent_encode(seg, NON_ALPHANUMERIC).to_string())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn account() -> impl Strategy<Value = String> {
+        "[a-z0-9]{3,24}"
+    }
+
+    /// Valid container names: 3-63 of `a-z 0-9 -`, no leading, trailing or double `-`; or a
+    /// special container.
+    fn container() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => "[a-z0-9](-?[a-z0-9]){2,40}".prop_filter("at most 63", |c| c.len() <= 63),
+            1 => prop::sample::select(vec!["$root", "$web", "$logs"]).prop_map(str::to_owned),
+        ]
+    }
+
+    /// One blob path segment: the characters that break URLs (space, `+ % # ? ' & =`), unicode,
+    /// or any char at all except `/`, `\` and control characters. Never `.` or `..` (URL
+    /// parsers remove such segments; see `dot_segments_are_normalised_away`).
+    fn segment() -> impl Strategy<Value = String> {
+        let interesting =
+            "[a-zA-Z0-9 +%#?'&=;,:@!$()*~._\\-\u{e9}\u{fc}\u{65e5}\u{672c}\u{1f600}\u{a0}]{1,12}";
+        let anything = prop::collection::vec(
+            any::<char>().prop_filter("no '/', '\\' or control", |c| {
+                !matches!(c, '/' | '\\') && !c.is_control()
+            }),
+            1..8,
+        )
+        .prop_map(|cs| cs.into_iter().collect::<String>());
+        prop_oneof![3 => interesting, 1 => anything]
+            .prop_filter("not a dot segment", |s| s != "." && s != "..")
+    }
+
+    fn blob() -> impl Strategy<Value = String> {
+        prop::collection::vec(segment(), 1..5).prop_map(|segs| segs.join("/"))
+    }
+
+    /// An endpoint (with `{account}` to fill in) and the `--account` it needs.
+    fn endpoint() -> impl Strategy<Value = (String, Option<String>)> {
+        prop::sample::select(vec![
+            ("https://{account}.blob.core.windows.net", false),
+            ("https://{account}.blob.core.chinacloudapi.cn", false),
+            ("https://{account}.blob.core.usgovcloudapi.net", false),
+            ("https://{account}.z17.blob.storage.azure.net", false),
+            ("https://127.0.0.1:10000/{account}", false),
+            ("https://localhost:10000/{account}", false),
+            ("https://[::1]:443/{account}", false),
+            ("https://data.example.com", true),
+        ])
+        .prop_map(|(e, custom)| (e.to_owned(), custom.then(String::new)))
+    }
+
+    /// Strings that look like URLs: schemes, hosts, ports, percent-escapes, dot segments,
+    /// queries, fragments; about half of them valid.
+    fn url_ish() -> impl Strategy<Value = String> {
+        let scheme = prop_oneof![
+            6 => Just("https://"),
+            1 => prop::sample::select(vec!["http://", "ftp://", "", "https:", "//", " https://"]),
+        ];
+        let host = prop_oneof![
+            6 => prop::sample::select(vec![
+                "acct.blob.core.windows.net",
+                "ACCT.BLOB.CORE.WINDOWS.NET",
+                "acct.z1.blob.storage.azure.net",
+                "acct.blob.core.windows.net:443",
+                "127.0.0.1:10000/devstoreaccount1",
+                "localhost/devstoreaccount1",
+                "[::1]:8443/devstoreaccount1",
+                "data.example.com",
+            ])
+            .prop_map(str::to_owned),
+            1 => prop::sample::select(vec![
+                "acct.dfs.core.windows.net",
+                "u:p@acct.blob.core.windows.net",
+                "127.0.0.1",
+                "",
+            ])
+            .prop_map(str::to_owned),
+            1 => "[a-zA-Z0-9.:\\[\\]@%-]{0,30}",
+        ];
+        let container = prop_oneof![
+            6 => "[a-z0-9]{3,8}",
+            1 => prop::sample::select(vec!["$web", "a--b", "Ab1", "ab", "%61bc", ""])
+                .prop_map(str::to_owned),
+        ];
+        let segment = prop_oneof![
+            4 => "(%20|%2[bB]|%25|%23|%3F|%2F|%C3%A9|%F0%9F%98%80|[ a-zA-Z0-9.'+&=$\u{e9}\u{1f600}])+",
+            1 => "(%[0-9A-Fa-f]{0,2}|[ a-zA-Z0-9./?#\\\t])*",
+            1 => prop::sample::select(vec![".", "..", "%2e", "%2E%2e", "%C3", "%00", ""])
+                .prop_map(str::to_owned),
+        ];
+        let tail = prop_oneof![
+            6 => Just(""),
+            1 => prop::sample::select(vec!["/", "?sv=x&sig=SECRET", "#frag", "//", " "]),
+        ];
+        (
+            scheme,
+            host,
+            container,
+            prop::collection::vec(segment, 0..4),
+            tail,
+        )
+            .prop_map(|(s, h, c, blob, t)| {
+                let mut url = format!("{s}{h}/{c}");
+                for seg in blob {
+                    url.push('/');
+                    url.push_str(&seg);
+                }
+                url.push_str(t);
+                url
+            })
+    }
+
+    /// Modest case counts, and no regression files written into the source tree.
+    /// (`PROPTEST_CASES=N` asks for a deeper run.)
+    fn config() -> ProptestConfig {
+        let default = ProptestConfig::default();
+        ProptestConfig {
+            cases: if std::env::var_os("PROPTEST_CASES").is_some() {
+                default.cases
+            } else {
+                512
+            },
+            failure_persistence: None,
+            ..default
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn parse_never_panics_on_any_string(
+            s in any::<String>(),
+            account in proptest::option::of("[a-z0-9]{3,5}"),
+            http in any::<bool>(),
+            root in any::<bool>(),
+        ) {
+            let _ = parse(&s, account.as_deref(), http, root);
+        }
+
+        /// Whatever parses, its resource URL parses to the same target: what sasmint prints is
+        /// what it signed.
+        #[test]
+        fn parse_never_panics_on_url_ish_strings_and_what_parses_round_trips(
+            s in url_ish(),
+            account in proptest::option::of(account()),
+            http in any::<bool>(),
+            root in any::<bool>(),
+        ) {
+            if let Ok(t) = parse(&s, account.as_deref(), http, root) {
+                prop_assert!(!has_dot_segment(t.blob.as_deref().unwrap_or_default()));
+                let again = parse(&t.resource_url(), account.as_deref(), http, root);
+                prop_assert_eq!(again.as_ref().ok(), Some(&t), "{} -> {}", s, t.resource_url());
+                let _ = t.service_url();
+            }
+        }
+
+        #[test]
+        fn valid_names_round_trip_through_resource_url(
+            acct in account(),
+            ctr in container(),
+            name in proptest::option::of(blob()),
+            (endpoint, custom) in endpoint(),
+            trailing_slash in any::<bool>(),
+        ) {
+            let name = name.filter(|n| n.len() <= 1024);
+            let given_account = custom.map(|_| acct.clone());
+            let mut url = format!("{}/{ctr}", endpoint.replace("{account}", &acct));
+            if let Some(b) = &name {
+                url.push('/');
+                url.push_str(&encode_all(b));
+            }
+            if trailing_slash {
+                url.push('/');
+            }
+            let t = parse(&url, given_account.as_deref(), false, false)
+                .map_err(|e| TestCaseError::fail(format!("{url}: {}", e.message)))?;
+            prop_assert_eq!(&t.account, &acct);
+            prop_assert_eq!(t.container.as_deref(), Some(ctr.as_str()));
+            prop_assert_eq!(t.blob.as_deref(), name.as_deref());
+
+            let printed = t.resource_url();
+            for c in [' ', '#', '?'] {
+                prop_assert!(!printed.contains(c), "{:?} in {}", c, printed);
+            }
+            let again = parse(&printed, given_account.as_deref(), false, false)
+                .map_err(|e| TestCaseError::fail(format!("{printed}: {}", e.message)))?;
+            prop_assert_eq!(&again.account, &acct);
+            prop_assert_eq!(again.container.as_deref(), Some(ctr.as_str()));
+            prop_assert_eq!(again.blob.as_deref(), name.as_deref());
+            prop_assert_eq!(again, t);
+        }
+    }
+
+    fn has_dot_segment(blob: &str) -> bool {
+        blob.split('/').any(|s| s == "." || s == "..")
+    }
+
+    /// Regression (found by `parse_never_panics_on_url_ish_strings_and_what_parses_round_trips`):
+    /// `.`/`..` segments hidden behind encoded slashes (`a%2F.%2Fb` decodes to the blob `a/./b`)
+    /// would be printed with literal slashes, which every URL parser and HTTP client resolves to
+    /// `a/b` — another blob than the one the token was signed for. Such names are refused.
+    #[test]
+    fn decoded_dot_segments_are_refused() {
+        for input in [
+            "https://acct.blob.core.windows.net/ctr/a%2F.%2Fb.txt",
+            "https://acct.blob.core.windows.net/ctr/a%2F..%2Fb.txt",
+            "https://acct.blob.core.windows.net/ctr/x/..%2Fy",
+        ] {
+            let err = parse(input, None, false, false).unwrap_err();
+            assert_eq!(err.kind, Kind::Usage, "{input}");
+            assert!(err.message.contains("'..' path segment"), "{}", err.message);
+        }
+    }
+
+    /// `.` and `..` segments are resolved by the URL parser before sasmint sees the path (as by
+    /// every HTTP client): the token is signed for the resolved name, which is also what a
+    /// client sends.
+    #[test]
+    fn dot_segments_are_normalised_away() {
+        let t = parse(
+            "https://acct.blob.core.windows.net/ctr/a/./b/../c.txt",
+            None,
+            false,
+            false,
+        )
+        .unwrap();
+        assert_eq!(t.blob.as_deref(), Some("a/c.txt"));
+        let t = parse(
+            "https://acct.blob.core.windows.net/ctr/a/%2E%2E/c.txt",
+            None,
+            false,
+            false,
+        )
+        .unwrap();
+        assert_eq!(t.blob.as_deref(), Some("c.txt"));
     }
 }
