@@ -79,17 +79,21 @@ fn is_tls(e: &azure_core::Error) -> bool {
     text.contains("certificate") || text.contains("unknownissuer") || text.contains("tls handshake")
 }
 
-fn is_timeout(e: &azure_core::Error) -> bool {
+/// Whether any `reqwest::Error` in `e`'s source chain satisfies `test`.
+fn any_reqwest(e: &azure_core::Error, test: impl Fn(&reqwest::Error) -> bool) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(s) = source {
-        if let Some(r) = s.downcast_ref::<reqwest::Error>() {
-            if r.is_timeout() {
-                return true;
-            }
+        if s.downcast_ref::<reqwest::Error>().is_some_and(&test) {
+            return true;
         }
         source = s.source();
     }
-    chain_text(e).to_ascii_lowercase().contains("timed out")
+    false
+}
+
+fn is_timeout(e: &azure_core::Error) -> bool {
+    any_reqwest(e, reqwest::Error::is_timeout)
+        || chain_text(e).to_ascii_lowercase().contains("timed out")
 }
 
 /// Fetches a user delegation key for `target`'s account.
@@ -181,6 +185,16 @@ pub fn classify(e: &azure_core::Error, what: &str, endpoint: &str, auth: Auth) -
             format!("{what} failed: {endpoint} did not answer in time"),
         )
         .hint("check the network path to the endpoint, or raise --timeout"),
+        ErrorKind::Io | ErrorKind::Connection if !any_reqwest(e, reqwest::Error::is_connect) => {
+            Failure::new(
+                Kind::Network,
+                format!(
+                    "{what} failed: the connection to {endpoint} broke: {}",
+                    redact::scrub(&last_cause(e))
+                ),
+            )
+            .hint("the endpoint answered with something other than a complete HTTP response: check for a proxy or a non-storage service at that address")
+        }
         ErrorKind::Io | ErrorKind::Connection => Failure::new(
             Kind::Network,
             format!(

@@ -1,0 +1,344 @@
+//! Fault injection: the real binary against a misbehaving storage endpoint
+//! ([`support::FaultServer`], which forwards to the real Azurite once its injected faults are
+//! spent) and a misbehaving managed-identity endpoint ([`support::TokenServer`] behaviours).
+//!
+//! Every test checks the documented exit code (README, "Exit codes"), that a failure prints
+//! nothing on stdout, that no secret reaches stderr (the bearer token, the identity header and,
+//! for successes, the signature), and how long the run took. Successful runs prove the token
+//! works by listing the container on Azurite directly.
+//!
+//! Connection refused and an untrusted certificate are covered in `tests/e2e.rs`.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{assert_absent, Azurite, Behaviour, FaultMode, FaultServer, TokenServer};
+
+fn azurite() -> &'static Azurite {
+    support::shared_azurite()
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+impl Run {
+    /// Exit `code`, nothing on stdout, and a message on stderr.
+    #[track_caller]
+    fn failed_with(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "after {:?}\nstdout:\n{}\nstderr:\n{}",
+            self.elapsed,
+            self.stdout,
+            self.stderr
+        );
+        assert!(
+            self.stdout.is_empty(),
+            "a failure printed on stdout: {}",
+            self.stdout
+        );
+        assert!(!self.stderr.trim().is_empty(), "a failure says nothing");
+        self
+    }
+
+    #[track_caller]
+    fn took_between(&self, min: Duration, max: Duration) -> &Self {
+        assert!(
+            (min..max).contains(&self.elapsed),
+            "took {:?}, expected {min:?}..{max:?}; stderr:\n{}",
+            self.elapsed,
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    fn says(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Neither the identity header nor any bearer token the token server handed out.
+    #[track_caller]
+    fn no_identity_secrets(&self, ts: &TokenServer) -> &Self {
+        assert_absent(&self.stderr, "identity header", ts.header());
+        if let Some(token) = ts.last_token() {
+            assert_absent(&self.stderr, "bearer token", &token);
+        }
+        self
+    }
+}
+
+/// `sasmint mint URL --auth managed-identity ARGS…` against `ts`, trusting Azurite's certificate.
+fn mint(ts: &TokenServer, url: &str, args: &[&str]) -> Run {
+    let mut cmd = support::sasmint(azurite(), ts);
+    cmd.args(["mint", url, "--auth", "managed-identity"])
+        .args(args);
+    let start = Instant::now();
+    let out = cmd.output().expect("run sasmint");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        elapsed: start.elapsed(),
+    }
+}
+
+/// A container on Azurite with one blob in it.
+async fn container(name: &str) {
+    support::create_container(azurite(), name).await;
+    support::upload_blob(azurite(), name, "scene.tif", b"pixels").await;
+}
+
+/// The run succeeded, leaked nothing, and its token lists the container on Azurite itself.
+async fn assert_token_works(r: &Run, ts: &TokenServer, name: &str) {
+    assert_eq!(
+        r.code,
+        Some(0),
+        "after {:?}\nstderr:\n{}",
+        r.elapsed,
+        r.stderr
+    );
+    let token = r.stdout.trim();
+    assert_absent(&r.stderr, "signature", &support::sig_of(token));
+    r.no_identity_secrets(ts);
+    let listed = support::list_blobs(&support::with_query(&azurite().container_url(name), token))
+        .await
+        .expect("the minted token lists the container on Azurite");
+    assert_eq!(listed, ["scene.tif"]);
+}
+
+// ---- storage endpoint: retried answers -------------------------------------------------------
+
+#[tokio::test]
+async fn throttled_twice_with_retry_after_then_succeeds() {
+    container("fault-429").await;
+    let ts = TokenServer::start();
+    let fs = FaultServer::forwarding(azurite());
+    fs.inject(2, 429, Some(1));
+    // -vv: the retries are logged, and the log still carries no secret.
+    let r = mint(&ts, &fs.container_url("fault-429"), &["-vv"]);
+    assert_token_works(&r, &ts, "fault-429").await;
+    assert_eq!(fs.pending(), 0, "both injected 429s were served");
+    assert_eq!(
+        fs.requests(),
+        3,
+        "two 429s, then one forwarded: {:?}",
+        fs.log()
+    );
+    assert_eq!(fs.forwarded(), 1);
+    assert!(
+        r.elapsed >= Duration::from_secs(2),
+        "Retry-After: 1 was honoured twice: took {:?}",
+        r.elapsed
+    );
+    assert!(r.elapsed < Duration::from_secs(10), "took {:?}", r.elapsed);
+    assert_eq!(ts.requests(), 1, "one token, reused across the retries");
+    assert_eq!(
+        r.stderr.matches("status: 429").count(),
+        2,
+        "-vv shows both throttled answers:\n{}",
+        r.stderr
+    );
+}
+
+#[tokio::test]
+async fn unavailable_once_with_retry_after_then_succeeds() {
+    container("fault-503").await;
+    let ts = TokenServer::start();
+    let fs = FaultServer::forwarding(azurite());
+    fs.inject(1, 503, Some(1));
+    let r = mint(&ts, &fs.container_url("fault-503"), &[]);
+    assert_token_works(&r, &ts, "fault-503").await;
+    assert_eq!(fs.requests(), 2, "{:?}", fs.log());
+    assert_eq!(fs.forwarded(), 1);
+    assert!(r.elapsed >= Duration::from_secs(1), "took {:?}", r.elapsed);
+    assert!(r.elapsed < Duration::from_secs(8), "took {:?}", r.elapsed);
+}
+
+#[test]
+fn server_error_every_time_gives_up_after_three_retries() {
+    let ts = TokenServer::start();
+    let fs = FaultServer::start(
+        azurite(),
+        FaultMode::Always(support::Fault {
+            status: 500,
+            retry_after: None,
+        }),
+    );
+    let r = mint(&ts, &fs.container_url("fault-500"), &["--timeout", "15"]);
+    r.failed_with(5)
+        .says("Get User Delegation Key failed: HTTP 500")
+        // Exponential back-off from 200 ms: about 0.4 + 0.8 + 1.6 s of waiting.
+        .took_between(Duration::from_secs(2), Duration::from_secs(10))
+        .no_identity_secrets(&ts);
+    assert_eq!(
+        fs.requests(),
+        4,
+        "README: retried at most 3 times: {:?}",
+        fs.log()
+    );
+}
+
+#[test]
+fn retry_after_longer_than_the_timeout_is_cut_short() {
+    let ts = TokenServer::start();
+    let fs = FaultServer::forwarding(azurite());
+    fs.inject(5, 429, Some(60));
+    let r = mint(&ts, &fs.container_url("fault-ra60"), &["--timeout", "2"]);
+    r.failed_with(6)
+        .says("timed out after 2 s")
+        .says("--timeout")
+        .took_between(Duration::from_secs(2), Duration::from_secs(4))
+        .no_identity_secrets(&ts);
+    assert_eq!(fs.requests(), 1, "{:?}", fs.log());
+}
+
+#[test]
+fn forbidden_is_not_retried() {
+    let ts = TokenServer::start_with(Behaviour::WrongAudience);
+    let fs = FaultServer::forwarding(azurite());
+    let r = mint(&ts, &fs.container_url("fault-403"), &[]);
+    r.failed_with(4)
+        .says("Get User Delegation Key failed: HTTP 403")
+        .says("Storage Blob Delegator")
+        .took_between(Duration::ZERO, Duration::from_secs(3))
+        .no_identity_secrets(&ts);
+    assert!(ts.last_token().is_some(), "a token was handed out");
+    let log = fs.log();
+    assert_eq!(log.len(), 1, "a 403 is never retried: {log:?}");
+    assert!(log[0].forwarded && log[0].status == Some(403), "{log:?}");
+}
+
+// ---- storage endpoint: broken connections ----------------------------------------------------
+
+#[test]
+fn endpoint_that_never_answers_times_out() {
+    let ts = TokenServer::start();
+    let fs = FaultServer::start(azurite(), FaultMode::Hang);
+    let r = mint(&ts, &fs.container_url("fault-hang"), &["--timeout", "3"]);
+    r.failed_with(6)
+        .says("timed out after 3 s")
+        .says("hint:")
+        .took_between(Duration::from_secs(3), Duration::from_secs(6))
+        .no_identity_secrets(&ts);
+    assert_eq!(fs.requests(), 1, "{:?}", fs.log());
+}
+
+#[test]
+fn connection_closed_mid_response_is_a_network_error() {
+    let ts = TokenServer::start();
+    let fs = FaultServer::start(azurite(), FaultMode::CloseMidResponse);
+    let r = mint(&ts, &fs.container_url("fault-close"), &["--timeout", "10"]);
+    // The endpoint was reached, so the message does not blame DNS or the firewall.
+    r.failed_with(6)
+        .says("Get User Delegation Key failed: the connection to")
+        .says("broke")
+        .says(&format!("{}/", fs.account_url()))
+        .took_between(Duration::ZERO, Duration::from_secs(8))
+        .no_identity_secrets(&ts);
+    assert_eq!(fs.requests(), 4, "retried 3 times: {:?}", fs.log());
+}
+
+#[test]
+fn garbage_instead_of_http_is_a_network_error() {
+    let ts = TokenServer::start();
+    let fs = FaultServer::start(azurite(), FaultMode::Garbage);
+    let r = mint(
+        &ts,
+        &fs.container_url("fault-garbage"),
+        &["--timeout", "10"],
+    );
+    r.failed_with(6)
+        .says("Get User Delegation Key failed: the connection to")
+        .says(&format!("{}/", fs.account_url()))
+        .took_between(Duration::ZERO, Duration::from_secs(8))
+        .no_identity_secrets(&ts);
+    assert!(
+        !r.stderr.contains("this is not HTTP"),
+        "the garbage is not echoed:\n{}",
+        r.stderr
+    );
+    assert_eq!(fs.requests(), 4, "retried 3 times: {:?}", fs.log());
+}
+
+#[test]
+fn plain_http_on_the_https_port_is_a_network_error() {
+    let ts = TokenServer::start();
+    let fs = FaultServer::start(azurite(), FaultMode::PlainHttp);
+    let r = mint(&ts, &fs.container_url("fault-plain"), &["--timeout", "10"]);
+    // The TLS handshake fails, which is part of connecting, but it is not a certificate
+    // problem: not exit 7, and retried like any connection error.
+    r.failed_with(6)
+        .says("Get User Delegation Key failed")
+        .took_between(Duration::ZERO, Duration::from_secs(8))
+        .no_identity_secrets(&ts);
+    assert_eq!(fs.requests(), 0, "no HTTP request got through");
+    assert_eq!(fs.connections(), 4, "retried 3 times");
+}
+
+// ---- managed-identity endpoint ---------------------------------------------------------------
+
+#[test]
+fn token_endpoint_garbage_is_a_credential_error() {
+    let ts = TokenServer::start_with(Behaviour::Garbage);
+    let fs = FaultServer::forwarding(azurite());
+    let r = mint(
+        &ts,
+        &fs.container_url("fault-tsgarbage"),
+        &["--timeout", "10"],
+    );
+    r.failed_with(3)
+        .says("managed-identity")
+        .says("hint:")
+        .took_between(Duration::ZERO, Duration::from_secs(5))
+        .no_identity_secrets(&ts);
+    assert!(
+        !r.stderr.contains("upstream proxy says hi"),
+        "the body is not echoed:\n{}",
+        r.stderr
+    );
+    assert_eq!(fs.requests(), 0, "storage is never asked without a token");
+}
+
+#[test]
+fn token_endpoint_server_error_is_a_credential_error_after_bounded_retries() {
+    let ts = TokenServer::start_with(Behaviour::Status(500));
+    let fs = FaultServer::forwarding(azurite());
+    let r = mint(&ts, &fs.container_url("fault-ts500"), &["--timeout", "15"]);
+    r.failed_with(3)
+        .says("managed-identity")
+        .says("hint:")
+        // Three back-offs from 200 ms, as for storage.
+        .took_between(Duration::from_secs(2), Duration::from_secs(10))
+        .no_identity_secrets(&ts);
+    assert_eq!(
+        ts.requests(),
+        4,
+        "the token request is retried at most 3 times: {:?}",
+        ts.served()
+    );
+    assert_eq!(fs.requests(), 0, "storage is never asked without a token");
+}
+
+#[test]
+fn slow_token_endpoint_times_out() {
+    let ts = TokenServer::start_with(Behaviour::Slow(Duration::from_secs(4)));
+    let fs = FaultServer::forwarding(azurite());
+    let r = mint(&ts, &fs.container_url("fault-tsslow"), &["--timeout", "2"]);
+    r.failed_with(6)
+        .says("timed out after 2 s")
+        .took_between(Duration::from_secs(2), Duration::from_secs(4))
+        .no_identity_secrets(&ts);
+    assert_eq!(fs.requests(), 0, "storage is never asked without a token");
+}
