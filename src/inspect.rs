@@ -2807,20 +2807,6 @@ mod proptests {
 
     const NOW: OffsetDateTime = datetime!(2026-11-22 08:00:00 UTC);
 
-    /// Modest case counts (`PROPTEST_CASES=N` asks for a deeper run), no regression files.
-    fn config() -> ProptestConfig {
-        let default = ProptestConfig::default();
-        ProptestConfig {
-            cases: if std::env::var_os("PROPTEST_CASES").is_some() {
-                default.cases
-            } else {
-                384
-            },
-            failure_persistence: None,
-            ..default
-        }
-    }
-
     fn enc(s: &str) -> String {
         utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
     }
@@ -3101,7 +3087,7 @@ mod proptests {
     }
 
     proptest! {
-        #![proptest_config(config())]
+        #![proptest_config(crate::proptest_config::with_cases(384))]
 
         #[test]
         fn never_panics_on_any_string(s in any::<String>()) {

@@ -14,6 +14,8 @@ mod lifetime;
 mod logging;
 mod output;
 mod permissions;
+#[cfg(test)]
+mod proptest_config;
 mod redact;
 mod resource;
 mod sas;

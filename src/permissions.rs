@@ -210,20 +210,6 @@ mod proptests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Modest case counts (`PROPTEST_CASES=N` asks for a deeper run), no regression files.
-    fn config() -> ProptestConfig {
-        let default = ProptestConfig::default();
-        ProptestConfig {
-            cases: if std::env::var_os("PROPTEST_CASES").is_some() {
-                default.cases
-            } else {
-                512
-            },
-            failure_persistence: None,
-            ..default
-        }
-    }
-
     fn level() -> impl Strategy<Value = Level> {
         prop::sample::select(vec![Level::Account, Level::Container, Level::Blob])
     }
@@ -245,7 +231,7 @@ mod proptests {
     }
 
     proptest! {
-        #![proptest_config(config())]
+        #![proptest_config(crate::proptest_config::with_cases(512))]
 
         #[test]
         fn parse_never_panics(s in any::<String>(), level in level()) {

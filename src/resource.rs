@@ -627,23 +627,8 @@ mod proptests {
             })
     }
 
-    /// Modest case counts, and no regression files written into the source tree.
-    /// (`PROPTEST_CASES=N` asks for a deeper run.)
-    fn config() -> ProptestConfig {
-        let default = ProptestConfig::default();
-        ProptestConfig {
-            cases: if std::env::var_os("PROPTEST_CASES").is_some() {
-                default.cases
-            } else {
-                512
-            },
-            failure_persistence: None,
-            ..default
-        }
-    }
-
     proptest! {
-        #![proptest_config(config())]
+        #![proptest_config(crate::proptest_config::with_cases(512))]
 
         #[test]
         fn parse_never_panics_on_any_string(

@@ -4,10 +4,10 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{assert_absent, sig_of, Ard, Azurite, TokenServer};
+use support::{assert_absent, sig_of, Ard, Azurite, Run, TokenServer};
 
 fn azurite() -> &'static Azurite {
     support::shared_azurite()
@@ -26,33 +26,6 @@ enum Login {
     Nothing,
     /// Only `MAXAR_ARD_USERNAME`.
     UsernameOnly,
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-impl Run {
-    #[track_caller]
-    fn ok(&self) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(0),
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
 }
 
 /// `sasmint ard ARGS… --ard-endpoint ENDPOINT --auth managed-identity` with `login`.
@@ -91,14 +64,7 @@ fn ard_with(
         }
     }
     tweak(&mut cmd);
-    let start = Instant::now();
-    let out = cmd.output().expect("run sasmint");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        elapsed: start.elapsed(),
-    }
+    Run::of(&mut cmd)
 }
 
 async fn container(name: &str) -> String {

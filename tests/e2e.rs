@@ -5,18 +5,11 @@
 mod support;
 
 use base64::Engine;
-use std::time::{Duration, Instant};
-use support::{assert_forbidden, Azurite, Behaviour, TokenServer};
+use std::time::Duration;
+use support::{assert_forbidden, Azurite, Behaviour, Run, TokenServer};
 
 fn azurite() -> &'static Azurite {
     support::shared_azurite()
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
 }
 
 fn run(ts: &TokenServer, args: &[&str]) -> Run {
@@ -27,14 +20,7 @@ fn run_with(ts: &TokenServer, args: &[&str], tweak: impl FnOnce(&mut assert_cmd:
     let mut cmd = support::sasmint(azurite(), ts);
     cmd.args(args);
     tweak(&mut cmd);
-    let start = Instant::now();
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        elapsed: start.elapsed(),
-    }
+    Run::of(&mut cmd)
 }
 
 fn mint(ts: &TokenServer, args: &[&str]) -> String {

@@ -11,72 +11,12 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use support::{assert_absent, Azurite, Behaviour, FaultMode, FaultServer, TokenServer};
+use support::{assert_absent, Azurite, Behaviour, FaultMode, FaultServer, Run, TokenServer};
 
 fn azurite() -> &'static Azurite {
     support::shared_azurite()
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-impl Run {
-    /// Exit `code`, nothing on stdout, and a message on stderr.
-    #[track_caller]
-    fn failed_with(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "after {:?}\nstdout:\n{}\nstderr:\n{}",
-            self.elapsed,
-            self.stdout,
-            self.stderr
-        );
-        assert!(
-            self.stdout.is_empty(),
-            "a failure printed on stdout: {}",
-            self.stdout
-        );
-        assert!(!self.stderr.trim().is_empty(), "a failure says nothing");
-        self
-    }
-
-    #[track_caller]
-    fn took_between(&self, min: Duration, max: Duration) -> &Self {
-        assert!(
-            (min..max).contains(&self.elapsed),
-            "took {:?}, expected {min:?}..{max:?}; stderr:\n{}",
-            self.elapsed,
-            self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    fn says(&self, needle: &str) -> &Self {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}:\n{}",
-            self.stderr
-        );
-        self
-    }
-
-    /// Neither the identity header nor any bearer token the token server handed out.
-    #[track_caller]
-    fn no_identity_secrets(&self, ts: &TokenServer) -> &Self {
-        assert_absent(&self.stderr, "identity header", ts.header());
-        if let Some(token) = ts.last_token() {
-            assert_absent(&self.stderr, "bearer token", &token);
-        }
-        self
-    }
 }
 
 /// `sasmint mint URL --auth managed-identity ARGS…` against `ts`, trusting Azurite's certificate.
@@ -84,14 +24,7 @@ fn mint(ts: &TokenServer, url: &str, args: &[&str]) -> Run {
     let mut cmd = support::sasmint(azurite(), ts);
     cmd.args(["mint", url, "--auth", "managed-identity"])
         .args(args);
-    let start = Instant::now();
-    let out = cmd.output().expect("run sasmint");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        elapsed: start.elapsed(),
-    }
+    Run::of(&mut cmd)
 }
 
 /// A container on Azurite with one blob in it.

@@ -4,40 +4,15 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{assert_absent, sig_of, Azurite, Behaviour, GeoCatalog, SourceKind, TokenServer};
+use support::{
+    assert_absent, sig_of, Azurite, Behaviour, GeoCatalog, Run, SourceKind, TokenServer,
+};
 
 fn azurite() -> &'static Azurite {
     support::shared_azurite()
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-impl Run {
-    #[track_caller]
-    fn ok(&self) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(0),
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
 }
 
 /// `sasmint geocatalog ARGS… --geocatalog ENDPOINT --auth managed-identity`.
@@ -53,14 +28,7 @@ fn geo_with(ts: &TokenServer, args: &[&str], tweak: impl FnOnce(&mut assert_cmd:
         .args(args)
         .args(["--auth", "managed-identity"]);
     tweak(&mut cmd);
-    let start = Instant::now();
-    let out = cmd.output().expect("run sasmint");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        elapsed: start.elapsed(),
-    }
+    Run::of(&mut cmd)
 }
 
 async fn container(name: &str) -> String {

@@ -42,6 +42,7 @@ mod blob;
 mod faults;
 mod geocatalog;
 mod https;
+mod run;
 mod standin;
 mod token_server;
 
@@ -61,6 +62,7 @@ pub use geocatalog::{
     GEOCATALOG_RESOURCE, GEO_API_GA, GEO_API_LEGACY, GEO_API_PREVIEW, GEO_DEFAULT_PAGE_SIZE,
 };
 pub use https::{Handler, HandlerFuture, HttpRequest, HttpResponse, HttpsServer};
+pub use run::Run;
 pub use standin::{
     check_container_url, check_sas, is_uuid, jwt_audience, jwt_claims, new_uuid, parse_rfc3339,
     Fault, LoggedRequest, SasFields,
