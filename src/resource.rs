@@ -102,6 +102,7 @@ pub fn parse(
     allow_account_root: bool,
 ) -> Result<Target> {
     let input = input.trim();
+    raw_path_check(input)?;
     let url = Url::parse(input).map_err(|e| {
         Failure::usage(format!("'{}' is not a URL ({e})", shown(input)))
             .hint("pass a container URL such as https://ACCOUNT.blob.core.windows.net/CONTAINER")
@@ -233,6 +234,40 @@ fn origin_with_account(origin: &str, path_style: bool, account: &str) -> String 
     }
 }
 
+/// Refuses what a URL parser would silently rewrite in the path as typed: `.` and `..`
+/// segments (also as `%2e`), which it resolves away — `CONTAINER/../other` would name the
+/// container `other` — and `\\`, which it turns into `/`.
+fn raw_path_check(input: &str) -> Result<()> {
+    let Some((_, after_scheme)) = input.split_once("://") else {
+        return Ok(()); // not a URL: Url::parse says so
+    };
+    let before_query = after_scheme.split(['?', '#']).next().unwrap_or_default();
+    let Some((_, path)) = before_query.split_once(['/', '\\']) else {
+        return Ok(());
+    };
+    if before_query.contains('\\') {
+        return Err(Failure::usage(format!(
+            "the URL {} contains '\\', which URL parsers read as '/'",
+            shown(input)
+        ))
+        .hint("use '/' between path segments; a blob name with '\\' cannot be signed reliably"));
+    }
+    let dot = |s: &str| {
+        let s = s.to_ascii_lowercase().replace("%2e", ".");
+        s == "." || s == ".."
+    };
+    if path.split('/').any(dot) {
+        return Err(Failure::usage(format!(
+            "the URL {} has a '.' or '..' path segment",
+            shown(input)
+        ))
+        .hint(
+            "write the path without them: 'CONTAINER/../other' would name the container 'other'",
+        ));
+    }
+    Ok(())
+}
+
 /// A URL for messages: never the query (it may hold a SAS), and not absurdly long.
 fn shown(input: &str) -> String {
     let cut = input.split(['?', '#']).next().unwrap_or_default();
@@ -338,24 +373,24 @@ pub fn validate_container(name: &str) -> Result<()> {
 }
 
 fn validate_blob(name: &str) -> Result<()> {
-    let problem = if name.len() > 1024 {
-        Some("is longer than 1024 characters")
+    const ENCODE: &str = "use '/' between path segments and percent-encode special characters";
+    let (problem, hint) = if name.len() > 1024 {
+        ("is longer than 1024 characters", ENCODE)
     } else if name.contains('\\') {
-        Some("contains '\\'; services disagree on how to sign it")
+        ("contains '\\'; services disagree on how to sign it", ENCODE)
     } else if name.chars().any(char::is_control) {
-        Some("contains a control character")
+        ("contains a control character", ENCODE)
     } else if name.split('/').any(str::is_empty) {
-        Some("has an empty path segment ('//')")
+        ("has an empty path segment ('//')", ENCODE)
     } else if name.split('/').any(|s| matches!(s, "." | "..")) {
-        Some("has a '.' or '..' path segment, which HTTP clients resolve away")
+        (
+            "has a '.' or '..' path segment, which HTTP clients resolve away",
+            "a token for it would be used on another blob; mint for the resolved name instead",
+        )
     } else {
-        None
+        return Ok(());
     };
-    match problem {
-        None => Ok(()),
-        Some(p) => Err(Failure::usage(format!("the blob name {p}"))
-            .hint("use '/' between path segments and percent-encode special characters")),
-    }
+    Err(Failure::usage(format!("the blob name {problem}")).hint(hint))
 }
 
 #[cfg(test)]
@@ -715,26 +750,50 @@ mod proptests {
         }
     }
 
-    /// `.` and `..` segments are resolved by the URL parser before sasmint sees the path (as by
-    /// every HTTP client): the token is signed for the resolved name, which is also what a
-    /// client sends.
+    /// A URL parser resolves `.` and `..` segments (also `%2e`) and reads `\` as `/` before
+    /// sasmint would see the path, so `ctr/../other` would silently name the container `other`.
+    /// They are refused as typed.
     #[test]
-    fn dot_segments_are_normalised_away() {
+    fn dot_segments_and_backslashes_as_typed_are_refused() {
+        for (input, says) in [
+            (
+                "https://acct.blob.core.windows.net/ctr/a/./b/../c.txt",
+                "'..' path segment",
+            ),
+            (
+                "https://acct.blob.core.windows.net/ctr/../other",
+                "'..' path segment",
+            ),
+            (
+                "https://acct.blob.core.windows.net/ctr/a/%2E%2E/c.txt",
+                "'..' path segment",
+            ),
+            (
+                "https://acct.blob.core.windows.net/ctr/.%2e/c.txt",
+                "'..' path segment",
+            ),
+            (
+                "https://127.0.0.1:10000/devstoreaccount1/../x/ctr",
+                "'..' path segment",
+            ),
+            (
+                "https://acct.blob.core.windows.net/ctr/a\\b.txt",
+                "contains '\\'",
+            ),
+            ("https://acct.blob.core.windows.net\\ctr", "contains '\\'"),
+        ] {
+            let err = parse(input, None, false, false).unwrap_err();
+            assert_eq!(err.kind, Kind::Usage, "{input}");
+            assert!(err.message.contains(says), "{input}: {}", err.message);
+        }
+        // Dots inside a segment are ordinary characters.
         let t = parse(
-            "https://acct.blob.core.windows.net/ctr/a/./b/../c.txt",
+            "https://acct.blob.core.windows.net/ctr/..a/b..c/.d",
             None,
             false,
             false,
         )
         .unwrap();
-        assert_eq!(t.blob.as_deref(), Some("a/c.txt"));
-        let t = parse(
-            "https://acct.blob.core.windows.net/ctr/a/%2E%2E/c.txt",
-            None,
-            false,
-            false,
-        )
-        .unwrap();
-        assert_eq!(t.blob.as_deref(), Some("c.txt"));
+        assert_eq!(t.blob.as_deref(), Some("..a/b..c/.d"));
     }
 }

@@ -130,6 +130,20 @@ fn bad_urls_are_refused() {
         &["mint", "https://my_acct.blob.core.windows.net/imagery"],
         "not a valid storage account name",
     );
+    refuses(
+        &[
+            "mint",
+            "https://myacct.blob.core.windows.net/imagery/a%2F..%2Fb.tif",
+        ],
+        "'..' path segment",
+    );
+    refuses(
+        &[
+            "mint",
+            "https://myacct.blob.core.windows.net/imagery/../other",
+        ],
+        "'..' path segment",
+    );
     refuses(&["key", "not a url"], "is not a URL");
 }
 
