@@ -132,9 +132,10 @@ impl Ard {
                 "looking up the ARD account",
             )
             .await?;
+        // `{"user": {"user_id", "account_id", "roles"}}`; older shapes as a fallback.
         let body = &reply;
-        body.get("account_id")
-            .or_else(|| body.pointer("/user/account_id"))
+        body.pointer("/user/account_id")
+            .or_else(|| body.get("account_id"))
             .or_else(|| body.pointer("/account/id"))
             .and_then(Value::as_str)
             .map(str::to_owned)
@@ -194,10 +195,7 @@ impl Ard {
                 "getting the credentials",
             )
             .await?;
-        Ok(reply
-            .get("registered_credentials")
-            .cloned()
-            .unwrap_or(reply))
+        Ok(unwrap_credentials(reply))
     }
 
     pub async fn delete(&self, account: &str, id: &str) -> Result<()> {
@@ -230,7 +228,7 @@ impl Ard {
                     "listing credentials: the answer has no 'data' list",
                 )
             })?;
-            all.extend(page.iter().cloned());
+            let page: Vec<Value> = page.iter().cloned().map(unwrap_credentials).collect();
             let more = reply
                 .get("has_more")
                 .and_then(Value::as_bool)
@@ -240,6 +238,7 @@ impl Ard {
                 .and_then(|c| c.get("credentials_id"))
                 .and_then(Value::as_str)
                 .map(str::to_owned);
+            all.extend(page);
             match (more, last) {
                 (true, Some(last)) if after.as_deref() != Some(last.as_str()) => after = Some(last),
                 (true, _) => {
@@ -255,6 +254,17 @@ impl Ard {
             Kind::Service,
             "listing credentials: the service kept returning pages",
         ))
+    }
+}
+
+/// The credentials object inside `{"registered_credentials": {…}}` (how ARD wraps both a GET
+/// answer and each item of a list), or the value itself when it is not wrapped.
+fn unwrap_credentials(value: Value) -> Value {
+    match value {
+        Value::Object(mut map) if map.contains_key("registered_credentials") => map
+            .remove("registered_credentials")
+            .expect("the key is there"),
+        other => other,
     }
 }
 
@@ -286,6 +296,16 @@ mod tests {
         assert!(matches!(Login::from_env(&token), Ok(Login::Token(_))));
         let user_only = |n: &str| (n == "MAXAR_ARD_USERNAME").then(|| "me".to_owned());
         assert!(Login::from_env(&user_only).is_err());
+    }
+
+    #[test]
+    fn credentials_are_unwrapped_when_wrapped() {
+        let inner = json!({"credentials_id": "a", "description": "d"});
+        assert_eq!(
+            unwrap_credentials(json!({ "registered_credentials": inner.clone() })),
+            inner
+        );
+        assert_eq!(unwrap_credentials(inner.clone()), inner, "bare items too");
     }
 
     #[test]

@@ -818,8 +818,9 @@ async fn ard_authenticates() {
 
     let r = send("GET", &me, Some(access), None).await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.json()["account_id"], ard.account_id());
-    assert_eq!(r.json()["roles"], json!(["admin"]));
+    assert_eq!(r.json()["user"]["account_id"], ard.account_id());
+    assert_eq!(r.json()["user"]["roles"], json!(["admin"]));
+    assert_eq!(r.json().get("account_id"), None, "nested under user only");
     assert_eq!(
         send("GET", &me, Some(ard.static_token()), None)
             .await
@@ -953,7 +954,14 @@ async fn ard_registers_by_writing_rotates_patches_lists_and_deletes() {
         pages += 1;
         let data = v["data"].as_array().unwrap();
         for item in data {
-            seen.push(item["credentials_id"].as_str().unwrap().to_string());
+            let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["registered_credentials"], "wrapped like a GET");
+            seen.push(
+                item["registered_credentials"]["credentials_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
         }
         if !v["has_more"].as_bool().unwrap() {
             break;

@@ -9,11 +9,11 @@
 //! |---|---|
 //! | `POST /api/v1/auth/authenticate` `{"grant_type":"password","username","password"}` | 200 `{access_token, refresh_token, expires_in: 43200}`; 401 for a wrong username or password |
 //! | `POST /api/v1/auth/authenticate` `{"grant_type":"refresh_token","refresh_token"}` | 200 new tokens; 401 for an unknown refresh token |
-//! | `GET /api/v1/auth/self` | `{user_id, account_id, roles: ["admin"]}` |
+//! | `GET /api/v1/auth/self` | `{"user": {user_id, account_id, roles: ["admin"]}}` (as max_ard's `get_self` reads it) |
 //! | `PUT …/admin/account/{account_id}/credentials/{id}` `{"credentials","description"?}` | 201 created / 200 replaced, `{"registered_credentials":{…}}` |
 //! | `PATCH` same path, `{"credentials"?, "description"?}` (at least one) | 200 `{"registered_credentials":{…}}`; 404 unknown |
 //! | `GET` same path | 200 `{"registered_credentials":{credentials_id, account_id, description, created, modified}}`; 404 |
-//! | `GET …/credentials?limit=&starting_after=` | `{"data":[…], "has_more"}`, ordered by credentials_id, pages of at most the page size |
+//! | `GET …/credentials?limit=&starting_after=` | `{"data":[{"registered_credentials":{…}}, …], "has_more"}` (each item wrapped as in a GET), ordered by credentials_id, pages of at most the page size |
 //! | `DELETE` same path | **204**, no body; 404 unknown |
 //!
 //! Everything but `authenticate` needs `Authorization: Bearer <token>` with a token it issued or
@@ -343,11 +343,11 @@ async fn route(state: &State, request: &HttpRequest) -> HttpResponse {
         ["auth", "self"] => match method {
             "GET" => HttpResponse::json(
                 200,
-                &json!({
+                &json!({"user": {
                     "user_id": state.user_id,
                     "account_id": state.account_id,
                     "roles": ["admin"],
-                }),
+                }}),
             ),
             _ => method_not_allowed(method),
         },
@@ -561,7 +561,7 @@ fn list(state: &State, request: &HttpRequest) -> HttpResponse {
         .iter()
         .skip(start)
         .take(take)
-        .map(|c| c.to_json())
+        .map(|c| json!({ "registered_credentials": c.to_json() }))
         .collect();
     let has_more = start + take < all.len();
     HttpResponse::json(200, &json!({ "data": page, "has_more": has_more }))
