@@ -157,8 +157,9 @@ impl Ard {
     }
 
     /// Registers `id` with the full SAS URL, or rotates it: in-flight orders keep working.
-    /// With a description, `PUT` replaces everything; without one, `PATCH` swaps only the
-    /// credentials (keeping the stored description), falling back to `PUT` for a new id.
+    /// Always a `PUT` of `{"credentials", "description"}`, as Maxar's SDK sends it. Without a
+    /// description, the stored one is kept (read first with a `GET`), or `""` for a new id.
+    /// The answer may be empty (204).
     pub async fn register(
         &self,
         account: &str,
@@ -167,22 +168,31 @@ impl Ard {
         description: Option<&str>,
     ) -> Result<Value> {
         let url = self.credentials_url(account, Some(id));
-        let what = "registering the credentials";
-        let mut body = json!({ "credentials": sas_url });
-        if let Some(d) = description {
-            body["description"] = json!(d);
-            return self.call(Method::Put, url, Some(&body), what).await;
-        }
+        let description = match description {
+            Some(d) => d.to_owned(),
+            None => self
+                .stored_description(account, id)
+                .await?
+                .unwrap_or_default(),
+        };
+        let body = json!({ "credentials": sas_url, "description": description });
+        self.call(Method::Put, url, Some(&body), "registering the credentials")
+            .await
+    }
+
+    /// The description stored under `id`: `None` when `id` is not registered (404) or has none.
+    async fn stored_description(&self, account: &str, id: &str) -> Result<Option<String>> {
         match self
             .service
-            .call(Method::Patch, url.clone(), Some(&body))
+            .call(Method::Get, self.credentials_url(account, Some(id)), None)
             .await
         {
-            Ok(reply) => Ok(reply),
-            Err(CallError::Status { status: 404, .. }) => {
-                self.call(Method::Put, url, Some(&body), what).await
-            }
-            Err(e) => Err(e.into_failure(what, HINT_403)),
+            Ok(reply) => Ok(unwrap_credentials(reply)
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned)),
+            Err(CallError::Status { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e.into_failure("getting the stored credentials", HINT_403)),
         }
     }
 

@@ -219,14 +219,22 @@ async fn register_then_rotate_under_the_same_id() {
         Some("Q3 deliveries"),
         "a rotation without --description keeps the stored one"
     );
+    let path = credentials_path(&service, "deliveries_2026-q3");
     assert_eq!(
-        service
-            .requests()
-            .last()
-            .map(|r| r.method.clone())
-            .as_deref(),
-        Some("PATCH"),
-        "rotated with PATCH, credentials only"
+        calls(&service)[3..],
+        [
+            "POST /api/v1/auth/authenticate 200".to_string(),
+            "GET /api/v1/auth/self 200".to_string(),
+            format!("GET {path} 200"),
+            format!("PUT {path} 200"),
+        ],
+        "read the stored description, then rotated with PUT"
+    );
+    let put = service.requests().pop().unwrap();
+    assert_eq!(
+        put.json(),
+        json!({"credentials": format!("{c}?{new_token}"), "description": "Q3 deliveries"}),
+        "the full SAS URL and the stored description"
     );
     assert_eq!(service.credentials().len(), 1);
     assert_absent(&r.stdout, "SAS signature", &sig_of(&new_token));
@@ -264,11 +272,61 @@ async fn static_token_and_account_id_from_the_environment() {
     let path = credentials_path(&service, "static-1");
     assert_eq!(
         calls(&service),
-        [format!("PATCH {path} 404"), format!("PUT {path} 201")],
-        "no login and no account discovery; a new id without a description: PATCH finds nothing, PUT creates"
+        [format!("GET {path} 404"), format!("PUT {path} 201")],
+        "no login and no account discovery; a new id: GET finds nothing, PUT creates"
+    );
+    let put = service.requests().pop().unwrap();
+    let url = service.credential("static-1").unwrap().credentials.unwrap();
+    assert_eq!(
+        put.json(),
+        json!({"credentials": url, "description": ""}),
+        "a new id without --description gets an empty one, as max_ard sends it"
+    );
+    assert_eq!(
+        service
+            .credential("static-1")
+            .unwrap()
+            .description
+            .as_deref(),
+        Some("")
     );
     assert_absent(&r.stderr, "static token", service.static_token());
     assert_absent(&r.stdout, "static token", service.static_token());
+}
+
+#[tokio::test]
+async fn put_answered_with_no_content_is_success() {
+    let ts = TokenServer::start();
+    let service = Ard::start(azurite());
+    let c = container("ard-no-content").await;
+    service.seed_credentials("quiet", Some("kept"));
+    service.set_put_no_content(true);
+    let r = ard_with(
+        &ts,
+        &service,
+        Login::Token,
+        &[
+            "register",
+            &c,
+            "--credentials-id",
+            "quiet",
+            "--output",
+            "json",
+        ],
+        |cmd| {
+            cmd.args(["--ard-endpoint", &service.endpoint()])
+                .env("MAXAR_ARD_ACCOUNT_ID", service.account_id());
+        },
+    );
+    r.ok();
+    assert_eq!(r.json()["credentials_id"], "quiet");
+    let (stored, _) = proven_credentials(&service, "quiet", &c);
+    assert_eq!(stored.description.as_deref(), Some("kept"));
+    let path = credentials_path(&service, "quiet");
+    assert_eq!(
+        calls(&service),
+        [format!("GET {path} 200"), format!("PUT {path} 204")]
+    );
 }
 
 // ---- list, show, delete -----------------------------------------------------------------------
@@ -454,7 +512,7 @@ async fn another_account_is_denied() {
     assert!(r.stdout.is_empty());
     assert_eq!(
         calls(&service),
-        ["PATCH /api/v1/admin/account/someone-else/credentials/x 403"],
+        ["GET /api/v1/admin/account/someone-else/credentials/x 403"],
         "a 403 is not retried"
     );
 }
@@ -485,7 +543,7 @@ async fn service_unavailable_with_retry_after_is_retried() {
         r.elapsed
     );
 
-    // A 429 on the registration itself.
+    // A 429 on the registration (its first request reads the stored description).
     service.fail_next(1, 429, Some(1));
     let r = ard(
         &ts,
@@ -524,7 +582,7 @@ async fn service_error_echoing_the_request_is_redacted() {
             .requests()
             .into_iter()
             .rev()
-            .find(|r| r.method == "PUT" || r.method == "PATCH")
+            .find(|r| r.method == "PUT")
             .expect("the CLI sent the credentials");
         assert_eq!(put.status, 400);
         let url = put.json()["credentials"].as_str().unwrap().to_string();

@@ -883,15 +883,25 @@ async fn ard_registers_by_writing_rotates_patches_lists_and_deletes() {
         Some(&json!({"credentials": format!("{c}?{w2}")})),
     )
     .await;
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (400, Some("invalid_request")),
+        "a PUT needs the description too: {}",
+        r.text
+    );
+    assert_eq!(ard.upload_checks().len(), 1, "refused before any upload");
+    let r = send(
+        "PUT",
+        &credentials_url(&ard, "deliveries_1"),
+        Some(&token),
+        Some(&json!({"credentials": format!("{c}?{w2}"), "description": ""})),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let rotated = r.json()["registered_credentials"].clone();
     assert_eq!(rotated["created"], created["created"]);
     assert_ne!(rotated["modified"], created["modified"]);
-    assert_eq!(
-        rotated["description"],
-        Value::Null,
-        "PUT replaces everything"
-    );
+    assert_eq!(rotated["description"], "", "PUT replaces everything");
     let stored = ard.credential("deliveries_1").unwrap();
     assert_eq!(stored.credentials, Some(format!("{c}?{w2}")));
     assert_eq!(stored.writes, 2);
@@ -934,6 +944,23 @@ async fn ard_registers_by_writing_rotates_patches_lists_and_deletes() {
         r.json(),
         json!({"registered_credentials": stored.to_json()})
     );
+
+    // A PUT may answer 204 with no body.
+    ard.set_put_no_content(true);
+    let w3 =
+        support::container_sas(azurite(), "ard-standin-crud", "w", time::Duration::days(2)).await;
+    let r = send(
+        "PUT",
+        &credentials_url(&ard, "deliveries_1"),
+        Some(&token),
+        Some(&json!({"credentials": format!("{c}?{w3}"), "description": "patched"})),
+    )
+    .await;
+    assert_eq!((r.status, r.text.as_str()), (204, ""));
+    ard.set_put_no_content(false);
+    let stored = ard.credential("deliveries_1").unwrap();
+    assert_eq!(stored.credentials, Some(format!("{c}?{w3}")));
+    assert_eq!(stored.writes, 4);
 
     // Cursor paging: 5 more, ordered by id, pages of 2.
     for id in ["a-1", "b-2", "c-3", "d-4", "e-5"] {
@@ -1053,9 +1080,14 @@ async fn ard_refuses_what_cannot_deliver() {
             json!({"credentials": format!("{c}?{w}"), "name": "x"}),
         ),
         ("no credentials", json!({"description": "x"})),
+        ("no description", json!({"credentials": format!("{c}?{w}")})),
         (
             "description not a string",
             json!({"credentials": format!("{c}?{w}"), "description": 5}),
+        ),
+        (
+            "description null",
+            json!({"credentials": format!("{c}?{w}"), "description": null}),
         ),
     ];
     for (what, body) in &cases {
@@ -1068,7 +1100,7 @@ async fn ard_refuses_what_cannot_deliver() {
         "PUT",
         &url,
         Some(&token),
-        Some(&json!({"credentials": format!("{c}?{forged}")})),
+        Some(&json!({"credentials": format!("{c}?{forged}"), "description": ""})),
     )
     .await;
     assert_eq!(r.status, 400);
@@ -1084,7 +1116,7 @@ async fn ard_refuses_what_cannot_deliver() {
             "PUT",
             &credentials_url(&ard, bad),
             Some(&token),
-            Some(&json!({"credentials": format!("{c}?{w}")})),
+            Some(&json!({"credentials": format!("{c}?{w}"), "description": ""})),
         )
         .await;
         assert_eq!(r.status, 400, "{bad}");
@@ -1102,7 +1134,7 @@ async fn ard_refuses_what_cannot_deliver() {
         "PUT",
         &url,
         Some(&token),
-        Some(&json!({"credentials": format!("{c}?{w}")})),
+        Some(&json!({"credentials": format!("{c}?{w}"), "description": ""})),
     )
     .await;
     assert_eq!(r.status, 400);

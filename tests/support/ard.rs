@@ -10,7 +10,7 @@
 //! | `POST /api/v1/auth/authenticate` `{"grant_type":"password","username","password"}` | 200 `{access_token, refresh_token, expires_in: 43200}`; 401 for a wrong username or password |
 //! | `POST /api/v1/auth/authenticate` `{"grant_type":"refresh_token","refresh_token"}` | 200 new tokens; 401 for an unknown refresh token |
 //! | `GET /api/v1/auth/self` | `{"user": {user_id, account_id, roles: ["admin"]}}` (as max_ard's `get_self` reads it) |
-//! | `PUT …/admin/account/{account_id}/credentials/{id}` `{"credentials","description"?}` | 201 created / 200 replaced, `{"registered_credentials":{…}}` |
+//! | `PUT …/admin/account/{account_id}/credentials/{id}` `{"credentials","description"}` (both strings, both required: max_ard always sends both) | 201 created / 200 replaced, `{"registered_credentials":{…}}`; or 204 with no body ([`Ard::set_put_no_content`]) |
 //! | `PATCH` same path, `{"credentials"?, "description"?}` (at least one) | 200 `{"registered_credentials":{…}}`; 404 unknown |
 //! | `GET` same path | 200 `{"registered_credentials":{credentials_id, account_id, description, created, modified}}`; 404 |
 //! | `GET …/credentials?limit=&starting_after=` | `{"data":[{"registered_credentials":{…}}, …], "has_more"}` (each item wrapped as in a GET), ordered by credentials_id, pages of at most the page size |
@@ -90,6 +90,7 @@ struct Inner {
     page_size: usize,
     faults: Faults,
     echo_errors: bool,
+    put_no_content: bool,
     log: Vec<LoggedRequest>,
     checks: Vec<UploadCheck>,
 }
@@ -145,6 +146,7 @@ impl Ard {
                 page_size: ARD_DEFAULT_PAGE_SIZE,
                 faults: Faults::default(),
                 echo_errors: false,
+                put_no_content: false,
                 log: Vec::new(),
                 checks: Vec::new(),
             }),
@@ -220,6 +222,12 @@ impl Ard {
     /// `message` echoes the whole request body, SAS URL included.
     pub fn set_echo_errors(&self, on: bool) {
         self.state.lock().echo_errors = on;
+    }
+
+    /// While on, a successful PUT answers 204 with no body instead of 200/201 with the
+    /// registered credentials.
+    pub fn set_put_no_content(&self, on: bool) {
+        self.state.lock().put_no_content = on;
     }
 
     /// Adds credentials (no secret) as if registered earlier.
@@ -596,8 +604,12 @@ async fn write(state: &State, request: &HttpRequest, id: &str, patch: bool) -> H
             "a PATCH must change credentials or description",
         );
     }
-    if !patch && !body.contains_key("credentials") {
-        return error(400, "invalid_request", "credentials is required");
+    if !patch {
+        for key in ["credentials", "description"] {
+            if !body.contains_key(key) {
+                return error(400, "invalid_request", format!("{key} is required"));
+            }
+        }
     }
     let credentials = match body.get("credentials") {
         None => None,
@@ -676,6 +688,9 @@ async fn write(state: &State, request: &HttpRequest, id: &str, patch: bool) -> H
             (201, json)
         }
     };
+    if !patch && inner.put_no_content {
+        return HttpResponse::empty(204);
+    }
     HttpResponse::json(status, &json!({ "registered_credentials": stored }))
 }
 
