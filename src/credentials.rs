@@ -57,15 +57,15 @@ fn on_azure_vm() -> bool {
 
 type Candidate = std::result::Result<Arc<dyn TokenCredential>, String>;
 
-/// An error's text on one line, shortened, secrets scrubbed.
+/// An error's text on one line, secrets scrubbed, shortened.
 fn err_text(e: &(dyn std::error::Error + 'static)) -> String {
     one_line(&e.to_string(), 240)
 }
 
 fn one_line(text: &str, max_chars: usize) -> String {
     let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let short: String = joined.chars().take(max_chars).collect();
-    redact::scrub(&short).into_owned()
+    // Scrub before cutting: a cut secret no longer matches.
+    redact::scrub(&joined).chars().take(max_chars).collect()
 }
 
 fn client_secret(env: Env, options: &ClientOptions) -> Candidate {

@@ -63,7 +63,8 @@ pub fn register_env() {
     }
 }
 
-/// Replaces every registered secret in `text`.
+/// Replaces every registered secret in `text`, then masks whatever still looks like one (see
+/// [`mask_patterns`]): a service may echo a token sasmint never saw, or only part of one.
 pub fn scrub(text: &str) -> Cow<'_, str> {
     let mut guard = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
     let (list, unsorted) = &mut *guard;
@@ -79,7 +80,74 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
             out = Cow::Owned(out.replace(secret.as_str(), MARK));
         }
     }
-    out
+    drop(guard);
+    match mask_patterns(&out) {
+        Some(masked) => Cow::Owned(masked),
+        None => out,
+    }
+}
+
+/// Text before a secret value, matched ASCII-case-insensitively: a SAS signature in a query
+/// string, a bearer token in a header, and the JSON fields of request bodies that carry
+/// passwords and tokens.
+const SECRET_PREFIXES: &[&str] = &[
+    "sig=",
+    "bearer ",
+    "\"password\":\"",
+    "\"access_token\":\"",
+    "\"refresh_token\":\"",
+    "\"client_secret\":\"",
+];
+
+/// Masks the value after each of [`SECRET_PREFIXES`], up to the first character that cannot be
+/// part of it. `None` when there is nothing to mask.
+pub fn mask_patterns(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for prefix in SECRET_PREFIXES {
+        let in_json = prefix.starts_with('"');
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(prefix) {
+            let at = from + found;
+            let start = at + prefix.len();
+            from = start;
+            // `sig=` only as a whole parameter name: not `xsig=`.
+            if !in_json && at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| {
+                    if in_json {
+                        b == b'"'
+                    } else {
+                        b.is_ascii_whitespace() || b"&\"'`<>,;()[]{}\\".contains(&b)
+                    }
+                })
+                .map_or(bytes.len(), |n| start + n);
+            // `sig=...` in a hint is an example, not a secret.
+            if end > start && !text[start..end].bytes().all(|b| b == b'.') {
+                cuts.push((start, end));
+            }
+        }
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    cuts.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for (start, end) in cuts {
+        if start < done {
+            continue;
+        }
+        out.push_str(&text[done..start]);
+        out.push_str(MARK);
+        done = end;
+    }
+    out.push_str(&text[done..]);
+    Some(out)
 }
 
 /// A stderr writer for `tracing`: buffers one event and writes it scrubbed.
@@ -128,6 +196,39 @@ mod tests {
         assert_eq!(scrub("a AbCd+eFgH/iJkLmN= b"), "a [REDACTED] b");
         assert_eq!(scrub("a AbCd%2BeFgH%2FiJkLmN%3D b"), "a [REDACTED] b");
         assert_eq!(scrub("a AbCd%2BeFgH/iJkLmN%3D b"), "a [REDACTED] b");
+    }
+
+    #[test]
+    fn masks_what_looks_like_a_secret() {
+        let cases = [
+            (
+                "bad token sv=2026-04-06&sr=c&sig=Zm9v%2Bbar%3D&x=1 end",
+                "bad token sv=2026-04-06&sr=c&sig=[REDACTED]&x=1 end",
+            ),
+            ("<Sig=abc/def+g=>", "<Sig=[REDACTED]>"),
+            ("trailing ...&sig=abcdef", "trailing ...&sig=[REDACTED]"),
+            (
+                "Authorization: Bearer eyJhbGciOi.eyJzdWIi.c2ln rest",
+                "Authorization: Bearer [REDACTED] rest",
+            ),
+            (
+                r#"{"username":"me","password":"hunter2","access_token":"tok"}"#,
+                r#"{"username":"me","password":"[REDACTED]","access_token":"[REDACTED]"}"#,
+            ),
+            (
+                "xsig=notasecret and sig= empty",
+                "xsig=notasecret and sig= empty",
+            ),
+            ("sig=[REDACTED] already", "sig=[REDACTED] already"),
+            (
+                "pass sv=...&sig=... or the `sig=` value",
+                "pass sv=...&sig=... or the `sig=` value",
+            ),
+            ("nothing here", "nothing here"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(scrub(input), want, "{input}");
+        }
     }
 
     #[test]

@@ -74,9 +74,11 @@ fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
+/// Whether the server's certificate was refused. Only that: a connection that ends during the
+/// handshake ("tls handshake eof") is a network failure, and is retried.
 fn is_tls(e: &azure_core::Error) -> bool {
     let text = chain_text(e).to_ascii_lowercase();
-    text.contains("certificate") || text.contains("unknownissuer") || text.contains("tls handshake")
+    text.contains("certificate") || text.contains("unknownissuer")
 }
 
 /// Whether any `reqwest::Error` in `e`'s source chain satisfies `test`.
@@ -146,6 +148,18 @@ pub async fn fetch_key(
 /// What a 401/403 from storage means for sasmint.
 const HINT_ROLES: &str = "the signing identity needs a role with Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action on the account, e.g. Storage Blob Delegator, plus a data role (Storage Blob Data Reader for read/list, Storage Blob Data Contributor for writes) for the token to work; new role assignments can take minutes to apply";
 
+/// What a 401/403 from storage means when the service refused the token itself: no role
+/// assignment fixes that.
+const HINT_TOKEN: &str = "the storage service did not accept the Entra ID token itself (this is not a missing role): check that the identity belongs to the storage account's tenant (set AZURE_TENANT_ID, or `az login --tenant TENANT`), that the token is for https://storage.azure.com, and this machine's clock";
+
+/// The hint for a 401/403 with this `x-ms-error-code`.
+fn denied_hint(code: &str) -> &'static str {
+    match code {
+        "AuthenticationFailed" | "InvalidAuthenticationInfo" => HINT_TOKEN,
+        _ => HINT_ROLES,
+    }
+}
+
 /// Turns an SDK error into a failure with an exit code and a hint. `what` names the operation,
 /// `endpoint` the service (no query).
 pub fn classify(e: &azure_core::Error, what: &str, endpoint: &str, auth: Auth) -> Failure {
@@ -157,12 +171,13 @@ pub fn classify(e: &azure_core::Error, what: &str, endpoint: &str, auth: Auth) -
     {
         let clock =
             status == 400 && matches!(code.as_str(), "InvalidXmlNodeValue" | "InvalidHeaderValue");
+        let hint = denied_hint(&code);
         let failure = CallError::Status {
             status,
             code,
             message,
         }
-        .into_failure(what, HINT_ROLES);
+        .into_failure(what, hint);
         return match status {
             _ if clock => failure.hint(
                 "the key's start or expiry was refused: check this machine's clock (the service allows at most 7 days from its own time)",
@@ -235,7 +250,8 @@ pub fn service_message(body: &[u8]) -> Option<String> {
             .or_else(|| json.get("message"))?;
         m.as_str()?.to_owned()
     };
-    let first = message.lines().next()?.trim();
+    // Scrub before cutting: half a signature no longer matches the registered one.
+    let first = crate::redact::scrub(message.lines().next()?.trim()).into_owned();
     Some(first.chars().take(300).collect())
 }
 
@@ -255,5 +271,27 @@ mod tests {
             "nope"
         );
         assert_eq!(service_message(b"garbage"), None);
+    }
+
+    #[test]
+    fn denied_hints_tell_a_refused_token_from_a_missing_role() {
+        assert_eq!(denied_hint("AuthorizationPermissionMismatch"), HINT_ROLES);
+        assert_eq!(denied_hint("AuthorizationFailure"), HINT_ROLES);
+        assert_eq!(denied_hint(""), HINT_ROLES);
+        assert_eq!(denied_hint("AuthenticationFailed"), HINT_TOKEN);
+        assert_eq!(denied_hint("InvalidAuthenticationInfo"), HINT_TOKEN);
+    }
+
+    #[test]
+    fn service_messages_are_scrubbed_before_they_are_cut() {
+        // A signature that straddles the 300-character cut: only half of it would survive the
+        // cut, and half no longer matches the registered secret.
+        let sig = "N0tAR3alS1gnatureButL0ngEnough%2BtoMatter%3D";
+        crate::redact::register_token(&format!("sv=2026-04-06&sig={sig}"));
+        let padding = "x".repeat(280);
+        let body = format!(r#"{{"error":{{"code":"Bad","message":"{padding} sig={sig}"}}}}"#);
+        let shown = service_message(body.as_bytes()).unwrap();
+        assert!(!shown.contains("N0tAR3al"), "{shown}");
+        assert!(shown.ends_with("sig=[REDACTED]"), "{shown}");
     }
 }

@@ -144,13 +144,34 @@ fn forbidden_is_not_retried() {
     let r = mint(&ts, &fs.container_url("fault-403"), &[]);
     r.failed_with(4)
         .says("Get User Delegation Key failed: HTTP 403")
-        .says("Storage Blob Delegator")
+        .says("did not accept the Entra ID token")
         .took_between(Duration::ZERO, Duration::from_secs(3))
         .no_identity_secrets(&ts);
     assert!(ts.last_token().is_some(), "a token was handed out");
     let log = fs.log();
     assert_eq!(log.len(), 1, "a 403 is never retried: {log:?}");
     assert!(log[0].forwarded && log[0].status == Some(403), "{log:?}");
+}
+
+#[test]
+fn a_missing_role_is_named_and_not_retried() {
+    // What Azure answers an identity without a role that allows generateUserDelegationKey
+    // (Azurite has no role assignments, so the fault server plays that part).
+    let ts = TokenServer::start();
+    let fs = FaultServer::start(azurite(), FaultMode::MissingRole);
+    let r = mint(&ts, &fs.container_url("fault-role"), &[]);
+    r.failed_with(4)
+        .says("Get User Delegation Key failed: HTTP 403 AuthorizationPermissionMismatch: This request is not authorized")
+        .says("Storage Blob Delegator")
+        .says("Storage Blob Data Reader")
+        .took_between(Duration::ZERO, Duration::from_secs(3))
+        .no_identity_secrets(&ts);
+    assert!(
+        !r.stderr.contains("RequestId"),
+        "only the message's first line: {}",
+        r.stderr
+    );
+    assert_eq!(fs.requests(), 1, "a 403 is never retried: {:?}", fs.log());
 }
 
 // ---- storage endpoint: broken connections ----------------------------------------------------
@@ -218,6 +239,26 @@ fn plain_http_on_the_https_port_is_a_network_error() {
         .no_identity_secrets(&ts);
     assert_eq!(fs.requests(), 0, "no HTTP request got through");
     assert_eq!(fs.connections(), 4, "retried 3 times");
+}
+
+#[test]
+fn a_connection_closed_during_the_handshake_is_a_network_error_not_an_untrusted_certificate() {
+    let ts = TokenServer::start();
+    let fs = FaultServer::start(azurite(), FaultMode::CloseInHandshake);
+    // Several runs: which error the TLS stack reports for the EOF varies with timing.
+    for run in 0..3 {
+        let r = mint(&ts, &fs.container_url("fault-eof"), &["--timeout", "10"]);
+        assert!(
+            !r.stderr.contains("not trusted") && !r.stderr.contains("SSL_CERT_FILE"),
+            "run {run}: a dropped connection reported as a certificate problem:\n{}",
+            r.stderr
+        );
+        r.failed_with(6)
+            .says("Get User Delegation Key failed")
+            .took_between(Duration::ZERO, Duration::from_secs(8))
+            .no_identity_secrets(&ts);
+    }
+    assert_eq!(fs.connections(), 12, "each run retried 3 times");
 }
 
 // ---- managed-identity endpoint ---------------------------------------------------------------

@@ -10,11 +10,15 @@
 //!   Azurite's status, headers and body;
 //! * [`FaultMode::Always`]: answers every request with one status;
 //! * [`FaultMode::Hang`]: reads the request and never answers;
+//! * [`FaultMode::MissingRole`]: answers what Azure answers a caller without a role that allows
+//!   `generateUserDelegationKey`: 403 `AuthorizationPermissionMismatch`, XML error body;
 //! * [`FaultMode::CloseMidResponse`]: reads the request, sends a status line, headers promising a
 //!   body and a few bytes of it, then closes the connection;
 //! * [`FaultMode::Garbage`]: reads the request, answers with bytes that are not HTTP, closes;
 //! * [`FaultMode::PlainHttp`]: never speaks TLS: answers the TLS handshake with a plain-text
-//!   HTTP response (a misconfigured proxy or port), closes.
+//!   HTTP response (a misconfigured proxy or port), closes;
+//! * [`FaultMode::CloseInHandshake`]: reads the client's TLS hello and closes the connection
+//!   without a word (a load balancer or firewall dropping it).
 //!
 //! Point the CLI at [`FaultServer::container_url`]: a path-style URL
 //! `https://127.0.0.1:PORT/devstoreaccount1/CONTAINER`, so the signing account comes from the
@@ -48,13 +52,20 @@ pub enum FaultMode {
     Always(Fault),
     /// Read the request, never answer (the connection stays open until the server is dropped).
     Hang,
+    /// 403 `AuthorizationPermissionMismatch` with Azure's XML error body, every time.
+    MissingRole,
     /// Read the request, send the head of a 200 and part of its body, close the connection.
     CloseMidResponse,
     /// Read the request, answer with bytes that are not HTTP, close the connection.
     Garbage,
     /// Accept TCP but never speak TLS: answer the client's handshake with plain-text HTTP.
     PlainHttp,
+    /// Read the client's TLS hello, then close the connection: the handshake ends in EOF.
+    CloseInHandshake,
 }
+
+/// Azure's answer to a caller whose role does not allow the operation.
+const MISSING_ROLE_BODY: &str = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthorizationPermissionMismatch</Code><Message>This request is not authorized to perform this operation using this permission.\nRequestId:5f0c1a2b-801e-0037-5d6e-3c1e2a000000\nTime:2026-11-29T12:00:00.0000000Z</Message></Error>";
 
 /// One request the server received (no headers, no body: they hold secrets).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,7 +124,10 @@ impl FaultServer {
     pub fn start(az: &Azurite, mode: FaultMode) -> FaultServer {
         let state = Arc::new(State::default());
         let server = match mode {
-            FaultMode::Forward | FaultMode::Always(_) | FaultMode::Hang => {
+            FaultMode::Forward
+            | FaultMode::Always(_)
+            | FaultMode::Hang
+            | FaultMode::MissingRole => {
                 let handler = http_handler(az, mode, Arc::clone(&state));
                 Server::Http(HttpsServer::start(
                     "fault-server",
@@ -122,9 +136,15 @@ impl FaultServer {
                     handler,
                 ))
             }
-            FaultMode::CloseMidResponse | FaultMode::Garbage | FaultMode::PlainHttp => Server::Raw(
-                RawServer::start(az.cert_pem(), az.key_pem(), mode, Arc::clone(&state)),
-            ),
+            FaultMode::CloseMidResponse
+            | FaultMode::Garbage
+            | FaultMode::PlainHttp
+            | FaultMode::CloseInHandshake => Server::Raw(RawServer::start(
+                az.cert_pem(),
+                az.key_pem(),
+                mode,
+                Arc::clone(&state),
+            )),
         };
         FaultServer {
             server,
@@ -234,6 +254,15 @@ fn http_handler(az: &Azurite, mode: FaultMode, state: Arc<State>) -> Handler {
             };
             let fault = match mode {
                 FaultMode::Always(f) => Some(f),
+                FaultMode::MissingRole => {
+                    state.record(&request.method, &target, Some(403), false);
+                    return HttpResponse {
+                        status: 403,
+                        headers: vec![("content-type".into(), "application/xml".into())],
+                        body: MISSING_ROLE_BODY.as_bytes().to_vec(),
+                    }
+                    .with_header("x-ms-error-code", "AuthorizationPermissionMismatch");
+                }
                 FaultMode::Hang => {
                     state.record(&request.method, &target, None, false);
                     // Dropped with the server's runtime when the server stops.
@@ -392,6 +421,12 @@ async fn serve_raw(
         let acceptor = acceptor.clone();
         let state = Arc::clone(&state);
         tokio::spawn(async move {
+            if mode == FaultMode::CloseInHandshake {
+                let mut hello = [0u8; 512];
+                let _ = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut hello)).await;
+                let _ = stream.shutdown().await;
+                return;
+            }
             if mode == FaultMode::PlainHttp {
                 let mut hello = [0u8; 512];
                 let _ = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut hello)).await;
