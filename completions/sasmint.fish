@@ -48,7 +48,7 @@ snowflake-load\t'Snowflake external stage for loading: read+list'
 snowflake-unload\t'Snowflake external stage for unloading: read, add, create, write, list'
 gcs-transfer\t'Google Storage Transfer Service source: read+list, container only'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s p -l permissions -d 'Permission letters instead of a preset, in any order (racwdxyltmeopi)' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l expires-in -d 'How long the token lives: 90m, 8h, 7d (at most 7d)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l expires-in -d 'How long the token lives: 90m, 8h, 7d (at most 7d), from --start if given, else from now [env: SASMINT_EXPIRES_IN]' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l expiry -d 'When the token expires, RFC 3339 (2026-05-01T12:00:00Z); at most 7 days ahead' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l start -d 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l ip -d 'Only accept requests from this IPv4 address or range (a.b.c.d or a.b.c.d-e.f.g.h)' -r
@@ -337,7 +337,7 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l managed-id
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s o -l output -d 'What to print' -r -f -a "uri\t'The URI'
 kql\t'A KQL obfuscated string literal, h\'…\', to paste into `.ingest`'
 json\t'JSON with the URI and how it authenticates'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l expires-in -d 'How long the token lives: 90m, 8h, 7d (at most 7d)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l expires-in -d 'How long the token lives: 90m, 8h, 7d (at most 7d), from --start if given, else from now [env: SASMINT_EXPIRES_IN]' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l expiry -d 'When the token expires, RFC 3339 (2026-05-01T12:00:00Z); at most 7 days ahead' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l start -d 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l delegation-key -d 'Sign offline with a key saved by `sasmint key`' -r -F

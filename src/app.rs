@@ -25,12 +25,27 @@ const DEFAULT_LIFETIME: time::Duration = time::Duration::hours(8);
 pub fn run(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
-        Command::Mint(args) => mint(args, quiet),
+        Command::Mint(mut args) => {
+            args.lifetime = args.lifetime.with_env_default(&credentials::process_env);
+            mint(args, quiet)
+        }
         Command::Key(args) => key(args, quiet),
         Command::Inspect(args) => inspect(&args),
         Command::Geocatalog(args) => crate::deliver::geocatalog(args, quiet),
         Command::Ard(args) => crate::deliver::ard(args, quiet),
-        Command::KustoUri(args) => crate::deliver::kusto_uri(args, quiet),
+        Command::KustoUri(mut args) => {
+            if args.managed_identity.is_some() {
+                if args.lifetime.any() || args.delegation_key.is_some() {
+                    return Err(Failure::usage(
+                        "--managed-identity makes a URI without a SAS: --expires-in, --expiry, --start and --delegation-key do not apply",
+                    )
+                    .hint("drop those options, or drop --managed-identity to get a SAS URI"));
+                }
+            } else {
+                args.lifetime = args.lifetime.with_env_default(&credentials::process_env);
+            }
+            crate::deliver::kusto_uri(args, quiet)
+        }
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "sasmint", &mut buf);
@@ -295,7 +310,7 @@ pub(crate) fn sign_plan(
     saved_key: bool,
     quiet: bool,
 ) -> Result<Minted> {
-    let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry);
+    let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)?;
     if shortened && saved_key {
         note(
             quiet,

@@ -114,12 +114,15 @@ pub struct AzureArgs {
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct LifetimeArgs {
-    /// How long the token lives: 90m, 8h, 7d (at most 7d).
+    /// How long the token lives: 90m, 8h, 7d (at most 7d), from --start if given, else from
+    /// now [env: SASMINT_EXPIRES_IN].
+    // SASMINT_EXPIRES_IN is read by `with_env_default`, not by clap: clap would count it as
+    // given and refuse `--expiry` on the command line as a conflict.
     #[arg(
         long,
         value_name = "DURATION",
         conflicts_with = "expiry",
-        env = "SASMINT_EXPIRES_IN"
+        allow_hyphen_values = true
     )]
     pub expires_in: Option<String>,
 
@@ -130,6 +133,21 @@ pub struct LifetimeArgs {
     /// When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew].
     #[arg(long, value_name = "TIME")]
     pub start: Option<String>,
+}
+
+impl LifetimeArgs {
+    /// Whether any lifetime flag was given on the command line.
+    pub fn any(&self) -> bool {
+        self.expires_in.is_some() || self.expiry.is_some() || self.start.is_some()
+    }
+
+    /// `SASMINT_EXPIRES_IN` (`env`) applies when neither `--expires-in` nor `--expiry` is given.
+    pub fn with_env_default(mut self, env: crate::credentials::Env) -> Self {
+        if self.expires_in.is_none() && self.expiry.is_none() {
+            self.expires_in = env("SASMINT_EXPIRES_IN").filter(|v| !v.trim().is_empty());
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -432,10 +450,83 @@ pub struct KustoArgs {
     pub azure: AzureArgs,
 }
 
+/// clap's own usage error (unknown flag, bad value, conflict), rendered as plain text, in
+/// sasmint's form: one line saying what is wrong, and a hint (clap's tip, else where the help is).
+pub fn usage_failure(rendered: &str) -> crate::error::Failure {
+    let mut lines = rendered.lines();
+    let mut message = lines
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_start_matches("error:")
+        .trim()
+        .to_owned();
+    let mut tip = None;
+    let mut usage = None;
+    for line in lines {
+        let line = line.trim();
+        if let Some(t) = line.strip_prefix("tip:") {
+            tip.get_or_insert_with(|| t.trim().to_owned());
+        } else if let Some(u) = line.strip_prefix("Usage:") {
+            usage = Some(u.trim().to_owned());
+        } else if !line.is_empty() && usage.is_none() && !line.starts_with("For more information") {
+            message.push(' ');
+            message.push_str(line);
+        }
+    }
+    let command: Vec<&str> = usage
+        .as_deref()
+        .unwrap_or("sasmint")
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    let hint = tip.unwrap_or_else(|| format!("see '{} --help'", command.join(" ")));
+    crate::error::Failure::usage(message).hint(hint)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    fn usage_error(args: &[&str]) -> crate::error::Failure {
+        let e = Cli::try_parse_from(args).unwrap_err();
+        usage_failure(&e.render().to_string())
+    }
+
+    #[test]
+    fn clap_errors_become_one_line_and_a_hint() {
+        let f = usage_error(&["sasmint", "mint", "u", "--for", "nobody"]);
+        assert!(
+            f.message
+                .starts_with("invalid value 'nobody' for '--for <PRESET>'"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("possible values"), "{}", f.message);
+        assert!(!f.message.contains('\n'));
+
+        let f = usage_error(&["sasmint", "mint", "u", "--for", "ingest", "-p", "r"]);
+        assert!(f.message.contains("cannot be used with"), "{}", f.message);
+        assert_eq!(f.hint.as_deref(), Some("see 'sasmint mint --help'"));
+
+        let f = usage_error(&["sasmint", "mint"]);
+        assert!(
+            f.message
+                .contains("required arguments were not provided: <URL>"),
+            "{}",
+            f.message
+        );
+
+        let f = usage_error(&["sasmint", "mint", "u", "--nope"]);
+        assert!(
+            f.message.contains("unexpected argument '--nope'"),
+            "{}",
+            f.message
+        );
+        assert!(f.hint.is_some());
+        assert_eq!(f.kind, crate::error::Kind::Usage);
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

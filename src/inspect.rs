@@ -17,7 +17,8 @@
 //! * [`LONG_LIVED_SECONDS`] (24 h): above it, a token without `sip` gets
 //!   `no_ip_restriction_long_lived`.
 //! * [`MAX_LIFETIME_SECONDS`] (7 days): above it, `lifetime_over_7_days`. It is also the most a user
-//!   delegation SAS can live, because its key lives at most 7 days.
+//!   delegation SAS can live, because its key lives at most 7 days. An `st` back-dated by up to
+//!   [`START_SKEW_SECONDS`] (15 minutes, the usual allowance for clock skew) is not counted.
 //! * Lifetime is `se − st`. When `st` is absent, the token is valid from the moment it was signed,
 //!   which `inspect` cannot know. The thresholds then use the remaining validity `se − now`.
 //!
@@ -41,6 +42,10 @@ pub const LONG_LIVED_SECONDS: i64 = 24 * 60 * 60;
 /// Above this lifetime (7 days) a token gets the `lifetime_over_7_days` warning. A user delegation
 /// key lives at most 7 days, so no user delegation SAS can be used for longer than that.
 pub const MAX_LIFETIME_SECONDS: i64 = 7 * 24 * 60 * 60;
+
+/// How far `st` may be back-dated against clock skew without counting towards
+/// `lifetime_over_7_days` (sasmint, like the SDKs' samples, starts tokens 15 minutes early).
+pub const START_SKEW_SECONDS: i64 = 15 * 60;
 
 /// Canonical permission order for service and user delegation SAS (spec §7).
 pub const CANONICAL_PERMISSIONS: &str = "racwdxyltfmeopi";
@@ -238,7 +243,7 @@ pub struct Delegation {
 /// | `delete_access` | `sp` has `d`, `x` or `y` |
 /// | `account_scope` | account SAS (`ss`/`srt`): every container of the listed services |
 /// | `http_allowed` | `spr` is absent or allows `http` |
-/// | `lifetime_over_7_days` | lifetime > [`MAX_LIFETIME_SECONDS`] |
+/// | `lifetime_over_7_days` | lifetime > [`MAX_LIFETIME_SECONDS`] + [`START_SKEW_SECONDS`] |
 /// | `expired` | `now ≥ se`, or (user delegation) `now ≥ ske` |
 /// | `not_yet_valid` | `now < st`, or (user delegation) `now < skt` |
 /// | `no_ip_restriction_long_lived` | no `sip` and lifetime > [`LONG_LIVED_SECONDS`] |
@@ -1180,7 +1185,7 @@ fn lint_times(i: &Inspection, t: &Times, now: OffsetDateTime, w: &mut Warnings) 
         (i.expires_in_seconds, "remaining validity (no st)")
     };
     if let Some(life) = lifetime {
-        if life > MAX_LIFETIME_SECONDS {
+        if life > MAX_LIFETIME_SECONDS + START_SKEW_SECONDS {
             let extra = if i.kind == SasKind::UserDelegation {
                 "; a user delegation SAS cannot outlive its key (at most 7 days) anyway"
             } else {
@@ -1409,7 +1414,8 @@ pub fn render_text(i: &Inspection) -> String {
             .unwrap_or_else(|| "(from stored access policy)".to_owned()),
     ));
     if let Some(l) = i.lifetime_seconds {
-        rows.push(("lifetime", format!("{} ({l} s)", human_duration(l))));
+        let sign = if l < 0 { "-" } else { "" };
+        rows.push(("lifetime", format!("{sign}{} ({l} s)", human_duration(l))));
     }
     if let Some(left) = i.expires_in_seconds {
         let text = if left > 0 {

@@ -97,11 +97,16 @@ pub struct Window {
     pub expiry: OffsetDateTime,
 }
 
-/// The token's window from the user's flags, checked against the 7-day limit.
+/// The token's window from the user's flags, checked against the 7-day limit. A duration
+/// counts from an explicit `--start`, else from now (not from the back-dated default start).
 pub fn window(now: OffsetDateTime, start: Option<OffsetDateTime>, until: Until) -> Result<Window> {
     let now = truncate(now);
+    let explicit_start = start.is_some();
     let start = start.unwrap_or(now - SKEW);
     let expiry = match until {
+        Until::In(d) if explicit_start => start.checked_add(d).ok_or_else(|| {
+            Failure::usage("the expiry is out of range").hint("use a nearer --start")
+        })?,
         Until::In(d) => now + d,
         Until::At(t) => truncate(t),
     };
@@ -121,11 +126,27 @@ pub fn window(now: OffsetDateTime, start: Option<OffsetDateTime>, until: Until) 
         .hint("the start must come before the expiry"));
     }
     if expiry - now > MAX_LIFETIME {
+        let hint = if explicit_start {
+            "a delegation key, and so its tokens, lasts at most 7 days from now: start earlier or live shorter"
+        } else {
+            "a user delegation SAS lives at most 7 days (the life of its key): use --expires-in 7d or less"
+        };
         return Err(Failure::usage(format!(
             "the expiry {} is more than 7 days from now",
             format(expiry)
         ))
-        .hint("a user delegation SAS lives at most 7 days (the life of its key): use --expires-in 7d or less"));
+        .hint(hint));
+    }
+    let latest_key_expiry = now + MAX_LIFETIME - KEY_MARGIN;
+    if start >= latest_key_expiry {
+        return Err(Failure::usage(format!(
+            "--start {} is too late: a delegation key can last only until {}",
+            format(start),
+            format(latest_key_expiry)
+        ))
+        .hint(
+            "the service allows keys of at most 7 days from its own clock: pick an earlier --start",
+        ));
     }
     if now - start > MAX_LIFETIME {
         return Err(Failure::usage(format!(
@@ -160,15 +181,25 @@ pub fn key_request(now: OffsetDateTime, window: Window) -> KeyRequest {
 }
 
 /// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`). Returns the window and whether the
-/// expiry was shortened.
+/// expiry was shortened; refuses when nothing of the window is left inside the key.
 pub fn fit_to_key(
     window: Window,
     key_start: OffsetDateTime,
     key_expiry: OffsetDateTime,
-) -> (Window, bool) {
+) -> Result<(Window, bool)> {
     let expiry = window.expiry.min(key_expiry);
     let start = window.start.max(key_start);
-    (Window { start, expiry }, expiry < window.expiry)
+    if start >= expiry {
+        return Err(Failure::usage(format!(
+            "the delegation key is valid from {} until {}, which leaves nothing of the token's {} to {}",
+            format(key_start),
+            format(key_expiry),
+            format(window.start),
+            format(window.expiry)
+        ))
+        .hint("pick a --start and expiry inside the key's life, or fetch a key that covers them with `sasmint key --expires-in`"));
+    }
+    Ok((Window { start, expiry }, expiry < window.expiry))
 }
 
 #[cfg(test)]
@@ -250,7 +281,7 @@ mod tests {
         assert!(k.clamped);
         assert_eq!(format(k.start), "2026-11-22T07:45:00Z");
         assert_eq!(format(k.expiry), "2026-11-29T07:55:00Z");
-        let (fitted, shortened) = fit_to_key(w, k.start, k.expiry);
+        let (fitted, shortened) = fit_to_key(w, k.start, k.expiry).unwrap();
         assert!(shortened);
         assert_eq!(fitted.expiry, k.expiry);
 
@@ -258,14 +289,48 @@ mod tests {
         let k = key_request(NOW, w);
         assert!(!k.clamped);
         assert_eq!(k.expiry, w.expiry);
-        assert_eq!(fit_to_key(w, k.start, k.expiry), (w, false));
+        assert_eq!(fit_to_key(w, k.start, k.expiry).unwrap(), (w, false));
     }
 
     #[test]
     fn token_starts_no_earlier_than_key() {
         let w = window(NOW, None, Until::In(Duration::hours(1))).unwrap();
-        let (fitted, _) = fit_to_key(w, NOW, NOW + Duration::hours(2));
+        let (fitted, _) = fit_to_key(w, NOW, NOW + Duration::hours(2)).unwrap();
         assert_eq!(fitted.start, truncate(NOW).max(NOW));
+    }
+
+    #[test]
+    fn a_duration_counts_from_an_explicit_start() {
+        let start = datetime!(2026-11-23 10:00 UTC);
+        let w = window(NOW, Some(start), Until::In(Duration::hours(8))).unwrap();
+        assert_eq!(
+            (w.start, w.expiry),
+            (start, datetime!(2026-11-23 18:00 UTC))
+        );
+        let past = datetime!(2026-11-22 06:00 UTC);
+        let w = window(NOW, Some(past), Until::In(Duration::hours(8))).unwrap();
+        assert_eq!(w.expiry, datetime!(2026-11-22 14:00 UTC));
+        // Starting tomorrow for 7 days ends beyond any key.
+        let e = window(NOW, Some(start), Until::In(Duration::days(7))).unwrap_err();
+        assert!(e.hint.unwrap().contains("start earlier"));
+    }
+
+    #[test]
+    fn a_start_no_key_can_reach_is_refused() {
+        // Expiring within 7 days, but starting after the latest expiry a key can have: the
+        // token would be clamped to end before it starts.
+        let late = truncate(NOW) + MAX_LIFETIME - Duration::minutes(2);
+        let e = window(NOW, Some(late), Until::At(truncate(NOW) + MAX_LIFETIME)).unwrap_err();
+        assert!(e.message.contains("too late"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_key_that_ends_before_the_token_starts_is_refused() {
+        let start = datetime!(2026-11-22 12:00 UTC);
+        let w = window(NOW, Some(start), Until::In(Duration::hours(3))).unwrap();
+        let e = fit_to_key(w, NOW - Duration::hours(1), NOW + Duration::hours(1)).unwrap_err();
+        assert_eq!(e.kind, crate::error::Kind::Usage);
+        assert!(e.message.contains("leaves nothing"), "{}", e.message);
     }
 }
 
@@ -399,7 +464,9 @@ mod proptests {
             prop_assert!(k.expiry <= truncate(now) + MAX_LIFETIME - KEY_MARGIN);
             prop_assert_eq!(k.clamped, k.expiry < w.expiry);
             prop_assert!(k.start < k.expiry);
-            let (fitted, shortened) = fit_to_key(w, k.start, k.expiry);
+            let (fitted, shortened) = fit_to_key(w, k.start, k.expiry)
+                .map_err(|e| TestCaseError::fail(e.message))?;
+            prop_assert!(fitted.start < fitted.expiry);
             prop_assert!(k.start <= fitted.start && fitted.expiry <= k.expiry);
             prop_assert_eq!(shortened, k.clamped);
         }

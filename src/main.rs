@@ -22,11 +22,26 @@ mod sas;
 mod service;
 mod storage;
 
+use clap::error::ErrorKind;
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version (and help for a bare `sasmint`) as clap prints them.
+        Err(e)
+            if !e.use_stderr()
+                || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            e.exit()
+        }
+        Err(e) => {
+            let failure = cli::usage_failure(&e.render().to_string());
+            app::report(&failure);
+            return failure.exit_code();
+        }
+    };
     logging::init(cli.verbose, cli.quiet);
     match app::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

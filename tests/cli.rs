@@ -83,12 +83,12 @@ fn refuses(args: &[&str], expect: &str) {
         stderr.contains(expect),
         "{args:?}: expected '{expect}' in: {stderr}"
     );
+    // clap's own errors too: one error line and one hint line, nothing else.
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    if stderr.starts_with("sasmint: error:") {
-        assert!(lines.len() <= 2, "{args:?}: more than error+hint: {stderr}");
-        if lines.len() == 2 {
-            assert!(lines[1].trim_start().starts_with("hint:"), "{stderr}");
-        }
+    assert!(stderr.starts_with("sasmint: error:"), "{args:?}: {stderr}");
+    assert!(lines.len() <= 2, "{args:?}: more than error+hint: {stderr}");
+    if lines.len() == 2 {
+        assert!(lines[1].trim_start().starts_with("hint:"), "{stderr}");
     }
     wire.assert_untouched();
 }
@@ -156,6 +156,17 @@ fn a_url_that_already_carries_a_sas_is_refused_without_echoing_it() {
 }
 
 #[test]
+fn a_sas_pasted_after_a_wrong_separator_is_not_echoed() {
+    // `&` typed instead of `?`: the token lands in the container name, which the error quotes.
+    let url = format!("{C}&sv=2026-04-06&sp=rl&sig=TOPSECRETSIGNATUREVALUE%3D");
+    refuses(&["mint", &url], "not a valid container name");
+    let out = sasmint().args(["mint", &url]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("TOPSECRET"), "{stderr}");
+    assert!(stderr.contains("sig=[REDACTED]"), "{stderr}");
+}
+
+#[test]
 fn bad_permissions_are_refused() {
     refuses(&["mint", C, "-p", "rz"], "unknown permission letter 'z'");
     refuses(
@@ -199,6 +210,22 @@ fn bad_lifetimes_are_refused() {
     refuses(
         &["mint", C, "--expires-in", "1h", "--expiry", &time_in(3600)],
         "cannot be used with",
+    );
+    refuses(
+        &["mint", C, "--expires-in", "-1h"],
+        "'-1h' is not a duration",
+    );
+    // Starting after the latest expiry any key can have (7 days from now, less a margin).
+    refuses(
+        &[
+            "mint",
+            C,
+            "--start",
+            &time_in(7 * 86_400 - 60),
+            "--expiry",
+            &time_in(7 * 86_400 - 30),
+        ],
+        "is too late",
     );
     refuses(
         &[
@@ -455,6 +482,58 @@ fn the_token_never_outlives_its_key() {
 }
 
 #[test]
+fn a_key_that_ends_before_the_token_starts_is_refused() {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(key_json(&time_in(-3600), &time_in(3600)).as_bytes())
+        .unwrap();
+    let path = f.path().to_str().unwrap().to_owned();
+    let start = time_in(7200);
+    refuses(
+        &[
+            "mint",
+            C,
+            "--start",
+            &start,
+            "--expires-in",
+            "3h",
+            "--delegation-key",
+            &path,
+        ],
+        "leaves nothing of the token",
+    );
+}
+
+#[test]
+fn expires_in_counts_from_an_explicit_start() {
+    let key = key_file();
+    let start = time_in(3600);
+    let out = sasmint()
+        .args([
+            "mint",
+            C,
+            "--start",
+            &start,
+            "--expires-in",
+            "2h",
+            "-o",
+            "json",
+        ])
+        .arg("--delegation-key")
+        .arg(key.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parse = |k: &str| OffsetDateTime::parse(v[k].as_str().unwrap(), &Rfc3339).unwrap();
+    assert_eq!(v["start"], start.as_str());
+    assert_eq!(parse("expiry") - parse("start"), time::Duration::hours(2));
+}
+
+#[test]
 fn key_from_stdin() {
     let out = sasmint()
         .args(["mint", C, "--delegation-key", "-"])
@@ -482,6 +561,26 @@ fn env_var_configuration() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["permissions"], "rl");
+    let parse = |k: &str| OffsetDateTime::parse(v[k].as_str().unwrap(), &Rfc3339).unwrap();
+    let life = parse("expiry") - OffsetDateTime::now_utc();
+    assert!(life > time::Duration::minutes(85) && life <= time::Duration::minutes(90));
+
+    // A flag on the command line wins over the environment, without a conflict.
+    let expiry = time_in(3 * 3600);
+    let out = sasmint()
+        .args(["mint", C, "--expiry", &expiry])
+        .env("SASMINT_DELEGATION_KEY", key.path())
+        .env("SASMINT_OUTPUT", "json")
+        .env("SASMINT_EXPIRES_IN", "90m")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["expiry"], expiry.as_str());
 }
 
 #[test]
@@ -654,6 +753,35 @@ fn kusto_uri_with_a_managed_identity_has_no_sas() {
         ],
         "names no container",
     );
+    refuses(
+        &[
+            "kusto-uri",
+            blob,
+            "--managed-identity",
+            "system",
+            "--expires-in",
+            "99d",
+        ],
+        "do not apply",
+    );
+    refuses(
+        &[
+            "kusto-uri",
+            blob,
+            "--managed-identity",
+            "system",
+            "--delegation-key",
+            "/nonexistent",
+        ],
+        "do not apply",
+    );
+    // SASMINT_EXPIRES_IN set for other commands does not get in the way.
+    let out = sasmint()
+        .args(["kusto-uri", blob, "--managed-identity", "system"])
+        .env("SASMINT_EXPIRES_IN", "2h")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
 }
 
 #[test]

@@ -711,6 +711,20 @@ fn lifetime_warnings() {
     let nine_days = token(CLEAN_SERVICE, &[("se", Some("2025-03-10T08:00:00Z"))]);
     assert_eq!(codes(&nine_days), ["lifetime_over_7_days"]);
 
+    // A start back-dated up to 15 minutes against clock skew does not count (sasmint's own
+    // 7-day tokens start 15 minutes early); a minute more does.
+    let seven_days = |st: &'static str| {
+        token(
+            CLEAN_SERVICE,
+            &[("st", Some(st)), ("se", Some("2025-03-08T08:00:00Z"))],
+        )
+    };
+    assert_eq!(codes(&seven_days("2025-03-01T07:45:00Z")), [""; 0]);
+    assert_eq!(
+        codes(&seven_days("2025-03-01T07:44:00Z")),
+        ["lifetime_over_7_days"]
+    );
+
     let two_days = token(CLEAN_UD, &[("se", Some("2025-03-03T08:00:00Z"))]);
     assert_eq!(codes(&two_days), ["no_ip_restriction_long_lived"]);
     let with_ip = token(
