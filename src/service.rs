@@ -41,17 +41,22 @@ impl CallError {
         else {
             return None;
         };
+        let status = u16::from(*status);
         let body = raw_response.as_ref().map(|r| r.body().as_ref());
         let message = body
             .and_then(crate::storage::service_message)
             .unwrap_or_default();
+        // azure_core falls back to the status number when the body is not an Azure.Core
+        // error (ARD's `{"error": "<code>", "message"}`): that is no code.
         let code = error_code
             .clone()
+            .filter(|c| is_code(c, status))
             .or_else(|| body.and_then(error_code_in))
+            .filter(|c| is_code(c, status))
             .unwrap_or_default();
         Some(CallError::Status {
-            status: u16::from(*status),
-            code: redact::scrub(&code).into_owned(),
+            status,
+            code: redact::scrub(code.trim()).into_owned(),
             message: redact::scrub(&message).into_owned(),
         })
     }
@@ -66,7 +71,7 @@ impl CallError {
                 message,
             } => {
                 let mut text = format!("{what} failed: HTTP {status}");
-                if !code.is_empty() {
+                if is_code(&code, status) {
                     text.push(' ');
                     text.push_str(&code);
                 }
@@ -188,10 +193,22 @@ impl Service {
     }
 }
 
-/// `error.code` of an Azure.Core error body.
+/// The error code of a JSON error body: `error.code` (Azure.Core), or `error` when it is a
+/// string (Maxar ARD's `{"error": "<code>", "message"}`).
 fn error_code_in(body: &[u8]) -> Option<String> {
     let json: Value = serde_json::from_slice(body).ok()?;
-    json.pointer("/error/code")?.as_str().map(str::to_owned)
+    let error = json.get("error")?;
+    error
+        .get("code")
+        .unwrap_or(error)
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// Whether `code` says something the status does not: not empty, not just the status number.
+fn is_code(code: &str, status: u16) -> bool {
+    let code = code.trim();
+    !code.is_empty() && code != status.to_string()
 }
 
 /// Parses a service endpoint: https (bearer tokens are only sent over https), no query.
@@ -220,6 +237,72 @@ pub fn parse_endpoint(text: &str, flag: &str) -> Result<Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use azure_core::http::{headers::Headers, RawResponse, StatusCode};
+
+    /// What `from_sdk` makes of an error answer with this status, error-code header and body.
+    fn status_error(status: u16, header: Option<&str>, body: &str) -> (String, String) {
+        let mut headers = Headers::new();
+        if let Some(code) = header {
+            headers.insert("x-ms-error-code", code.to_owned());
+        }
+        let status = StatusCode::from(status);
+        // What azure_core's pipeline puts in the error when the body is not Azure.Core's.
+        let error_code = header
+            .map(str::to_owned)
+            .or_else(|| Some(status.to_string()));
+        let raw = RawResponse::from_bytes(status, headers, body.as_bytes().to_vec());
+        let e = azure_core::Error::with_message(
+            ErrorKind::HttpResponse {
+                status,
+                error_code,
+                raw_response: Some(Box::new(raw)),
+            },
+            "failed",
+        );
+        match CallError::from_sdk(&e) {
+            Some(CallError::Status { code, message, .. }) => (code, message),
+            other => panic!("not a status error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn error_codes_never_just_repeat_the_status() {
+        // Maxar ARD: the code is the string `error`.
+        assert_eq!(
+            status_error(400, None, r#"{"error":"invalid_request","message":"nope"}"#),
+            ("invalid_request".to_owned(), "nope".to_owned())
+        );
+        // Only a message: no code at all, not "400".
+        assert_eq!(
+            status_error(400, None, r#"{"message":"nope"}"#),
+            (String::new(), "nope".to_owned())
+        );
+        assert_eq!(status_error(502, None, "").0, "");
+        // Azure.Core bodies and the header still win.
+        assert_eq!(
+            status_error(409, None, r#"{"error":{"code":"Conflict","message":"x"}}"#).0,
+            "Conflict"
+        );
+        assert_eq!(
+            status_error(404, Some("NotFound"), r#"{"error":"not_found"}"#).0,
+            "NotFound"
+        );
+
+        let text = |code: &str| {
+            CallError::Status {
+                status: 400,
+                code: code.to_owned(),
+                message: "nope".to_owned(),
+            }
+            .into_failure("doing it", "")
+            .message
+        };
+        assert_eq!(text("400"), "doing it failed: HTTP 400: nope");
+        assert_eq!(
+            text("invalid_request"),
+            "doing it failed: HTTP 400 invalid_request: nope"
+        );
+    }
 
     #[test]
     fn endpoints() {

@@ -403,6 +403,13 @@ async fn show_never_prints_the_secret_and_delete_revokes() {
     let r = ard(&ts, &service, Login::Token, &["show", "nobody"]);
     assert_eq!(r.code, Some(5), "404 is a service error: {}", r.stderr);
     assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("HTTP 404 not_found: no registered credentials with id nobody"),
+        "status, ARD's error code and message: {}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("404 404"), "{}", r.stderr);
 
     let r = ard(&ts, &service, Login::Token, &["delete", "show-me"]);
     r.ok();
