@@ -36,7 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('ard', 'ard', [CompletionResultType]::ParameterValue, 'Register a write-only SAS with Maxar ARD as order-delivery credentials')
             [CompletionResult]::new('kusto-uri', 'kusto-uri', [CompletionResultType]::ParameterValue, 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff): sasmint(1), or a command''s own page, sasmint-COMMAND(1)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -414,7 +414,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('ard', 'ard', [CompletionResultType]::ParameterValue, 'Register a write-only SAS with Maxar ARD as order-delivery credentials')
             [CompletionResult]::new('kusto-uri', 'kusto-uri', [CompletionResultType]::ParameterValue, 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff): sasmint(1), or a command''s own page, sasmint-COMMAND(1)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }

@@ -1242,7 +1242,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__man)
-            opts="-v -q -h -V --verbose --quiet --help --version"
+            opts="-v -q -h -V --verbose --quiet --help --version mint key inspect geocatalog ard kusto-uri completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

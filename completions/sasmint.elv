@@ -33,7 +33,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand ard 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
             cand kusto-uri 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff)'
+            cand man 'Print the man page (roff): sasmint(1), or a command''s own page, sasmint-COMMAND(1)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sasmint;mint'= {
@@ -380,7 +380,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand ard 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
             cand kusto-uri 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff)'
+            cand man 'Print the man page (roff): sasmint(1), or a command''s own page, sasmint-COMMAND(1)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sasmint;help;mint'= {

@@ -35,7 +35,7 @@ complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "geocatalog" -d 'Reg
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "ard" -d 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "kusto-uri" -d 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "man" -d 'Print the man page (roff): sasmint(1), or a command\'s own page, sasmint-COMMAND(1)'
 complete -c sasmint -n "__fish_sasmint_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l from-file -d 'Read URLs from a file (or - for stdin), one per line; blank lines and # comments skipped' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l for -d 'Who will use the token; sets the permissions' -r -f -a "ingest\t'Read and list (rl): a service that ingests from the container'
@@ -369,7 +369,7 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_see
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "ard" -d 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "kusto-uri" -d 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "man" -d 'Print the man page (roff): sasmint(1), or a command\'s own page, sasmint-COMMAND(1)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "register" -d 'Mint a read+list SAS and register it, rotating an existing source for the container'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "list" -d 'List the catalog\'s ingestion sources'

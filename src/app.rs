@@ -51,9 +51,22 @@ pub fn run(cli: Cli) -> Result<()> {
             clap_complete::generate(shell, &mut Cli::command(), "sasmint", &mut buf);
             stdout(&String::from_utf8_lossy(&buf))
         }
-        Command::Man => {
+        Command::Man { command } => {
+            let root = Cli::command();
+            let page = match command {
+                None => root,
+                Some(name) => root
+                    .find_subcommand(&name)
+                    .cloned()
+                    .ok_or_else(|| Failure::usage(format!("no command '{name}'")))?
+                    // A one-shot process: leaking two short strings is the simple way to give
+                    // clap the 'static names it wants.
+                    .name(&*Box::leak(format!("sasmint-{name}").into_boxed_str()))
+                    .bin_name(format!("sasmint {name}"))
+                    .version(env!("CARGO_PKG_VERSION")),
+            };
             let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command())
+            clap_mangen::Man::new(page)
                 .render(&mut buf)
                 .map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
             stdout(&String::from_utf8_lossy(&buf))
@@ -121,8 +134,12 @@ pub(crate) fn read_source(path: &std::path::Path, what: &str) -> Result<(String,
         Ok((text, "stdin".to_owned()))
     } else {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Failure::usage(format!("cannot read {what} {}: {e}", path.display()))
-                .hint("give the path of a file saved by `sasmint key`, or - for stdin")
+            let hint = if what == "the delegation key" {
+                "give the path of a file saved by `sasmint key`, or - for stdin"
+            } else {
+                "check the path, or pass - to read from stdin"
+            };
+            Failure::usage(format!("cannot read {what} {}: {e}", path.display())).hint(hint)
         })?;
         Ok((text, path.display().to_string()))
     }

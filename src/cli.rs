@@ -90,9 +90,15 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    #[command(after_long_help = "Example:\n  sasmint man > ~/.local/share/man/man1/sasmint.1")]
-    Man,
+    /// Print the man page (roff): sasmint(1), or a command's own page, sasmint-COMMAND(1).
+    #[command(
+        after_long_help = "Examples:\n  sasmint man > ~/.local/share/man/man1/sasmint.1\n  for c in mint key inspect geocatalog ard kusto-uri completions; do sasmint man $c > ~/.local/share/man/man1/sasmint-$c.1; done"
+    )]
+    Man {
+        /// The command whose page to print (its options, defaults and environment variables).
+        #[arg(value_name = "COMMAND", value_parser = ["mint", "key", "inspect", "geocatalog", "ard", "kusto-uri", "completions"])]
+        command: Option<String>,
+    },
 }
 
 /// Options shared by commands that talk to Azure.

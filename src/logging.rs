@@ -1,8 +1,11 @@
 //! Diagnostics on stderr through `tracing`, every line scrubbed of secrets.
 //!
-//! Default: warnings. `-v`: sasmint's progress. `-vv`: also every HTTP request the Azure SDK
-//! makes (method, URL with only safe query parameters, allow-listed headers). `-q`: errors
-//! only. `RUST_LOG` overrides all of these.
+//! Default: sasmint's own warnings only; the libraries' log lines would repeat, in their words,
+//! the failure sasmint reports with a hint (a TLS library's `ERROR … UnknownIssuer` before
+//! "the certificate is not trusted"). `-v`: sasmint's progress and the libraries' warnings.
+//! `-vv`: also every HTTP request the Azure SDK makes (method, URL with only safe query
+//! parameters, allow-listed headers). `-q`: nothing but sasmint's error. `RUST_LOG` overrides
+//! all of these.
 
 use crate::redact::ScrubbedStderr;
 use std::io::IsTerminal;
@@ -10,8 +13,8 @@ use tracing_subscriber::EnvFilter;
 
 pub fn init(verbose: u8, quiet: bool) {
     let default = match (quiet, verbose) {
-        (true, _) => "error",
-        (false, 0) => "warn",
+        (true, _) => "off",
+        (false, 0) => "off,sasmint=warn",
         (false, 1) => "warn,sasmint=info",
         (false, _) => "warn,sasmint=debug,azure_core=debug,typespec_client_core=debug,azure_identity=debug,azure_storage_blob=debug",
     };

@@ -107,12 +107,12 @@ pub fn parse(
         Failure::usage(format!("'{}' is not a URL ({e})", shown(input)))
             .hint("pass a container URL such as https://ACCOUNT.blob.core.windows.net/CONTAINER")
     })?;
-    let bare = format!(
-        "{}://{}{}",
-        url.scheme(),
-        url.host_str().unwrap_or(""),
-        url.path()
-    );
+    let origin = match url.port() {
+        Some(port) => format!("{}://{}:{port}", url.scheme(), url.host_str().unwrap_or("")),
+        None => format!("{}://{}", url.scheme(), url.host_str().unwrap_or("")),
+    };
+    // The URL for messages: no query (it may hold a SAS), with the port.
+    let bare = format!("{origin}{}", url.path());
     if url.query().is_some() {
         return Err(
             Failure::usage(format!("the URL {bare} already carries a query string")).hint(
@@ -143,7 +143,7 @@ pub fn parse(
         "https" => true,
         "http" if loopback && allow_http => false,
         "http" if loopback => return Err(Failure::usage(format!("{bare} uses plain http")).hint(
-            "use https, or pass --allow-http to sign a token that also allows http (loopback only)",
+            "use https (the emulator serves it too); `sasmint mint --allow-http` signs a token that also allows http, on loopback only",
         )),
         "http" => {
             return Err(Failure::usage(format!("{bare} uses plain http"))
@@ -156,11 +156,6 @@ pub fn parse(
             )
         }
     };
-    let origin = match url.port() {
-        Some(port) => format!("{}://{}:{port}", url.scheme(), url.host_str().unwrap_or("")),
-        None => format!("{}://{}", url.scheme(), url.host_str().unwrap_or("")),
-    };
-
     let mut segments: Vec<&str> = url.path().split('/').skip(1).collect();
     // A trailing '/' is ignored.
     if segments.last() == Some(&"") {
@@ -175,7 +170,14 @@ pub fn parse(
             ))
             .hint("for the emulator: https://127.0.0.1:10000/devstoreaccount1/CONTAINER"));
         }
-        segments.remove(0).to_owned()
+        let in_path = segments.remove(0).to_owned();
+        if let Some(given) = account.filter(|given| *given != in_path) {
+            return Err(Failure::usage(format!(
+                "--account {given} does not match the account '{in_path}' in {bare}"
+            ))
+            .hint("drop --account (or SASMINT_ACCOUNT): on an IP or localhost endpoint the first path segment names the account"));
+        }
+        in_path
     } else {
         let Host::Domain(domain) = host else {
             unreachable!("path_style covers IP hosts")
@@ -374,7 +376,8 @@ pub fn validate_container(name: &str) -> Result<()> {
 
 fn validate_blob(name: &str) -> Result<()> {
     const ENCODE: &str = "use '/' between path segments and percent-encode special characters";
-    let (problem, hint) = if name.len() > 1024 {
+    // The limit is in characters, not bytes: 400 × 'の' (1200 bytes) is a valid name.
+    let (problem, hint) = if name.chars().count() > 1024 {
         ("is longer than 1024 characters", ENCODE)
     } else if name.contains('\\') {
         ("contains '\\'; services disagree on how to sign it", ENCODE)
@@ -503,6 +506,35 @@ mod tests {
         assert!(err("https://acct.blob.core.windows.net/ctr/a//b").contains("empty path"));
         assert!(err("https://acct.blob.core.windows.net/ctr/%FF").contains("UTF-8"));
         assert!(err("https://u:p@acct.blob.core.windows.net/ctr").contains("credentials"));
+    }
+
+    #[test]
+    fn messages_keep_the_port() {
+        let e = err("https://127.0.0.1:10000/devstoreaccount1");
+        assert!(
+            e.contains("https://127.0.0.1:10000/devstoreaccount1 names no container"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn blob_names_are_limited_in_characters_not_bytes() {
+        let name = "の".repeat(1024);
+        let t = ok(&format!("https://acct.blob.core.windows.net/ctr/{name}"));
+        assert_eq!(t.blob.as_deref(), Some(name.as_str()));
+        let e = err(&format!("https://acct.blob.core.windows.net/ctr/{name}x"));
+        assert!(e.contains("longer than 1024 characters"), "{e}");
+    }
+
+    #[test]
+    fn account_must_match_the_path_of_an_ip_endpoint() {
+        let url = "https://127.0.0.1:10000/devstoreaccount1/ctr";
+        let e = parse(url, Some("other"), false, false).unwrap_err();
+        assert!(e
+            .message
+            .contains("does not match the account 'devstoreaccount1'"));
+        let t = parse(url, Some("devstoreaccount1"), false, false).unwrap();
+        assert_eq!(t.account, "devstoreaccount1");
     }
 
     #[test]
@@ -700,7 +732,7 @@ mod proptests {
             (endpoint, custom) in endpoint(),
             trailing_slash in any::<bool>(),
         ) {
-            let name = name.filter(|n| n.len() <= 1024);
+            let name = name.filter(|n| n.chars().count() <= 1024);
             let given_account = custom.map(|_| acct.clone());
             let mut url = format!("{}/{ctr}", endpoint.replace("{account}", &acct));
             if let Some(b) = &name {

@@ -623,6 +623,24 @@ fn man_page() {
     assert!(out.status.success());
     let man = String::from_utf8(out.stdout).unwrap();
     assert!(man.contains(".TH sasmint"));
+    assert!(
+        man.contains("sasmint\\-mint(1)"),
+        "the top page names the command pages"
+    );
+    // Each command's page has its options, defaults and environment variables.
+    let out = sasmint().args(["man", "mint"]).output().unwrap();
+    assert!(out.status.success());
+    let man = String::from_utf8(out.stdout).unwrap();
+    assert!(man.contains(".TH sasmint-mint 1"), "{}", &man[..200]);
+    for word in [
+        "expires\\-in",
+        "delegation\\-key",
+        "SASMINT_DELEGATION_KEY",
+        "ingest",
+    ] {
+        assert!(man.contains(word), "{word} missing from sasmint-mint(1)");
+    }
+    refuses(&["man", "nope"], "invalid value 'nope'");
 }
 
 fn inspect_json(token: &str) -> serde_json::Value {

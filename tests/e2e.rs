@@ -434,6 +434,10 @@ fn untrusted_certificate_fails_fast_with_a_hint() {
     assert_eq!(r.code, Some(7), "{}", r.stderr);
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains("SSL_CERT_FILE"), "{}", r.stderr);
+    // sasmint's error and hint only: no library log line saying the same in its words.
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stderr);
+    assert!(lines[0].starts_with("sasmint: error:"), "{}", r.stderr);
     assert!(
         r.elapsed < Duration::from_secs(2),
         "TLS failure took {:?}",
