@@ -111,11 +111,13 @@ impl GeoCatalog {
     }
 
     /// A `nextLink` is followed only on the catalog's own origin: the bearer token goes with it.
+    /// It gets this client's `api-version` (added, or replacing the link's own): the service
+    /// requires one on every request and need not put it in the link.
     fn next_link(&self, body: &Value) -> Result<Option<Url>> {
         let Some(link) = body.get("nextLink").and_then(Value::as_str) else {
             return Ok(None);
         };
-        let url = self.base.join(link).map_err(|_| {
+        let mut url = self.base.join(link).map_err(|_| {
             Failure::new(
                 Kind::Service,
                 "the GeoCatalog returned a nextLink that is not a URL",
@@ -127,6 +129,7 @@ impl GeoCatalog {
                 "the GeoCatalog returned a nextLink to another host; not following it with a bearer token",
             ));
         }
+        set_api_version(&mut url, self.version.as_str());
         Ok(Some(url))
     }
 
@@ -310,6 +313,26 @@ impl GeoCatalog {
     }
 }
 
+/// Sets `api-version=VERSION` on `url`, dropping any other `api-version`; the rest of the query
+/// is kept as it is (continuation tokens are opaque).
+fn set_api_version(url: &mut Url, version: &str) {
+    let mut query: Vec<&str> = url
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| {
+            let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
+            !pair.is_empty()
+                && !percent_encoding::percent_decode_str(name)
+                    .decode_utf8_lossy()
+                    .eq_ignore_ascii_case("api-version")
+        })
+        .collect();
+    let version = format!("api-version={version}");
+    query.push(&version);
+    url.set_query(Some(&query.join("&")));
+}
+
 /// The id in "Container url … already contains a SAS token ingestion source with id <id>".
 fn conflicting_id(message: &str) -> Option<String> {
     let (_, rest) = message.rsplit_once("with id ")?;
@@ -367,6 +390,28 @@ mod tests {
             Some("7d3c2f9e-1b2a-4c3d-9e8f-0a1b2c3d4e5f")
         );
         assert_eq!(conflicting_id("something else"), None);
+    }
+
+    #[test]
+    fn followed_links_get_the_api_version() {
+        let mut url = Url::parse("https://cat.example.com/inma/ingestion-sources?$skip=2").unwrap();
+        set_api_version(&mut url, "2026-04-15");
+        assert_eq!(
+            url.as_str(),
+            "https://cat.example.com/inma/ingestion-sources?$skip=2&api-version=2026-04-15"
+        );
+        let mut url = Url::parse(
+            "https://cat.example.com/inma/ingestion-sources?api-version=2020-01-01&$skipToken=a%2Bb%3D&API-Version=x",
+        )
+        .unwrap();
+        set_api_version(&mut url, "2025-04-30-preview");
+        assert_eq!(
+            url.as_str(),
+            "https://cat.example.com/inma/ingestion-sources?$skipToken=a%2Bb%3D&api-version=2025-04-30-preview"
+        );
+        let mut url = Url::parse("https://cat.example.com/inma/ingestion-sources").unwrap();
+        set_api_version(&mut url, "2026-04-15");
+        assert_eq!(url.query(), Some("api-version=2026-04-15"));
     }
 
     #[test]

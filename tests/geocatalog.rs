@@ -388,6 +388,13 @@ async fn list_follows_next_link_across_pages() {
             .collect::<Vec<_>>(),
         [None, Some("2".into()), Some("4".into())]
     );
+    assert!(
+        lists
+            .iter()
+            .all(|r| r.status == 200 && r.api_version.as_deref() == Some(support::GEO_API_GA)),
+        "the CLI puts its api-version on each nextLink, which has none: {:?}",
+        calls(&catalog)
+    );
 
     let r = geo(&ts, &catalog, &["list"]);
     r.ok();

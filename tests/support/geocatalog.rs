@@ -8,7 +8,7 @@
 //!
 //! | api-version | paths | discriminator | create body | list |
 //! |---|---|---|---|---|
-//! | `2026-04-15`, `2025-04-30-preview` | `/inma/ingestion-sources…` | `kind` | `{id, kind, connectionInfo}` | `{"value":[…],"nextLink"?}` paged |
+//! | `2026-04-15`, `2025-04-30-preview` | `/inma/ingestion-sources…` | `kind` | `{id, kind, connectionInfo}` | `{"value":[…],"nextLink"?}` paged; the link has no `api-version` |
 //! | `2024-01-31-preview` | `/api/ingestion-sources…` | `sourceType` | `{sourceType, connectionInfo}` (server assigns the id; PUT may repeat the path id) | bare array, unpaged |
 //!
 //! Order of checks for every request: injected fault → bearer token (`aud` must be
@@ -520,12 +520,12 @@ async fn route(state: &State, request: &HttpRequest) -> HttpResponse {
     let method = request.method.as_str();
     match segments.as_slice() {
         [] => match method {
-            "GET" => list(state, request, legacy, &version),
+            "GET" => list(state, request, legacy),
             "POST" => write(state, request, legacy, &version, None).await,
             _ => method_not_allowed(method),
         },
         [seg] if seg == "managed-identities" => match method {
-            "GET" => identities(state, request, legacy, &version),
+            "GET" => identities(state, request, legacy),
             _ => method_not_allowed(method),
         },
         [id] if !id.is_empty() => match method {
@@ -597,11 +597,11 @@ fn paging(request: &HttpRequest, page_size: usize) -> Result<(usize, usize), Htt
     Ok((skip, take))
 }
 
-/// The absolute URL of the next page, if there is one.
+/// The absolute URL of the next page, if there is one. Like some Azure services, it carries
+/// no `api-version`: following it as given gets a 400, so a client must add its own.
 fn next_link(
     state: &State,
     path: &str,
-    version: &str,
     request: &HttpRequest,
     skip: usize,
     take: usize,
@@ -612,17 +612,13 @@ fn next_link(
             .query_pairs()
             .into_iter()
             .find(|(k, _)| k == "$top")
-            .map(|(_, v)| format!("&$top={v}"))
+            .map(|(_, v)| format!("$top={v}&"))
             .unwrap_or_default();
-        format!(
-            "{}{path}?api-version={version}{top}&$skip={}",
-            state.base(),
-            skip + take
-        )
+        format!("{}{path}?{top}$skip={}", state.base(), skip + take)
     })
 }
 
-fn list(state: &State, request: &HttpRequest, legacy: bool, version: &str) -> HttpResponse {
+fn list(state: &State, request: &HttpRequest, legacy: bool) -> HttpResponse {
     let inner = state.lock();
     if legacy {
         // The legacy API returned every source at once as a bare array.
@@ -641,21 +637,13 @@ fn list(state: &State, request: &HttpRequest, legacy: bool, version: &str) -> Ht
         .map(|s| s.summary_json(false))
         .collect();
     let mut body = json!({ "value": page });
-    if let Some(link) = next_link(
-        state,
-        NEW_PREFIX,
-        version,
-        request,
-        skip,
-        take,
-        inner.sources.len(),
-    ) {
+    if let Some(link) = next_link(state, NEW_PREFIX, request, skip, take, inner.sources.len()) {
         body["nextLink"] = Value::String(link);
     }
     HttpResponse::json(200, &body)
 }
 
-fn identities(state: &State, request: &HttpRequest, legacy: bool, version: &str) -> HttpResponse {
+fn identities(state: &State, request: &HttpRequest, legacy: bool) -> HttpResponse {
     let inner = state.lock();
     let (skip, take) = match paging(request, inner.page_size) {
         Ok(p) => p,
@@ -673,7 +661,6 @@ fn identities(state: &State, request: &HttpRequest, legacy: bool, version: &str)
     if let Some(link) = next_link(
         state,
         &format!("{prefix}/managed-identities"),
-        version,
         request,
         skip,
         take,
