@@ -127,7 +127,9 @@ pub fn mask_patterns(text: &str) -> Option<String> {
                 })
                 .map_or(bytes.len(), |n| start + n);
             // `sig=...` in a hint is an example, not a secret.
-            if end > start && !text[start..end].bytes().all(|b| b == b'.') {
+            // Prose says "bearer tokens"; a real bearer token is long.
+            let shortest = if *prefix == "bearer " { 20 } else { 1 };
+            if end - start >= shortest && !text[start..end].bytes().all(|b| b == b'.') {
                 cuts.push((start, end));
             }
         }
@@ -225,6 +227,10 @@ mod tests {
                 "pass sv=...&sig=... or the `sig=` value",
             ),
             ("nothing here", "nothing here"),
+            (
+                "the service accepts bearer tokens over https only",
+                "the service accepts bearer tokens over https only",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(scrub(input), want, "{input}");
