@@ -165,13 +165,7 @@ pub fn geocatalog(args: GeocatalogArgs, quiet: bool) -> Result<()> {
                     Action::Created => "created",
                     Action::Rotated => "rotated",
                 };
-                let tail = match flat["expiration"].as_str() {
-                    Some(e) => format!(" (expires {e})"),
-                    None => flat["objectId"]
-                        .as_str()
-                        .map(|o| format!(" (identity {o})"))
-                        .unwrap_or_default(),
-                };
+                let tail = register_details(&flat);
                 stdout(&format!(
                     "{verb} {} ingestion source {} for {}{tail}\n",
                     flat["kind"].as_str().unwrap_or("?"),
@@ -247,6 +241,24 @@ pub fn geocatalog(args: GeocatalogArgs, quiet: bool) -> Result<()> {
                 .collect();
             stdout(&lines)
         }
+    }
+}
+
+/// `" (source created T, token expires T)"` or `" (source created T, identity OID)"` for the
+/// `register` line, leaving out what the service did not return.
+fn register_details(flat: &Value) -> String {
+    let parts: Vec<String> = [
+        ("created", "source created"),
+        ("expiration", "token expires"),
+        ("objectId", "identity"),
+    ]
+    .iter()
+    .filter_map(|(key, label)| flat[*key].as_str().map(|v| format!("{label} {v}")))
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
     }
 }
 
@@ -440,5 +452,24 @@ pub fn kusto_uri(args: KustoArgs, quiet: bool) -> Result<()> {
             "managed_identity": args.managed_identity,
             "expiry": expiry,
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn register_line_details() {
+        let sas = json!({"created": "C", "expiration": "E", "objectId": null});
+        assert_eq!(
+            register_details(&sas),
+            " (source created C, token expires E)"
+        );
+        let mi = json!({"created": "C", "expiration": null, "objectId": "O"});
+        assert_eq!(register_details(&mi), " (source created C, identity O)");
+        let bare = json!({"created": null, "expiration": "E"});
+        assert_eq!(register_details(&bare), " (token expires E)");
+        assert_eq!(register_details(&json!({})), "");
     }
 }

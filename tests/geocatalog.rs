@@ -158,8 +158,9 @@ async fn register_again_rotates_in_place_finding_the_source_on_a_later_page() {
     first.ok();
     let created = proven_source(&catalog, &c);
     let expected_line = format!(
-        "created SasToken ingestion source {} for {c} (expires {})",
+        "created SasToken ingestion source {} for {c} (source created {}, token expires {})",
         created.id,
+        created.created,
         created.expiration.as_deref().unwrap()
     );
     assert_eq!(first.stdout.trim_end(), expected_line);
@@ -344,6 +345,49 @@ async fn managed_identity_source_needs_no_token() {
         json!({"containerUrl": c, "objectId": oid})
     );
 
+    // Text output: created, with when and which identity; again: rotated in place.
+    let other_oid = catalog.identities()[1].object_id.clone();
+    let text_container = container("geo-mi-text").await;
+    let r = geo(
+        &ts,
+        &catalog,
+        &[
+            "register",
+            &text_container,
+            "--managed-identity",
+            &other_oid,
+        ],
+    );
+    r.ok();
+    let stored = catalog.sources_for(&text_container).pop().unwrap();
+    assert_eq!(
+        r.stdout.trim_end(),
+        format!(
+            "created BlobManagedIdentity ingestion source {} for {text_container} (source created {}, identity {other_oid})",
+            stored.id, stored.created
+        )
+    );
+    let r = geo(
+        &ts,
+        &catalog,
+        &[
+            "register",
+            &text_container,
+            "--managed-identity",
+            &other_oid,
+        ],
+    );
+    r.ok();
+    assert!(
+        r.stdout.starts_with(&format!(
+            "rotated BlobManagedIdentity ingestion source {} ",
+            stored.id
+        )),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(catalog.sources().len(), 2);
+
     // An identity the catalog does not have: the service's 400 is a service error.
     let stranger = support::new_uuid();
     let other = container("geo-mi-unknown").await;
@@ -355,7 +399,7 @@ async fn managed_identity_source_needs_no_token() {
     assert_eq!(r.code, Some(5), "{}", r.stderr);
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains("400"), "{}", r.stderr);
-    assert_eq!(catalog.sources().len(), 1);
+    assert_eq!(catalog.sources().len(), 2);
 }
 
 // ---- list, show, delete, identities -----------------------------------------------------------
