@@ -512,6 +512,20 @@ async fn show_prints_the_service_object_and_delete_removes_it() {
     let r = geo(&ts, &catalog, &["delete", &id]);
     assert_eq!(r.code, Some(5), "deleting twice: {}", r.stderr);
 
+    // Ids are the service's to judge (legacy ids were server-assigned): a non-UUID id reaches
+    // the catalog, whose 400 is a service error.
+    for action in ["show", "delete"] {
+        let r = geo(&ts, &catalog, &[action, "not-a-uuid"]);
+        assert_eq!(r.code, Some(5), "{action}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains("HTTP 400 InvalidRequestContent")
+                && r.stderr.contains("must be a UUID"),
+            "{action}: {}",
+            r.stderr
+        );
+    }
+
     // Text output of delete.
     let other = catalog.seed_sas_source(&azurite().container_url("geo-show-other"));
     let r = geo(&ts, &catalog, &["delete", &other]);

@@ -468,14 +468,26 @@ async fn geocatalog_refuses_what_the_service_refuses() {
     )
     .await;
     assert_eq!(r.status, 400, "body id must equal the path id");
-    let r = send(
+    // A source id that is not a UUID: the same 400 for PUT, GET and DELETE.
+    let put = send(
         "PUT",
         &source_url(&geo, "not-a-uuid"),
         Some(&token),
         Some(&sas_body(&id, &c, &good)),
     )
     .await;
-    assert_eq!(r.status, 400);
+    assert_eq!(
+        (put.status, put.code().as_str()),
+        (400, "InvalidRequestContent")
+    );
+    for method in ["GET", "DELETE"] {
+        let r = send(method, &source_url(&geo, "not-a-uuid"), Some(&token), None).await;
+        assert_eq!(
+            (r.status, r.code(), r.json()["error"]["message"].clone()),
+            (400, put.code(), put.json()["error"]["message"].clone()),
+            "{method}"
+        );
+    }
 
     // Managed identity: one of the catalog's identities works, no token involved.
     let oid = geo.identities()[1].object_id.clone();

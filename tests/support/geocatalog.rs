@@ -14,7 +14,8 @@
 //! Order of checks for every request: injected fault → bearer token (`aud` must be
 //! `https://geocatalog.spatio.azure.com`, trailing `/` allowed; else 401) → exactly one known
 //! `api-version` (else 400) → path of that version's family (else 404) → method (else 405) →
-//! body. Errors are Azure.Core error bodies with an `x-ms-error-code` header.
+//! a source id that is a UUID (GET, PUT, DELETE; else 400) → body. Errors are Azure.Core error
+//! bodies with an `x-ms-error-code` header.
 
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -529,6 +530,7 @@ async fn route(state: &State, request: &HttpRequest) -> HttpResponse {
             _ => method_not_allowed(method),
         },
         [id] if !id.is_empty() => match method {
+            "GET" | "PUT" | "DELETE" if !is_uuid(id) => not_a_uuid(id),
             "GET" => get(state, id, legacy),
             "PUT" => write(state, request, legacy, &version, Some(id)).await,
             "DELETE" => delete(state, id, legacy),
@@ -687,6 +689,13 @@ fn delete(state: &State, id: &str, legacy: bool) -> HttpResponse {
     }
     // The legacy API answered 200; the current one answers 204.
     HttpResponse::empty(if legacy { 200 } else { 204 })
+}
+
+/// The 400 for a source path whose id is not a UUID (GET, PUT and DELETE alike).
+fn not_a_uuid(id: &str) -> HttpResponse {
+    bad_body(format!(
+        "The ingestion source id must be a UUID, not '{id}'."
+    ))
 }
 
 fn source_not_found(id: &str) -> HttpResponse {
@@ -896,13 +905,6 @@ async fn write(
                 request.body_text()
             ),
         );
-    }
-    if let Some(id) = path_id {
-        if !is_uuid(id) {
-            return bad_body(format!(
-                "The ingestion source id must be a UUID, not '{id}'."
-            ));
-        }
     }
     let create = match parse_create(state, request, legacy, path_id) {
         Ok(c) => c,
