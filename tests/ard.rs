@@ -594,7 +594,19 @@ async fn service_error_echoing_the_request_is_redacted() {
         assert_eq!(put.status, 400);
         let url = put.json()["credentials"].as_str().unwrap().to_string();
         let token = url.split_once('?').unwrap().1;
+        // The stand-in's message starts with the SAS, so it is within what the CLI shows.
+        let raw_sig = token
+            .split('&')
+            .find_map(|p| p.strip_prefix("sig="))
+            .unwrap();
+        assert!(!r.stderr.contains(raw_sig), "{verbosity:?}: {}", r.stderr);
         assert_absent(&r.stderr, "SAS signature", &sig_of(token));
+        assert!(
+            r.stderr.contains("invalid_request: rejected SAS token ")
+                && r.stderr.contains("[REDACTED]"),
+            "{verbosity:?}: the service's message is shown, scrubbed: {}",
+            r.stderr
+        );
         for secret in service.issued_tokens() {
             assert_absent(&r.stderr, "ARD token", &secret);
         }

@@ -739,7 +739,18 @@ async fn service_error_echoing_the_request_is_redacted() {
             .as_str()
             .expect("the body carried the token")
             .to_string();
+        // The stand-in's message starts with the token, so it is within what the CLI shows.
+        let raw_sig = token
+            .split('&')
+            .find_map(|p| p.strip_prefix("sig="))
+            .unwrap();
+        assert!(!r.stderr.contains(raw_sig), "{verbosity:?}: {}", r.stderr);
         assert_absent(&r.stderr, "SAS signature", &sig_of(&token));
+        assert!(
+            r.stderr.contains("Rejected SAS token ") && r.stderr.contains("[REDACTED]"),
+            "{verbosity:?}: the service's message is shown, scrubbed: {}",
+            r.stderr
+        );
         for token in catalog.bearer_tokens() {
             assert_absent(&r.stderr, "GeoCatalog bearer token", &token);
         }

@@ -219,7 +219,8 @@ impl Ard {
     }
 
     /// While on, every PUT/PATCH of credentials (authenticated, right account) gets a 400 whose
-    /// `message` echoes the whole request body, SAS URL included.
+    /// `message` starts with the SAS token (the query of the SAS URL) and then echoes the whole
+    /// request body.
     pub fn set_echo_errors(&self, on: bool) {
         self.state.lock().echo_errors = on;
     }
@@ -578,11 +579,23 @@ fn list(state: &State, request: &HttpRequest) -> HttpResponse {
 /// PUT (replace everything) or PATCH (only the fields sent).
 async fn write(state: &State, request: &HttpRequest, id: &str, patch: bool) -> HttpResponse {
     if state.lock().echo_errors {
-        return error(
-            400,
-            "invalid_request",
-            format!("could not register credentials {}", request.body_text()),
-        );
+        // The SAS first, where a client that cuts long messages still shows it.
+        let body = request.body_text();
+        let credentials = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|v| {
+                v.get("credentials")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| body.clone());
+        let message = match credentials.split_once('?') {
+            Some((container, token)) => {
+                format!("rejected SAS token {token} for {container}; request body: {body}")
+            }
+            None => format!("rejected {credentials}; request body: {body}"),
+        };
+        return error(400, "invalid_request", message);
     }
     let body = match json_object(request) {
         Ok(b) => b,

@@ -272,8 +272,8 @@ impl GeoCatalog {
     }
 
     /// While on, every POST/PUT to a source (authenticated, right version and path) gets a 400
-    /// whose `error.message` echoes the whole request body, SAS token included — as some
-    /// services do. Tests use it to prove the CLI redacts what it prints.
+    /// whose `error.message` starts with the SAS token and then echoes the whole request body
+    /// — as some services do. Tests use it to prove the CLI redacts what it prints.
     pub fn set_echo_errors(&self, on: bool) {
         self.state.lock().echo_errors = on;
     }
@@ -897,13 +897,20 @@ async fn write(
     path_id: Option<&str>,
 ) -> HttpResponse {
     if state.lock().echo_errors {
+        // The token first, where a client that cuts long messages still shows it.
+        let body = request.body_text();
+        let token = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|v| {
+                v.pointer("/connectionInfo/sasToken")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| body.clone());
         return error(
             400,
             "InvalidRequestContent",
-            format!(
-                "Could not process the ingestion source {}",
-                request.body_text()
-            ),
+            format!("Rejected SAS token {token}; request body: {body}"),
         );
     }
     let create = match parse_create(state, request, legacy, path_id) {
