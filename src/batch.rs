@@ -44,7 +44,9 @@ fn inputs(args: &MintArgs) -> Result<(Vec<Input>, &'static str)> {
         );
     }
     let (text, source) = app::read_source(path, "the URL list")?;
+    // Editors on Windows start UTF-8 files with a byte-order mark.
     let inputs: Vec<Input> = text
+        .trim_start_matches('\u{feff}')
         .lines()
         .enumerate()
         .map(|(i, line)| (i + 1, line.trim()))
@@ -98,6 +100,22 @@ pub fn mint_many(args: &MintArgs, now: OffsetDateTime, quiet: bool) -> Result<()
     }
 
     let keys = keys(args, &plans, now, quiet)?;
+    if args.fail_fast {
+        // The first input (in input order) whose account got no key.
+        let failed_key = inputs.iter().zip(&plans).find_map(|(input, plan)| {
+            let plan = plan.as_ref().ok()?;
+            match keys.get(plan.target.service()) {
+                Some(Err(f)) => Some((input.at, f)),
+                _ => None,
+            }
+        });
+        if let Some((at, f)) = failed_key {
+            return Err(Failure {
+                message: format!("{label} {at}: {}", f.message),
+                ..f.clone()
+            });
+        }
+    }
 
     let saved_key = args.delegation_key.is_some();
     let reported: Vec<bool> = plans.iter().map(Result::is_err).collect();
@@ -105,7 +123,10 @@ pub fn mint_many(args: &MintArgs, now: OffsetDateTime, quiet: bool) -> Result<()
     for ((input, outcome), already) in inputs.iter().zip(&outcomes).zip(reported) {
         if let Outcome::Failed(f) = outcome {
             if args.fail_fast {
-                return Err(f.clone());
+                return Err(Failure {
+                    message: format!("{label} {}: {}", input.at, f.message),
+                    ..f.clone()
+                });
             }
             if !already {
                 report(label, input.at, f);
@@ -200,6 +221,17 @@ fn keys(
     }
     if let Some(path) = &args.delegation_key {
         let key = app::read_key(path, now)?;
+        // Every input shares the lifetime flags, so one note covers them all.
+        let window = accounts.values().next().expect("not empty").spec.window;
+        if key.expiry < window.expiry {
+            app::note(
+                quiet,
+                &format!(
+                    "the tokens expire {} with their delegation key, not later",
+                    lifetime::format(key.expiry)
+                ),
+            );
+        }
         return Ok(accounts.into_keys().map(|a| (a, Ok(key.clone()))).collect());
     }
     let first = accounts.values().next().expect("not empty");
@@ -211,29 +243,46 @@ fn keys(
         .into_iter()
         .map(|(a, p)| (a, p.target.clone()))
         .collect();
-    let fetched = app::network(timeout, "getting the delegation keys", async move {
-        let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_ACCOUNTS));
-        let mut tasks = tokio::task::JoinSet::new();
-        for (account, target) in targets {
-            let (credential, options, limit) = (credential.clone(), options.clone(), limit.clone());
-            tasks.spawn(async move {
-                let _permit = limit.acquire_owned().await;
-                let key = storage::fetch_key(&target, credential, request, options, auth).await;
-                (account, key)
-            });
-        }
-        let mut keys = BTreeMap::new();
-        while let Some(done) = tasks.join_next().await {
-            let (account, key) = done.map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
-            keys.insert(account, key);
-        }
-        Ok(keys)
-    })?;
-    if args.fail_fast {
-        if let Some(Err(f)) = fetched.values().find(|k| k.is_err()) {
-            return Err(f.clone());
-        }
-    }
+    // Each account gets the whole --timeout once its turn comes, so one that does not answer
+    // fails alone; the run as a whole is bounded by the number of turns.
+    let turns = targets.len().div_ceil(PARALLEL_ACCOUNTS) as u64;
+    let per_account = std::time::Duration::from_secs(timeout);
+    let fetched = app::network(
+        timeout * (turns + 1),
+        "getting the delegation keys",
+        async move {
+            let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_ACCOUNTS));
+            let mut tasks = tokio::task::JoinSet::new();
+            for (account, target) in targets {
+                let (credential, options, limit) =
+                    (credential.clone(), options.clone(), limit.clone());
+                tasks.spawn(async move {
+                    let _permit = limit.acquire_owned().await;
+                    let fetch = storage::fetch_key(&target, credential, request, options, auth);
+                    let key = tokio::time::timeout(per_account, fetch)
+                        .await
+                        .unwrap_or_else(|_| {
+                            Err(Failure::new(
+                                Kind::Network,
+                                format!(
+                                "getting the delegation key from {} timed out after {timeout} s",
+                                target.service()
+                            ),
+                            )
+                            .hint("check the network path to the endpoint, or raise --timeout"))
+                        });
+                    (account, key)
+                });
+            }
+            let mut keys = BTreeMap::new();
+            while let Some(done) = tasks.join_next().await {
+                let (account, key) =
+                    done.map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
+                keys.insert(account, key);
+            }
+            Ok(keys)
+        },
+    )?;
     Ok(fetched)
 }
 

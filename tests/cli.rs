@@ -6,6 +6,7 @@ mod support;
 use assert_cmd::Command;
 use std::io::Write;
 use std::net::TcpListener;
+use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -1036,6 +1037,148 @@ fn batch_refuses_what_cannot_work() {
     );
     refuses(&["mint", "--from-file", "/dev/null"], "holds no URLs");
     refuses(&["mint"], "required");
+}
+
+#[test]
+fn a_byte_order_mark_does_not_break_the_first_line() {
+    let list = "\u{feff}https://myacct.blob.core.windows.net/alpha\r\nhttps://myacct.blob.core.windows.net/omega\r\n";
+    let out = run_offline(&["mint", "--from-file", "-"], Some(list));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn a_batch_says_once_that_its_tokens_end_with_the_key() {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(key_json(&time_in(-3600), &time_in(3600)).as_bytes())
+        .unwrap();
+    let out = sasmint()
+        .args(["mint", C, &format!("{C}-2"), "--delegation-key"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("with their delegation key").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn output_file_writes_through_a_fifo_and_takes_long_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("tokens.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let key = key_file();
+    let out = sasmint()
+        .args(["mint", C, "--output-file"])
+        .arg(&fifo)
+        .arg("--delegation-key")
+        .arg(key.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        reader.join().unwrap().contains("sig="),
+        "the reader got the token"
+    );
+    let meta = std::fs::symlink_metadata(&fifo).unwrap();
+    assert!(
+        std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()),
+        "still a FIFO"
+    );
+
+    // A name near the file system's limit (255 bytes) still works: the temporary name is short.
+    let long = dir.path().join("t".repeat(250));
+    let out = sasmint()
+        .args(["mint", C, "--output-file"])
+        .arg(&long)
+        .arg("--delegation-key")
+        .arg(key.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&long).unwrap().contains("sig="));
+}
+
+#[test]
+fn ctrl_c_while_writing_the_output_file_leaves_no_temporary_file() {
+    // A big batch, so the write takes long enough to be interrupted in the middle of it.
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("urls.txt");
+    std::fs::write(&list, format!("{C}\n").repeat(60_000)).unwrap();
+    let key = key_file();
+    let out_dir = tempfile::tempdir().unwrap();
+    let target = out_dir.path().join("tokens.jsonl");
+    let tmp_present = || {
+        std::fs::read_dir(out_dir.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+    };
+    let mut interrupted = 0;
+    for _ in 0..30 {
+        let _ = std::fs::remove_file(&target);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sasmint"))
+            .args(["-q", "mint", "--output", "json", "--from-file"])
+            .arg(&list)
+            .arg("--delegation-key")
+            .arg(key.path())
+            .arg("--output-file")
+            .arg(&target)
+            .env_clear()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the temporary file to appear, then interrupt.
+        let mut caught = false;
+        while child.try_wait().unwrap().is_none() {
+            if tmp_present() {
+                unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+                caught = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let status = child.wait().unwrap();
+        assert!(!tmp_present(), "a temporary file was left behind");
+        if caught && !status.success() {
+            interrupted += 1;
+            // Interrupted before the rename: no output file at all.
+            assert!(!target.exists(), "a half-written output file");
+        } else {
+            // Finished first: the file is complete.
+            let text = std::fs::read_to_string(&target).unwrap();
+            assert_eq!(text.lines().count(), 60_000);
+        }
+        if interrupted >= 3 {
+            return;
+        }
+    }
+    panic!("the write was interrupted only {interrupted} times in 30 runs");
 }
 
 #[test]

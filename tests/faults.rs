@@ -261,6 +261,71 @@ fn a_connection_closed_during_the_handshake_is_a_network_error_not_an_untrusted_
     assert_eq!(fs.connections(), 12, "each run retried 3 times");
 }
 
+// ---- several accounts in one run --------------------------------------------------------------
+
+#[tokio::test]
+async fn an_account_that_never_answers_fails_alone() {
+    container("fault-batch-good").await;
+    let ts = TokenServer::start();
+    let hang = FaultServer::start(azurite(), FaultMode::Hang);
+    let good = azurite().container_url("fault-batch-good");
+    let r = mint(
+        &ts,
+        &good,
+        &[&hang.container_url("fault-batch-hang"), "--timeout", "3"],
+    );
+    // The good account's token, an empty line for the account that hung, exit 6.
+    assert_eq!(r.code, Some(6), "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.split('\n').collect();
+    assert_eq!(lines.len(), 3, "two lines and the end: {:?}", r.stdout);
+    assert!(lines[0].contains("sig="), "{:?}", r.stdout);
+    assert_eq!(lines[1], "");
+    assert!(
+        r.stderr
+            .contains("argument 2: getting the delegation key from")
+            && r.stderr.contains("timed out after 3 s"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.elapsed < Duration::from_secs(7), "took {:?}", r.elapsed);
+    let listed = support::list_blobs(&support::with_query(&good, lines[0]))
+        .await
+        .expect("the good account's token works");
+    assert_eq!(listed, ["scene.tif"]);
+    r.no_identity_secrets(&ts);
+}
+
+#[test]
+fn fail_fast_names_the_first_failing_input_in_input_order() {
+    // Input 1's account sorts after input 2's ("localhost" > "127…"): the first failure by
+    // account order would be input 2's 404.
+    let ts = TokenServer::start();
+    let not_found = FaultServer::start(
+        azurite(),
+        FaultMode::Always(support::Fault {
+            status: 404,
+            retry_after: None,
+        }),
+    );
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let r = mint(
+        &ts,
+        &format!("https://localhost:{refused}/devstoreaccount1/fault-ff"),
+        &[
+            &not_found.container_url("fault-ff"),
+            "--fail-fast",
+            "--timeout",
+            "10",
+        ],
+    );
+    r.failed_with(6)
+        .says("sasmint: error: argument 1: Get User Delegation Key failed")
+        .no_identity_secrets(&ts);
+}
+
 // ---- managed-identity endpoint ---------------------------------------------------------------
 
 #[test]
