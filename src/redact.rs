@@ -17,16 +17,53 @@ pub const MARK: &str = "[REDACTED]";
 /// Remembers a secret (and its percent-encoded forms) so it is scrubbed from stderr.
 pub fn register(secret: &str) {
     // Short strings would scrub innocent text; real secrets here are long.
-    if secret.len() < 8 {
+    register_at_least(secret, 8);
+}
+
+/// [`register`] for values the user chose (passwords): shorter ones count too.
+fn register_at_least(secret: &str, shortest: usize) {
+    if secret.len() < shortest {
         return;
     }
-    let encoded = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
-        .to_string();
-    let partly = secret.replace('+', "%2B").replace('=', "%3D");
     let mut guard = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
     let (list, unsorted) = &mut *guard;
-    list.extend([secret.to_owned(), encoded, partly]);
+    list.extend(forms(secret, shortest));
     *unsorted = true;
+}
+
+/// A secret as other software may print it: as is, percent-encoded (upper- or lower-case
+/// escapes, fully or only `+` and `=`), and base64 without its `=` padding.
+fn forms(secret: &str, shortest: usize) -> Vec<String> {
+    let mut out = Vec::with_capacity(8);
+    for s in [secret, secret.trim_end_matches('=')] {
+        if s.len() < shortest {
+            continue;
+        }
+        let encoded = percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
+        let partly = s.replace('+', "%2B").replace('=', "%3D");
+        out.push(lower_escapes(&encoded));
+        out.push(lower_escapes(&partly));
+        out.extend([s.to_owned(), encoded, partly]);
+    }
+    out
+}
+
+/// `%2B` → `%2b`: .NET and others write percent-escapes in lower case.
+fn lower_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            for _ in 0..2 {
+                if let Some(h) = chars.next() {
+                    out.push(h.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Registers the signature in a token (`sig=`): as emitted, decoded, and in the partly
@@ -39,9 +76,17 @@ pub fn register_token(token: &str) {
         return register(sig);
     };
     let partly = decoded.replace('+', "%2B").replace('=', "%3D");
+    let trimmed = decoded.trim_end_matches('=').to_owned();
     let mut guard = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
     let (list, unsorted) = &mut *guard;
-    list.extend([sig.to_owned(), decoded.into_owned(), partly]);
+    list.extend([
+        lower_escapes(sig),
+        lower_escapes(&partly),
+        sig.to_owned(),
+        partly,
+        trimmed,
+        decoded.into_owned(),
+    ]);
     *unsorted = true;
 }
 
@@ -58,7 +103,14 @@ pub fn register_env() {
         "MAXAR_ARD_PASSWORD",
     ] {
         if let Ok(value) = std::env::var(name) {
-            register(&value);
+            // People choose passwords; a short one is still a secret.
+            register_at_least(&value, 4);
+        }
+    }
+    // The federated token (workload identity) is a bearer credential too.
+    if let Some(path) = std::env::var_os("AZURE_FEDERATED_TOKEN_FILE") {
+        if let Ok(token) = std::fs::read_to_string(path) {
+            register(token.trim());
         }
     }
 }
@@ -132,6 +184,21 @@ pub fn mask_patterns(text: &str) -> Option<String> {
             if end - start >= shortest && !text[start..end].bytes().all(|b| b == b'.') {
                 cuts.push((start, end));
             }
+        }
+    }
+    // JSON Web Tokens (bearer and federated tokens): `eyJ…` with at least one `.`.
+    let token_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.';
+    let mut from = 0;
+    while let Some(found) = text[from..].find("eyJ") {
+        let start = from + found;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| !token_char(b))
+            .map_or(bytes.len(), |n| start + n);
+        from = end;
+        let boundary = start == 0 || !token_char(bytes[start - 1]);
+        if boundary && end - start >= 20 && text[start..end].contains('.') {
+            cuts.push((start, end));
         }
     }
     if cuts.is_empty() {
@@ -228,6 +295,11 @@ mod tests {
             ),
             ("nothing here", "nothing here"),
             (
+                "AADSTS700211: assertion eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl is bad",
+                "AADSTS700211: assertion [REDACTED] is bad",
+            ),
+            ("eyJustAWord and eyJ.", "eyJustAWord and eyJ."),
+            (
                 "the service accepts bearer tokens over https only",
                 "the service accepts bearer tokens over https only",
             ),
@@ -235,6 +307,30 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(scrub(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn scrubs_other_spellings_of_a_secret() {
+        register("Zm9vYmFyYmF6+/quux==");
+        for shown in [
+            "Zm9vYmFyYmF6%2b%2fquux%3d%3d", // lower-case escapes
+            "Zm9vYmFyYmF6+/quux",           // padding stripped
+            "Zm9vYmFyYmF6%2B%2Fquux",       // stripped, then encoded
+        ] {
+            assert_eq!(scrub(&format!("x {shown} y")), "x [REDACTED] y", "{shown}");
+        }
+        register_token("sv=1&sig=AbCdEfGhIjKl%2bMnOp%3d");
+        assert_eq!(scrub("a AbCdEfGhIjKl+MnOp b"), "a [REDACTED] b");
+        assert_eq!(scrub("a AbCdEfGhIjKl%2bMnOp%3d b"), "a [REDACTED] b");
+    }
+
+    #[test]
+    fn passwords_count_from_four_characters() {
+        register_at_least("Tr0ub4d", 4);
+        assert_eq!(
+            scrub("wrong password 'Tr0ub4d'"),
+            "wrong password '[REDACTED]'"
+        );
     }
 
     #[test]

@@ -93,6 +93,20 @@ fn any_reqwest(e: &azure_core::Error, test: impl Fn(&reqwest::Error) -> bool) ->
     false
 }
 
+/// Whether the server answered, but not with TLS: plain HTTP on the port ("corrupt message"), or a
+/// connection closed in the middle of the handshake.
+fn is_tls_protocol(e: &azure_core::Error) -> bool {
+    let text = chain_text(e).to_ascii_lowercase();
+    [
+        "corrupt message",
+        "invalidcontenttype",
+        "tls handshake eof",
+        "wrong version number",
+    ]
+    .iter()
+    .any(|t| text.contains(t))
+}
+
 fn is_timeout(e: &azure_core::Error) -> bool {
     any_reqwest(e, reqwest::Error::is_timeout)
         || chain_text(e).to_ascii_lowercase().contains("timed out")
@@ -129,14 +143,13 @@ pub async fn fetch_key(
         .get_user_delegation_key(body, None)
         .await
         .map_err(|e| classify(&e, "Get User Delegation Key", service.as_str(), auth))?;
-    let sdk = response.into_model().map_err(|e| {
+    // Not the parser's message: it quotes the body, and the body holds the key's value.
+    let sdk = response.into_model().map_err(|_| {
         Failure::new(
             Kind::Service,
-            format!(
-                "the delegation key could not be read: {}",
-                redact::scrub(&e.to_string())
-            ),
+            format!("{} answered Get User Delegation Key with a body that is not a delegation key", service.as_str()),
         )
+        .hint("check that the URL points at Azure Blob Storage (or Azurite), not at a proxy or another service")
     })?;
     if let Some(value) = &sdk.value {
         use base64::Engine;
@@ -200,6 +213,14 @@ pub fn classify(e: &azure_core::Error, what: &str, endpoint: &str, auth: Auth) -
             format!("{what} failed: {endpoint} did not answer in time"),
         )
         .hint("check the network path to the endpoint, or raise --timeout"),
+        ErrorKind::Io | ErrorKind::Connection if is_tls_protocol(e) => Failure::new(
+            Kind::Network,
+            format!(
+                "{what} failed: the TLS handshake with {endpoint} failed: {}",
+                redact::scrub(&last_cause(e))
+            ),
+        )
+        .hint("something answers at that address but did not complete TLS: check the port (plain http there?) and any proxy or load balancer in between"),
         ErrorKind::Io | ErrorKind::Connection if !any_reqwest(e, reqwest::Error::is_connect) => {
             Failure::new(
                 Kind::Network,

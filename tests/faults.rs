@@ -174,6 +174,24 @@ fn a_missing_role_is_named_and_not_retried() {
     assert_eq!(fs.requests(), 1, "a 403 is never retried: {:?}", fs.log());
 }
 
+#[test]
+fn an_unreadable_key_is_not_quoted() {
+    // The XML parser's error quotes the body, and the body holds the key's value.
+    let ts = TokenServer::start();
+    let fs = FaultServer::start(azurite(), FaultMode::BadKey);
+    for command in ["mint", "key"] {
+        let mut cmd = support::sasmint(azurite(), &ts);
+        let url = fs.container_url("fault-badkey");
+        cmd.args([command, url.as_str(), "--auth", "managed-identity", "-vv"]);
+        let r = Run::of(&mut cmd);
+        r.failed_with(5)
+            .says("with a body that is not a delegation key")
+            .no_identity_secrets(&ts);
+        assert_absent(&r.stderr, "key value", support::BAD_KEY_VALUE);
+        assert_absent(&r.stderr, "key value", &support::BAD_KEY_VALUE[..24]);
+    }
+}
+
 // ---- storage endpoint: broken connections ----------------------------------------------------
 
 #[test]
@@ -234,9 +252,11 @@ fn plain_http_on_the_https_port_is_a_network_error() {
     // The TLS handshake fails, which is part of connecting, but it is not a certificate
     // problem: not exit 7, and retried like any connection error.
     r.failed_with(6)
-        .says("Get User Delegation Key failed")
+        .says("Get User Delegation Key failed: the TLS handshake with")
+        .says("check the port")
         .took_between(Duration::ZERO, Duration::from_secs(8))
         .no_identity_secrets(&ts);
+    assert!(!r.stderr.contains("could not reach"), "{}", r.stderr);
     assert_eq!(fs.requests(), 0, "no HTTP request got through");
     assert_eq!(fs.connections(), 4, "retried 3 times");
 }

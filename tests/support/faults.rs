@@ -54,6 +54,9 @@ pub enum FaultMode {
     Hang,
     /// 403 `AuthorizationPermissionMismatch` with Azure's XML error body, every time.
     MissingRole,
+    /// 200 with a delegation key whose `SignedStart` is not a time, and [`BAD_KEY_VALUE`] as its
+    /// value: the client cannot parse it, and must not quote it.
+    BadKey,
     /// Read the request, send the head of a 200 and part of its body, close the connection.
     CloseMidResponse,
     /// Read the request, answer with bytes that are not HTTP, close the connection.
@@ -63,6 +66,9 @@ pub enum FaultMode {
     /// Read the client's TLS hello, then close the connection: the handshake ends in EOF.
     CloseInHandshake,
 }
+
+/// The value of the delegation key [`FaultMode::BadKey`] answers with (a secret to look for).
+pub const BAD_KEY_VALUE: &str = "QmFkS2V5VmFsdWVUaGF0TXVzdE5ldmVyQmVQcmludGVkMDE=";
 
 /// Azure's answer to a caller whose role does not allow the operation.
 const MISSING_ROLE_BODY: &str = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthorizationPermissionMismatch</Code><Message>This request is not authorized to perform this operation using this permission.\nRequestId:5f0c1a2b-801e-0037-5d6e-3c1e2a000000\nTime:2026-11-29T12:00:00.0000000Z</Message></Error>";
@@ -127,7 +133,8 @@ impl FaultServer {
             FaultMode::Forward
             | FaultMode::Always(_)
             | FaultMode::Hang
-            | FaultMode::MissingRole => {
+            | FaultMode::MissingRole
+            | FaultMode::BadKey => {
                 let handler = http_handler(az, mode, Arc::clone(&state));
                 Server::Http(HttpsServer::start(
                     "fault-server",
@@ -254,6 +261,17 @@ fn http_handler(az: &Azurite, mode: FaultMode, state: Arc<State>) -> Handler {
             };
             let fault = match mode {
                 FaultMode::Always(f) => Some(f),
+                FaultMode::BadKey => {
+                    state.record(&request.method, &target, Some(200), false);
+                    return HttpResponse {
+                        status: 200,
+                        headers: vec![("content-type".into(), "application/xml".into())],
+                        body: format!(
+                            "<?xml version=\"1.0\" encoding=\"utf-8\"?><UserDelegationKey><SignedOid>8e0c6a5c-6a36-4c5a-9c5c-1f1c0b2f6c11</SignedOid><SignedTid>72f988bf-86f1-41af-91ab-2d7cd011db47</SignedTid><SignedStart>yesterday</SignedStart><SignedExpiry>tomorrow</SignedExpiry><SignedService>b</SignedService><SignedVersion>2026-04-06</SignedVersion><Value>{BAD_KEY_VALUE}</Value></UserDelegationKey>"
+                        )
+                        .into_bytes(),
+                    };
+                }
                 FaultMode::MissingRole => {
                     state.record(&request.method, &target, Some(403), false);
                     return HttpResponse {

@@ -56,7 +56,7 @@ pub use blob::{
     list_blobs, loopback_client_options, raw_request, read_blob, service_client, upload_blob,
     user_delegation_key, with_query, write_blob, Denied, TestCredential,
 };
-pub use faults::{FaultLog, FaultMode, FaultServer};
+pub use faults::{FaultLog, FaultMode, FaultServer, BAD_KEY_VALUE};
 pub use geocatalog::{
     default_identities, GeoCatalog, ManagedIdentity, SourceKind, StoredSource, TokenCheck,
     GEOCATALOG_RESOURCE, GEO_API_GA, GEO_API_LEGACY, GEO_API_PREVIEW, GEO_DEFAULT_PAGE_SIZE,
