@@ -199,11 +199,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -241,11 +241,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -367,11 +367,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -425,11 +425,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -467,11 +467,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -1242,7 +1242,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__man)
-            opts="-v -q -h -V --verbose --quiet --help --version mint key inspect geocatalog ard kusto-uri completions"
+            opts="-v -q -h -V --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -231,9 +231,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_s
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l ard-endpoint -d 'The ARD API base URL' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
-json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people (`register`: the output_config snippet)'
+json\t'JSON'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -258,9 +257,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_sub
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l expires-in -d 'How long the token lives (at most 7d)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l ard-endpoint -d 'The ARD API base URL' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
-json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people (`register`: the output_config snippet)'
+json\t'JSON'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -276,9 +274,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_sub
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l ard-endpoint -d 'The ARD API base URL' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
-json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people (`register`: the output_config snippet)'
+json\t'JSON'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -294,9 +291,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_sub
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l ard-endpoint -d 'The ARD API base URL' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
-json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people (`register`: the output_config snippet)'
+json\t'JSON'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -312,9 +308,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_sub
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l ard-endpoint -d 'The ARD API base URL' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l account-id -d 'The ARD account id [default: the signed-in user\'s, from /auth/self]' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
-json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people (`register`: the output_config snippet)'
+json\t'JSON'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'

@@ -52,19 +52,24 @@ pub fn run(cli: Cli) -> Result<()> {
             stdout(&String::from_utf8_lossy(&buf))
         }
         Command::Man { command } => {
-            let root = Cli::command();
-            let page = match command {
-                None => root,
-                Some(name) => root
-                    .find_subcommand(&name)
-                    .cloned()
-                    .ok_or_else(|| Failure::usage(format!("no command '{name}'")))?
-                    // A one-shot process: leaking two short strings is the simple way to give
-                    // clap the 'static names it wants.
-                    .name(&*Box::leak(format!("sasmint-{name}").into_boxed_str()))
-                    .bin_name(format!("sasmint {name}"))
-                    .version(env!("CARGO_PKG_VERSION")),
-            };
+            // Built, so that the help subcommands the pages refer to exist too.
+            let mut page = Cli::command();
+            page.build();
+            let mut name = String::from("sasmint");
+            let mut typed = String::from("sasmint");
+            for word in &command {
+                let sub = page.find_subcommand(word).cloned().ok_or_else(|| {
+                    Failure::usage(format!("'{typed} {word}' is not a command"))
+                        .hint(format!("see '{typed} --help' for the commands"))
+                })?;
+                name = format!("{name}-{word}");
+                typed = format!("{typed} {word}");
+                // A one-shot process: leaking a short string is the simple way to give clap
+                // the 'static name it wants.
+                page = sub
+                    .name(&*Box::leak(name.clone().into_boxed_str()))
+                    .version(env!("CARGO_PKG_VERSION"));
+            }
             let mut buf = Vec::new();
             clap_mangen::Man::new(page)
                 .render(&mut buf)
@@ -86,7 +91,8 @@ pub fn report(failure: &Failure) {
 /// A note on stderr (unless -q): something the user should know but that is not an error.
 pub(crate) fn note(quiet: bool, text: &str) {
     if !quiet {
-        eprintln!("sasmint: note: {}", redact::scrub(text));
+        // Not eprintln!: a closed stderr must not turn a note into a crash.
+        let _ = writeln!(std::io::stderr(), "sasmint: note: {}", redact::scrub(text));
     }
 }
 

@@ -92,12 +92,12 @@ pub enum Command {
     },
     /// Print the man page (roff): sasmint(1), or a command's own page, sasmint-COMMAND(1).
     #[command(
-        after_long_help = "Examples:\n  sasmint man > ~/.local/share/man/man1/sasmint.1\n  for c in mint key inspect geocatalog ard kusto-uri completions; do sasmint man $c > ~/.local/share/man/man1/sasmint-$c.1; done"
+        after_long_help = "Examples:\n  sasmint man > ~/.local/share/man/man1/sasmint.1\n  sasmint man geocatalog register > ~/.local/share/man/man1/sasmint-geocatalog-register.1"
     )]
     Man {
-        /// The command whose page to print (its options, defaults and environment variables).
-        #[arg(value_name = "COMMAND", value_parser = ["mint", "key", "inspect", "geocatalog", "ard", "kusto-uri", "completions"])]
-        command: Option<String>,
+        /// The command (and subcommand) whose page to print: mint, geocatalog register, …
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
     },
 }
 
@@ -306,6 +306,15 @@ pub enum ServiceOutput {
     Token,
 }
 
+/// Output of the `ard` commands (the SAS is registered, never printed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ArdOutput {
+    /// Lines for people (`register`: the output_config snippet).
+    Text,
+    /// JSON.
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct GeocatalogArgs {
     #[command(subcommand)]
@@ -379,8 +388,8 @@ pub struct ArdArgs {
     pub account_id: Option<String>,
 
     /// What to print.
-    #[arg(long, short, value_enum, default_value_t = ServiceOutput::Text, global = true)]
-    pub output: ServiceOutput,
+    #[arg(long, short, value_enum, default_value_t = ArdOutput::Text, global = true)]
+    pub output: ArdOutput,
 
     #[command(flatten)]
     pub azure: AzureArgs,

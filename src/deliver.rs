@@ -4,8 +4,8 @@
 use crate::app::{self, network, note, stdout};
 use crate::ard::{self, Ard, Login};
 use crate::cli::{
-    ArdAction, ArdArgs, AzureArgs, GeoAction, GeocatalogArgs, KustoArgs, KustoOutput, LifetimeArgs,
-    MintArgs, ServiceOutput,
+    ArdAction, ArdArgs, ArdOutput, AzureArgs, GeoAction, GeocatalogArgs, KustoArgs, KustoOutput,
+    LifetimeArgs, MintArgs, ServiceOutput,
 };
 use crate::credentials::{self, Auth};
 use crate::error::{Failure, Result};
@@ -304,9 +304,8 @@ async fn ard_session(
 pub fn ard(args: ArdArgs, quiet: bool) -> Result<()> {
     redact::register_env();
     let base = service::parse_endpoint(&args.ard_endpoint, "--ard-endpoint")?;
-    no_token_output(args.output, "is not available for `ard`")?;
     let AzureArgs { auth, timeout, .. } = args.azure;
-    let json = args.output == ServiceOutput::Json;
+    let json = args.output == ArdOutput::Json;
     let now = crate::lifetime::truncate(OffsetDateTime::now_utc());
     if let Some(account) = &args.account_id {
         ard::check_credentials_id(account).map_err(|_| {

@@ -5,6 +5,8 @@ use crate::resource::Level;
 
 /// The canonical order the service requires (it rejects tokens whose `sp` is out of order).
 pub const CANONICAL: &str = "racwdxyltfmeopi";
+/// The letters sasmint signs: all but `f` (find by tags), which the SDK's signer lacks.
+pub const SIGNABLE: &str = "racwdxyltmeopi";
 
 /// A validated permission set, always rendered in canonical order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,13 +22,13 @@ impl Permissions {
         let letters = letters.trim();
         if letters.is_empty() {
             return Err(Failure::usage("--permissions is empty").hint(format!(
-                "give letters from '{CANONICAL}', e.g. --permissions rl"
+                "give letters from '{SIGNABLE}', e.g. --permissions rl"
             )));
         }
         for c in letters.chars() {
             if !CANONICAL.contains(c) {
                 return Err(Failure::usage(format!("unknown permission letter '{c}'"))
-                    .hint(format!("valid letters, in canonical order: {CANONICAL}")));
+                    .hint(format!("valid letters, in canonical order: {SIGNABLE}")));
             }
             if let Some(why) = refused_for(c, level) {
                 return Err(
@@ -52,7 +54,7 @@ fn refused_for(letter: char, level: Level) -> Option<&'static str> {
 fn hint_for(letter: char, level: Level) -> String {
     match (letter, level) {
         ('l', Level::Blob) => "to list, mint a token for the container URL instead".to_owned(),
-        _ => format!("valid letters, in canonical order: {CANONICAL}"),
+        _ => format!("letters sasmint can sign, in canonical order: {SIGNABLE}"),
     }
 }
 
@@ -180,7 +182,15 @@ mod tests {
             .unwrap_err()
             .message
             .contains("single blob"));
-        assert!(Permissions::parse("f", Level::Container).is_err());
+        let f = Permissions::parse("f", Level::Container).unwrap_err();
+        // The hint offers only letters that can be signed.
+        let hint = f.hint.unwrap();
+        assert!(hint.ends_with(SIGNABLE), "{hint}");
+        assert!(!SIGNABLE.contains('f'));
+        assert_eq!(
+            CANONICAL.chars().filter(|c| *c != 'f').collect::<String>(),
+            SIGNABLE
+        );
     }
 
     #[test]

@@ -641,7 +641,32 @@ fn man_page() {
     ] {
         assert!(man.contains(word), "{word} missing from sasmint-mint(1)");
     }
-    refuses(&["man", "nope"], "invalid value 'nope'");
+    // Every page the others refer to can be printed.
+    let out = sasmint().args(["man", "geocatalog"]).output().unwrap();
+    let man = String::from_utf8(out.stdout).unwrap();
+    assert!(man.contains("sasmint\\-geocatalog\\-register(1)"));
+    let out = sasmint()
+        .args(["man", "geocatalog", "register"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let man = String::from_utf8(out.stdout).unwrap();
+    assert!(man.contains(".TH sasmint-geocatalog-register 1"));
+    assert!(man.contains("managed\\-identity"), "register's own options");
+    for page in [
+        &["man"][..],
+        &["help"],
+        &["ard", "register"],
+        &["kusto-uri"],
+    ] {
+        let out = sasmint().arg("man").args(page).output().unwrap();
+        assert!(out.status.success(), "sasmint man {page:?}");
+    }
+    refuses(&["man", "nope"], "'sasmint nope' is not a command");
+    refuses(
+        &["man", "geocatalog", "nope"],
+        "'sasmint geocatalog nope' is not a command",
+    );
 }
 
 fn inspect_json(token: &str) -> serde_json::Value {
