@@ -1,6 +1,11 @@
 """Summary of a bench/run.sh run: a markdown table (medians, ratios, targets) and a log-scale chart.
 
     python report.py RESULTS_DIR CHART_PNG
+    python report.py --merge RESULTS_DIR NAME ROUNDS
+
+--merge joins RESULTS_DIR/NAME.round{1..ROUNDS}.json (one hyperfine run each, contenders in
+alternating order) into RESULTS_DIR/NAME.json: every contender's timings from all rounds, with
+median, mean, σ, min and max recomputed over them.
 
 Reads RESULTS_DIR/{network,offline,batch}.json (hyperfine --export-json) and machine.txt; writes
 RESULTS_DIR/summary.md and CHART_PNG, and prints the summary.
@@ -33,6 +38,32 @@ def load(results: str, name: str):
         return json.load(f)["results"]
 
 
+def merge(results: str, name: str, rounds: int) -> None:
+    import statistics
+
+    merged = {}
+    for r in range(1, rounds + 1):
+        with open(os.path.join(results, f"{name}.round{r}.json"), encoding="utf-8") as f:
+            for row in json.load(f)["results"]:
+                merged.setdefault(row["command"], []).extend(row["times"])
+    rows = []
+    for command, times in merged.items():
+        rows.append(
+            {
+                "command": command,
+                "times": times,
+                "median": statistics.median(times),
+                "mean": statistics.fmean(times),
+                "stddev": statistics.stdev(times) if len(times) > 1 else None,
+                "min": min(times),
+                "max": max(times),
+                "rounds": rounds,
+            }
+        )
+    with open(os.path.join(results, f"{name}.json"), "w", encoding="utf-8") as f:
+        json.dump({"results": rows}, f, indent=1)
+
+
 def find(rows, prefix):
     for r in rows or []:
         if r["command"].startswith(prefix):
@@ -41,6 +72,9 @@ def find(rows, prefix):
 
 
 def main() -> None:
+    if sys.argv[1] == "--merge":
+        merge(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
     results, chart = sys.argv[1], sys.argv[2]
     machine = {}
     with open(os.path.join(results, "machine.txt"), encoding="utf-8") as f:

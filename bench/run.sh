@@ -8,7 +8,8 @@
 #   --quick         fewer runs (a smoke test; the numbers are not for publishing)
 #   --batch N       URLs in the batch scenario (default 10000)
 #   --results DIR   where the hyperfine exports and summary.md go (default bench/results)
-#   --chart FILE    the chart (default bench/chart.png)
+#   --chart FILE    the chart (default bench/chart.png; with --quick, RESULTS/chart.png so a smoke
+#                   test never overwrites the published chart)
 #
 # Honours CARGO_TARGET_DIR. Builds with the repository's .cargo/config.toml (which turns off
 # AWS-LC's CPU-jitter entropy; see bench/RESULTS.md); an AWS_LC_SYS_NO_JITTER_ENTROPY in the
@@ -18,7 +19,10 @@
 # azure-identity + azure-storage-blob + matplotlib into bench/.venv and azure-cli into
 # bench/.venv-az (PyPI), Azurite into .azurite/ (npm). Needs cargo (rustup.rs).
 #
-# Scenarios, each one interleaved hyperfine invocation (all contenders in one run, same machine):
+# Scenarios, interleaved: each runs in ROUNDS rounds (5; 2 with --quick); a round is one hyperfine
+# invocation over all contenders (their order reversed every other round), so a burst of
+# background load lands on every contender rather than on one. The rounds' timings are merged
+# (bench/report.py --merge) before medians are taken:
 #   1. network: `sasmint mint URL --auth managed-identity` vs the Python SDK flow (bench/py_flow.py)
 #      vs the same two HTTP requests made by curl (bench/curl_floor.sh)
 #   2. offline: `sasmint mint URL --delegation-key key.json` vs `az storage container generate-sas
@@ -26,7 +30,8 @@
 #   3. batch:   `sasmint mint --from-file urls.txt --delegation-key key.json` (N URLs) vs the Python
 #      SDK signing the same URLs with the same key
 #
-# Writes hyperfine JSON/markdown and summary.md to bench/results/ (git-ignored) and the chart to
+# Writes each round's hyperfine JSON, the merged NAME.json and summary.md to bench/results/
+# (git-ignored) and the chart to
 # bench/chart.png, and prints the summary.
 set -euo pipefail
 
@@ -36,7 +41,7 @@ skip_az=0
 quick=0
 batch=10000
 RESULTS="$ROOT/bench/results"
-CHART="$ROOT/bench/chart.png"
+CHART=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --skip-az) skip_az=1 ;;
@@ -59,6 +64,9 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+if [[ -z "$CHART" ]]; then
+  if ((quick)); then CHART="$RESULTS/chart.png"; else CHART="$ROOT/bench/chart.png"; fi
+fi
 
 cd "$ROOT"
 
@@ -72,10 +80,11 @@ AZ_PACKAGE=azure-cli==2.91.0
 DEV_ACCOUNT=devstoreaccount1
 DEV_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
+# Runs per contender and round; minimum seconds per contender and round.
 if ((quick)); then
-  warmup=1 min_net=5 min_off=3 min_batch=3 min_time=0.5
+  rounds=2 warmup=1 min_net=3 min_off=2 min_batch=2 min_time=0.25
 else
-  warmup=5 min_net=40 min_off=20 min_batch=20 min_time=5
+  rounds=5 warmup=2 min_net=8 min_off=4 min_batch=4 min_time=1
 fi
 
 step() { printf '\n==> %s\n' "$*" >&2; }
@@ -193,8 +202,10 @@ URL="$DEMO_CONTAINER_URL"
 container="${URL##*/}"
 
 mkdir -p "$RESULTS"
-for f in network offline batch; do rm -f "$RESULTS/$f.json" "$RESULTS/$f.md"; done
+for f in network offline batch; do rm -f "$RESULTS/$f.json" "$RESULTS/$f".round*.json; done
 rm -f "$RESULTS/summary.md" "$RESULTS/machine.txt"
+# Everything from here on also goes to run.log, next to the raw results.
+exec > >(tee "$RESULTS/run.log") 2>&1
 
 # ---------------------------------------------------------------------------------------------
 step "Checking that every contender produces a working token"
@@ -222,45 +233,56 @@ if ((!skip_az)); then
 fi
 
 # ---------------------------------------------------------------------------------------------
-hf() { # name, then hyperfine arguments
-  local name="$1"
-  shift
-  step "Scenario: $name"
-  # In the background so that a signal to this script stops it at once (bash runs traps only
-  # between foreground commands, but interrupts `wait`).
-  hyperfine -N --warmup "$warmup" --min-benchmarking-time "$min_time" --style basic \
-    --export-json "$RESULTS/$name.json" --export-markdown "$RESULTS/$name.md" "$@" &
-  bench_pid=$!
-  wait "$bench_pid"
-  bench_pid=""
+hf() { # name, min runs per round, then label/command pairs
+  local name="$1" min_runs="$2"
+  shift 2
+  local -a pairs=("$@") order
+  local n=$((${#pairs[@]} / 2)) round k
+  step "Scenario: $name ($rounds rounds of $n contenders)"
+  for ((round = 1; round <= rounds; round++)); do
+    order=()
+    for ((k = 0; k < n; k++)); do
+      local i=$k
+      ((round % 2 == 0)) && i=$((n - 1 - k))
+      order+=(-n "${pairs[2 * i]}" "${pairs[2 * i + 1]}")
+    done
+    # In the background so that a signal to this script stops it at once (bash runs traps only
+    # between foreground commands, but interrupts `wait`).
+    hyperfine -N --warmup "$warmup" --min-runs "$min_runs" --min-benchmarking-time "$min_time" \
+      --style basic --export-json "$RESULTS/$name.round$round.json" "${order[@]}" &
+    bench_pid=$!
+    wait "$bench_pid"
+    bench_pid=""
+  done
+  "$PY" bench/report.py --merge "$RESULTS" "$name" "$rounds"
 }
 
-hf network --min-runs "$min_net" \
-  -n "sasmint mint --auth managed-identity" "$(q "$SASMINT") mint $(q "$URL") --for ingest --auth managed-identity" \
-  -n "Python SDK flow (py_flow.py)" "$(q "$PY") bench/py_flow.py $(q "$URL")" \
-  -n "curl floor (curl_floor.sh)" "bash bench/curl_floor.sh $(q "$URL")"
+hf network "$min_net" \
+  "sasmint mint --auth managed-identity" "$(q "$SASMINT") mint $(q "$URL") --for ingest --auth managed-identity" \
+  "Python SDK flow (py_flow.py)" "$(q "$PY") bench/py_flow.py $(q "$URL")" \
+  "curl floor (curl_floor.sh)" "bash bench/curl_floor.sh $(q "$URL")"
 
 offline=(
-  -n "sasmint mint --delegation-key" "$(q "$SASMINT") mint $(q "$URL") --delegation-key $(q "$workdir/key.json")"
-  -n "Python SDK, account key (py_offline.py)" "$(q "$PY") bench/py_offline.py $DEV_ACCOUNT $(q "$DEV_KEY") $(q "$container")"
+  "sasmint mint --delegation-key" "$(q "$SASMINT") mint $(q "$URL") --delegation-key $(q "$workdir/key.json")"
+  "Python SDK, account key (py_offline.py)" "$(q "$PY") bench/py_offline.py $DEV_ACCOUNT $(q "$DEV_KEY") $(q "$container")"
 )
 if ((!skip_az)); then
   offline+=(
-    -n "az storage container generate-sas" "$az_cmd"
-    -n "az ... (telemetry off)" "env AZURE_CORE_COLLECT_TELEMETRY=false $az_cmd"
+    "az storage container generate-sas" "$az_cmd"
+    "az ... (telemetry off)" "env AZURE_CORE_COLLECT_TELEMETRY=false $az_cmd"
   )
 fi
-hf offline --min-runs "$min_off" "${offline[@]}"
+hf offline "$min_off" "${offline[@]}"
 
 if "$SASMINT" mint --help | grep -q -- '--from-file'; then
   account_url="${URL%/*}"
   for ((i = 1; i <= batch; i++)); do printf '%s/c%05d\n' "$account_url" "$i"; done >"$workdir/urls.txt"
   lines="$("$SASMINT" mint --from-file "$workdir/urls.txt" --delegation-key "$workdir/key.json" | grep -c 'sig=')"
   [[ "$lines" == "$batch" ]] || die "sasmint mint --from-file printed $lines tokens for $batch URLs"
-  hf batch --min-runs "$min_batch" \
-    -n "sasmint mint --from-file ($batch URLs)" \
+  hf batch "$min_batch" \
+    "sasmint mint --from-file ($batch URLs)" \
     "$(q "$SASMINT") mint --from-file $(q "$workdir/urls.txt") --delegation-key $(q "$workdir/key.json")" \
-    -n "Python SDK, same key ($batch URLs)" \
+    "Python SDK, same key ($batch URLs)" \
     "$(q "$PY") bench/py_offline.py --delegation-key $(q "$workdir/key.json") --from-file $(q "$workdir/urls.txt")"
 else
   step "Scenario: batch: SKIPPED: this sasmint has no \`mint --from-file\` yet"
@@ -286,5 +308,6 @@ step "Summary"
   printf 'build_env=AWS_LC_SYS_NO_JITTER_ENTROPY=%s\n' "${AWS_LC_SYS_NO_JITTER_ENTROPY:-1 (.cargo/config.toml)}"
   printf 'batch=%s\n' "$batch"
   printf 'quick=%s\n' "$quick"
+  printf 'rounds=%s\n' "$rounds"
 } >"$RESULTS/machine.txt"
 "$PY" bench/report.py "$RESULTS" "$CHART"
