@@ -12,6 +12,12 @@ use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(verbose: u8, quiet: bool) {
+    // sasmint itself logs progress (info) and requests (debug) only, and the libraries are off
+    // by default: without -v or RUST_LOG nothing would pass the filter, so none is set up
+    // (building it is a tenth of an offline mint's run time).
+    if (quiet || verbose == 0) && std::env::var_os("RUST_LOG").is_none() {
+        return;
+    }
     let default = match (quiet, verbose) {
         (true, _) => "off",
         (false, 0) => "off,sasmint=warn",
