@@ -33,19 +33,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Inspect(args) => inspect(&args),
         Command::Geocatalog(args) => crate::deliver::geocatalog(args, quiet),
         Command::Ard(args) => crate::deliver::ard(args, quiet),
-        Command::KustoUri(mut args) => {
-            if args.managed_identity.is_some() {
-                if args.lifetime.any() || args.delegation_key.is_some() {
-                    return Err(Failure::usage(
-                        "--managed-identity makes a URI without a SAS: --expires-in, --expiry, --start and --delegation-key do not apply",
-                    )
-                    .hint("drop those options, or drop --managed-identity to get a SAS URI"));
-                }
-            } else {
-                args.lifetime = args.lifetime.with_env_default(&credentials::process_env);
-            }
-            crate::deliver::kusto_uri(args, quiet)
-        }
+        Command::KustoUri(args) => crate::deliver::kusto_uri(args, quiet),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "sasmint", &mut buf);
@@ -122,13 +110,14 @@ pub(crate) fn network<T>(
     runtime.block_on(async {
         tokio::time::timeout(Duration::from_secs(timeout), work)
             .await
-            .unwrap_or_else(|_| {
-                Err(
-                    Failure::new(Kind::Network, format!("{what} timed out after {timeout} s"))
-                        .hint("check the network path to the endpoint, or raise --timeout"),
-                )
-            })
+            .unwrap_or_else(|_| Err(timed_out(what, timeout)))
     })
+}
+
+/// `what` took longer than `--timeout`.
+pub(crate) fn timed_out(what: &str, timeout: u64) -> Failure {
+    Failure::new(Kind::Network, format!("{what} timed out after {timeout} s"))
+        .hint("check the network path to the endpoint, or raise --timeout")
 }
 
 pub(crate) fn read_source(path: &std::path::Path, what: &str) -> Result<(String, String)> {

@@ -63,12 +63,16 @@ fn inputs(args: &MintArgs) -> Result<(Vec<Input>, &'static str)> {
     Ok((inputs, "line"))
 }
 
-fn report(label: &str, at: usize, failure: &Failure) {
-    let item = Failure {
+/// `failure`, its message prefixed with which input it is about ("line 4: …").
+fn labelled(label: &str, at: usize, failure: &Failure) -> Failure {
+    Failure {
         message: format!("{label} {at}: {}", failure.message),
         ..failure.clone()
-    };
-    app::report(&item);
+    }
+}
+
+fn report(label: &str, at: usize, failure: &Failure) {
+    app::report(&labelled(label, at, failure));
 }
 
 enum Outcome {
@@ -89,10 +93,7 @@ pub fn mint_many(args: &MintArgs, now: OffsetDateTime, quiet: bool) -> Result<()
         let plan = app::plan(&input.url, args, now);
         if let Err(f) = &plan {
             if args.fail_fast {
-                return Err(Failure {
-                    message: format!("{label} {}: {}", input.at, f.message),
-                    ..f.clone()
-                });
+                return Err(labelled(label, input.at, f));
             }
             report(label, input.at, f);
         }
@@ -110,10 +111,7 @@ pub fn mint_many(args: &MintArgs, now: OffsetDateTime, quiet: bool) -> Result<()
             }
         });
         if let Some((at, f)) = failed_key {
-            return Err(Failure {
-                message: format!("{label} {at}: {}", f.message),
-                ..f.clone()
-            });
+            return Err(labelled(label, at, f));
         }
     }
 
@@ -123,10 +121,7 @@ pub fn mint_many(args: &MintArgs, now: OffsetDateTime, quiet: bool) -> Result<()
     for ((input, outcome), already) in inputs.iter().zip(&outcomes).zip(reported) {
         if let Outcome::Failed(f) = outcome {
             if args.fail_fast {
-                return Err(Failure {
-                    message: format!("{label} {}: {}", input.at, f.message),
-                    ..f.clone()
-                });
+                return Err(labelled(label, input.at, f));
             }
             if !already {
                 report(label, input.at, f);
@@ -247,7 +242,7 @@ fn keys(
     // fails alone; the run as a whole is bounded by the number of turns.
     let turns = targets.len().div_ceil(PARALLEL_ACCOUNTS) as u64;
     let per_account = std::time::Duration::from_secs(timeout);
-    let fetched = app::network(
+    app::network(
         timeout * (turns + 1),
         "getting the delegation keys",
         async move {
@@ -259,18 +254,10 @@ fn keys(
                 tasks.spawn(async move {
                     let _permit = limit.acquire_owned().await;
                     let fetch = storage::fetch_key(&target, credential, request, options, auth);
+                    let what = format!("getting the delegation key from {}", target.service());
                     let key = tokio::time::timeout(per_account, fetch)
                         .await
-                        .unwrap_or_else(|_| {
-                            Err(Failure::new(
-                                Kind::Network,
-                                format!(
-                                "getting the delegation key from {} timed out after {timeout} s",
-                                target.service()
-                            ),
-                            )
-                            .hint("check the network path to the endpoint, or raise --timeout"))
-                        });
+                        .unwrap_or_else(|_| Err(app::timed_out(&what, timeout)));
                     (account, key)
                 });
             }
@@ -282,8 +269,7 @@ fn keys(
             }
             Ok(keys)
         },
-    )?;
-    Ok(fetched)
+    )
 }
 
 fn render(inputs: &[Input], outcomes: &[Outcome], format: MintOutput) -> String {

@@ -422,6 +422,12 @@ pub fn kusto_uri(args: KustoArgs, quiet: bool) -> Result<()> {
     redact::register_env();
     let target = resource::parse(&args.url, args.azure.account.as_deref(), false, false)?;
     let (uri, auth, expiry) = match &args.managed_identity {
+        Some(_) if args.lifetime.any() || args.delegation_key.is_some() => {
+            return Err(Failure::usage(
+                "--managed-identity makes a URI without a SAS: --expires-in, --expiry, --start and --delegation-key do not apply",
+            )
+            .hint("drop those options, or drop --managed-identity to get a SAS URI"));
+        }
         Some(mi) => {
             if mi != "system" {
                 check_object_id(mi, "--managed-identity")?;
@@ -434,7 +440,11 @@ pub fn kusto_uri(args: KustoArgs, quiet: bool) -> Result<()> {
         }
         None => {
             let now = crate::lifetime::truncate(OffsetDateTime::now_utc());
-            let mut mint = mint_args(&args.url, Preset::Kusto, args.lifetime.clone(), &args.azure);
+            let lifetime = args
+                .lifetime
+                .clone()
+                .with_env_default(&credentials::process_env);
+            let mut mint = mint_args(&args.url, Preset::Kusto, lifetime, &args.azure);
             mint.delegation_key = args.delegation_key.clone();
             let plan = app::plan(&mint.urls[0], &mint, now)?;
             let minted = app::mint_planned(plan, &mint, now, None, quiet)?;
