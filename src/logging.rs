@@ -7,7 +7,7 @@
 //! parameters, allow-listed headers). `-q`: nothing but sasmint's error. `RUST_LOG` overrides
 //! all of these.
 
-use crate::redact::ScrubbedStderr;
+use crate::domain::redact::ScrubbedStderr;
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 

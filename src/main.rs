@@ -1,26 +1,16 @@
 //! sasmint: mint least-privilege Azure Blob Storage SAS tokens.
+//!
+//! The layers, each importing only the ones below it (ARCHITECTURE.md):
+//! `cli` → `commands` → `pipeline` → `render`, `io`, `clients` → `domain`.
 
-mod app;
-mod ard;
-mod batch;
 mod cli;
-mod credentials;
-mod deliver;
-mod error;
-mod geocatalog;
-mod inspect;
-mod keyfile;
-mod lifetime;
+mod clients;
+mod commands;
+mod domain;
+mod io;
 mod logging;
-mod output;
-mod permissions;
-#[cfg(test)]
-mod proptest_config;
-mod redact;
-mod resource;
-mod sas;
-mod service;
-mod storage;
+mod pipeline;
+mod render;
 
 use clap::error::ErrorKind;
 use clap::Parser;
@@ -38,15 +28,15 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let failure = cli::usage_failure(&e.render().to_string());
-            app::report(&failure);
+            io::terminal::report(&failure);
             return failure.exit_code();
         }
     };
     logging::init(cli.verbose, cli.quiet);
-    match app::run(cli) {
+    match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            app::report(&failure);
+            io::terminal::report(&failure);
             failure.exit_code()
         }
     }

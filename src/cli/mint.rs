@@ -1,0 +1,161 @@
+//! `mint` and `key`.
+
+use super::common::{AzureArgs, LifetimeArgs};
+use crate::clients::credentials;
+use crate::commands::key::KeyRequest;
+use crate::commands::mint::MintRequest;
+use crate::domain::permissions::Preset;
+use crate::pipeline::{Access, TokenOptions};
+use crate::render::mint::MintOutput;
+use clap::Args;
+use std::path::PathBuf;
+
+pub(super) const MINT_EXAMPLES: &str = "\
+Examples:
+  # Read+list for 8 hours (the default), for a service that ingests from the container
+  sasmint mint https://myacct.blob.core.windows.net/imagery
+
+  # Write-only for a delivery service, for one day, as a full URL
+  sasmint mint https://myacct.blob.core.windows.net/drop --for upload --expires-in 1d --output url
+
+  # One blob, read-only, restricted to one client address
+  sasmint mint https://myacct.blob.core.windows.net/reports/2026/q3.pdf --permissions r --ip 203.0.113.7
+
+  # Offline: sign with a key saved earlier by `sasmint key`
+  sasmint key https://myacct.blob.core.windows.net --output-file key.json
+  sasmint mint https://myacct.blob.core.windows.net/imagery --delegation-key key.json
+
+  # Many tokens, one key per account, JSON lines in input order
+  sasmint mint --from-file containers.txt --output json";
+
+#[derive(Debug, Clone, Args)]
+pub struct MintArgs {
+    /// Container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER) or blob URL; several
+    /// mint one token each.
+    ///
+    /// The emulator's path-style form https://127.0.0.1:10000/devstoreaccount1/CONTAINER works
+    /// too. A URL naming a blob mints a blob SAS (sr=b).
+    #[arg(value_name = "URL", required_unless_present = "from_file")]
+    pub urls: Vec<String>,
+
+    /// Read URLs from a file (or - for stdin), one per line; blank lines and # comments skipped.
+    ///
+    /// One delegation key is fetched per storage account for the whole run. Results come out
+    /// in input order, one per input: a line each for token/url (an empty line for an input
+    /// that failed), JSON lines for json. Failures are reported on stderr with their line
+    /// number and do not stop the others unless --fail-fast.
+    #[arg(long, value_name = "FILE|-", conflicts_with = "urls")]
+    pub from_file: Option<PathBuf>,
+
+    /// With several inputs: stop at the first failure and print nothing.
+    #[arg(long)]
+    pub fail_fast: bool,
+
+    /// Who will use the token; sets the permissions.
+    ///
+    /// ingest=rl, upload=w, geocatalog=rl, kusto=rl (r for a blob), cado=w, maxar-ard=w,
+    /// snowflake-load=rl, snowflake-unload=racwl, gcs-transfer=rl.
+    #[arg(
+        long = "for",
+        value_enum,
+        value_name = "PRESET",
+        conflicts_with = "permissions"
+    )]
+    pub preset: Option<Preset>,
+
+    /// Permission letters instead of a preset, in any order (racwdxyltmeopi).
+    #[arg(long, short = 'p', value_name = "LETTERS")]
+    pub permissions: Option<String>,
+
+    #[command(flatten)]
+    pub lifetime: LifetimeArgs,
+
+    /// Only accept requests from this IPv4 address or range (a.b.c.d or a.b.c.d-e.f.g.h).
+    #[arg(long, value_name = "IP|IP-IP")]
+    pub ip: Option<String>,
+
+    /// Allow plain http as well as https (spr=https,http). Default: https only.
+    #[arg(long)]
+    pub allow_http: bool,
+
+    /// Encrypt blobs written with the token under this encryption scope.
+    #[arg(long, value_name = "NAME")]
+    pub encryption_scope: Option<String>,
+
+    /// Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network.
+    #[arg(long, value_name = "FILE|-", env = "SASMINT_DELEGATION_KEY")]
+    pub delegation_key: Option<PathBuf>,
+
+    /// What to print.
+    #[arg(long, short, value_enum, default_value_t = MintOutput::Token, env = "SASMINT_OUTPUT")]
+    pub output: MintOutput,
+
+    /// Write the result to this file instead of stdout: created with mode 0600, atomically.
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub azure: AzureArgs,
+}
+
+impl MintArgs {
+    pub(super) fn request(self) -> MintRequest {
+        let access = match (self.permissions, self.preset) {
+            (Some(letters), _) => Access::Letters(letters),
+            (None, preset) => Access::Preset(preset.unwrap_or(Preset::Ingest)),
+        };
+        MintRequest {
+            urls: self.urls,
+            from_file: self.from_file,
+            fail_fast: self.fail_fast,
+            token: TokenOptions {
+                access,
+                lifetime: self
+                    .lifetime
+                    .options()
+                    .with_env_default(&credentials::process_env),
+                ip: self.ip,
+                allow_http: self.allow_http,
+                encryption_scope: self.encryption_scope,
+                delegation_key: self.delegation_key,
+                azure: self.azure.options(),
+            },
+            output: self.output,
+            output_file: self.output_file,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// The account URL (https://ACCOUNT.blob.core.windows.net) or any container URL in it.
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "8h",
+        env = "SASMINT_EXPIRES_IN"
+    )]
+    pub expires_in: String,
+
+    /// Write the key to this file instead of stdout: created with mode 0600, atomically.
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub azure: AzureArgs,
+}
+
+impl KeyArgs {
+    pub(super) fn request(self) -> KeyRequest {
+        KeyRequest {
+            url: self.url,
+            expires_in: self.expires_in,
+            output_file: self.output_file,
+            azure: self.azure.options(),
+        }
+    }
+}

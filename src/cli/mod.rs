@@ -1,0 +1,211 @@
+//! The command line: the clap types, and for each command one conversion from its parsed
+//! arguments to the domain request its command runs (in the manner of ripgrep's low-level
+//! flags turned into a high-level configuration). Only this layer knows clap.
+
+mod ard;
+mod common;
+mod docs;
+mod geocatalog;
+mod inspect;
+mod kusto;
+mod mint;
+mod values;
+
+use crate::commands;
+use crate::domain::error::{Failure, Result};
+use clap::{CommandFactory, Parser, Subcommand};
+
+pub use self::ard::ArdArgs;
+pub use self::geocatalog::GeocatalogArgs;
+pub use self::inspect::InspectArgs;
+pub use self::kusto::KustoArgs;
+pub use self::mint::{KeyArgs, MintArgs};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 ok, 1 internal error, 2 bad input, 3 no credential, 4 access denied,
+5 service error, 6 network error or timeout, 7 TLS certificate not trusted.";
+
+/// Mint least-privilege Azure Blob Storage SAS tokens (user delegation) in one command.
+///
+/// sasmint gets an Entra ID token, fetches a user delegation key for the storage account,
+/// signs the narrowest SAS the job needs, and prints it. Nothing but the result goes to
+/// stdout; messages go to stderr. Secrets are never logged.
+#[derive(Debug, Parser)]
+#[command(name = "sasmint", version, propagate_version = true, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Mint a SAS token for a container or blob.
+    #[command(after_long_help = mint::MINT_EXAMPLES)]
+    Mint(MintArgs),
+    /// Fetch a user delegation key and print it as JSON (a secret: store it like a password).
+    ///
+    /// The JSON has the fields signedOid, signedTid, signedStart, signedExpiry, signedService,
+    /// signedVersion and value, and is what `mint --delegation-key` reads.
+    #[command(
+        after_long_help = "Example:\n  sasmint key https://myacct.blob.core.windows.net --expires-in 1d > key.json"
+    )]
+    Key(KeyArgs),
+    /// Decode a SAS token or URL: what it grants, to what, until when, and its risks.
+    ///
+    /// The signature is never printed. Pass `-` to read the token from stdin, which keeps it
+    /// out of the shell history and the process list.
+    #[command(
+        after_long_help = "Examples:\n  sasmint inspect 'https://myacct.blob.core.windows.net/c?sv=...&sig=...'\n  pbpaste | sasmint inspect - --output json"
+    )]
+    Inspect(InspectArgs),
+    /// Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source.
+    #[command(after_long_help = geocatalog::GEOCATALOG_EXAMPLES)]
+    Geocatalog(GeocatalogArgs),
+    /// Register a write-only SAS with Maxar ARD as order-delivery credentials.
+    #[command(after_long_help = ard::ARD_EXAMPLES)]
+    Ard(ArdArgs),
+    /// Print a blob or container URI for Azure Data Explorer (Kusto) ingestion.
+    ///
+    /// With --managed-identity the URI carries `;managed_identity=…` and no SAS at all;
+    /// otherwise it carries a read SAS minted like `mint --for kusto`.
+    #[command(name = "kusto-uri", after_long_help = kusto::KUSTO_EXAMPLES)]
+    KustoUri(KustoArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_long_help = "Example:\n  sasmint completions bash > ~/.local/share/bash-completion/completions/sasmint"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): sasmint(1), or a command's own page, sasmint-COMMAND(1).
+    #[command(
+        after_long_help = "Examples:\n  sasmint man > ~/.local/share/man/man1/sasmint.1\n  sasmint man geocatalog register > ~/.local/share/man/man1/sasmint-geocatalog-register.1"
+    )]
+    Man {
+        /// The command (and subcommand) whose page to print: mint, geocatalog register, …
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
+}
+
+/// Runs the parsed command line: each command's arguments become its domain request.
+pub fn run(cli: Cli) -> Result<()> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Mint(args) => commands::mint::run(args.request(), quiet),
+        Command::Key(args) => commands::key::run(args.request(), quiet),
+        Command::Inspect(args) => commands::inspect::run(&args.request()),
+        Command::Geocatalog(args) => commands::geocatalog::run(args.request(), quiet),
+        Command::Ard(args) => commands::ard::run(args.request(), quiet),
+        Command::KustoUri(args) => commands::kusto::run(args.request(), quiet),
+        Command::Completions { shell } => docs::completions(shell, Cli::command()),
+        Command::Man { command } => docs::man(Cli::command(), &command),
+    }
+}
+
+/// clap's own usage error (unknown flag, bad value, conflict), rendered as plain text, in
+/// sasmint's form: one line saying what is wrong, and a hint (clap's tip, else where the help is).
+pub fn usage_failure(rendered: &str) -> Failure {
+    let mut lines = rendered.lines();
+    let mut message = lines
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_start_matches("error:")
+        .trim()
+        .to_owned();
+    let mut tip = None;
+    let mut usage = None;
+    for line in lines {
+        let line = line.trim();
+        if let Some(t) = line.strip_prefix("tip:") {
+            tip.get_or_insert_with(|| t.trim().to_owned());
+        } else if let Some(u) = line.strip_prefix("Usage:") {
+            usage = Some(u.trim().to_owned());
+        } else if !line.is_empty() && usage.is_none() && !line.starts_with("For more information") {
+            message.push(' ');
+            message.push_str(line);
+        }
+    }
+    let command: Vec<&str> = usage
+        .as_deref()
+        .unwrap_or("sasmint")
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    let hint = tip.unwrap_or_else(|| format!("see '{} --help'", command.join(" ")));
+    Failure::usage(message).hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn usage_error(args: &[&str]) -> crate::domain::error::Failure {
+        let e = Cli::try_parse_from(args).unwrap_err();
+        usage_failure(&e.render().to_string())
+    }
+
+    #[test]
+    fn clap_errors_become_one_line_and_a_hint() {
+        let f = usage_error(&["sasmint", "mint", "u", "--for", "nobody"]);
+        assert!(
+            f.message
+                .starts_with("invalid value 'nobody' for '--for <PRESET>'"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("possible values"), "{}", f.message);
+        assert!(!f.message.contains('\n'));
+
+        let f = usage_error(&["sasmint", "mint", "u", "--for", "ingest", "-p", "r"]);
+        assert!(f.message.contains("cannot be used with"), "{}", f.message);
+        assert_eq!(f.hint.as_deref(), Some("see 'sasmint mint --help'"));
+
+        let f = usage_error(&["sasmint", "mint"]);
+        assert!(
+            f.message
+                .contains("required arguments were not provided: <URL>"),
+            "{}",
+            f.message
+        );
+
+        let f = usage_error(&["sasmint", "mint", "u", "--nope"]);
+        assert!(
+            f.message.contains("unexpected argument '--nope'"),
+            "{}",
+            f.message
+        );
+        assert!(f.hint.is_some());
+        assert_eq!(f.kind, crate::domain::error::Kind::Usage);
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn for_and_permissions_conflict() {
+        let r = Cli::try_parse_from([
+            "sasmint",
+            "mint",
+            "https://a.blob.core.windows.net/c",
+            "--for",
+            "ingest",
+            "-p",
+            "r",
+        ]);
+        assert!(r.is_err());
+    }
+}

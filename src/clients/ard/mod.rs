@@ -1,0 +1,342 @@
+//! Maxar ARD credentials registry: register (or rotate) a write-only SAS URL under a stable
+//! credentials id, and list, show and delete registered credentials.
+
+mod models;
+
+pub use models::RegisteredCredentials;
+
+use crate::clients::http::{CallError, Service};
+use crate::domain::error::{Failure, Kind, Result};
+use azure_core::http::{Method, Url};
+use models::{CredentialsAnswer, CredentialsBody, ListPage, Myself, PasswordGrant, SignedIn};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// The public API.
+pub const DEFAULT_ENDPOINT: &str = "https://ard.maxar.com/api/v1";
+
+const HINT_403: &str = "the Maxar ARD user needs the admin role on the account";
+
+/// Credentials ids: letters, digits, `_` and `-` only.
+pub fn check_credentials_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 200
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(
+            Failure::usage(format!("'{id}' is not a valid credentials id"))
+                .hint("use only letters, digits, '_' and '-', e.g. my-delivery-bucket"),
+        )
+    }
+}
+
+/// How to authenticate, from the environment; checked before any request.
+pub enum Login {
+    Token(String),
+    Password { username: String, password: String },
+}
+
+impl Login {
+    pub fn from_env(env: crate::clients::credentials::Env) -> Result<Self> {
+        if let Some(token) = env("MAXAR_ARD_TOKEN") {
+            return Ok(Login::Token(token));
+        }
+        match (env("MAXAR_ARD_USERNAME"), env("MAXAR_ARD_PASSWORD")) {
+            (Some(username), Some(password)) => Ok(Login::Password { username, password }),
+            _ => Err(Failure::usage("no Maxar ARD credentials: set MAXAR_ARD_TOKEN, or MAXAR_ARD_USERNAME and MAXAR_ARD_PASSWORD")
+                .hint("an ARD admin user's token or password is needed to register credentials")),
+        }
+    }
+}
+
+fn url(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    {
+        let mut path = url.path_segments_mut().expect("https URLs are bases");
+        path.pop_if_empty();
+        path.extend(segments);
+    }
+    url
+}
+
+/// Exchanges a username and password for a bearer token (`POST /auth/authenticate`).
+pub async fn authenticate(
+    anonymous: &Service,
+    base: &Url,
+    username: &str,
+    password: &str,
+) -> Result<String> {
+    let body = to_json(&PasswordGrant {
+        grant_type: "password",
+        username,
+        password,
+    });
+    let reply = anonymous
+        .call(
+            Method::Post,
+            url(base, &["auth", "authenticate"]),
+            Some(&body),
+        )
+        .await
+        .map_err(|e| {
+            let f = e.into_failure(
+                "signing in to Maxar ARD",
+                "check MAXAR_ARD_USERNAME and MAXAR_ARD_PASSWORD",
+            );
+            if f.kind == Kind::Denied {
+                Failure {
+                    kind: Kind::Credential,
+                    ..f
+                }
+            } else {
+                f
+            }
+        })?;
+    let signed_in: Option<SignedIn> = serde_json::from_value(reply).ok();
+    let token = signed_in.and_then(|s| s.access_token).ok_or_else(|| {
+        Failure::new(
+            Kind::Credential,
+            "Maxar ARD sign-in returned no access_token",
+        )
+    })?;
+    crate::domain::redact::register(&token);
+    Ok(token)
+}
+
+pub struct Ard {
+    service: Service,
+    base: Url,
+}
+
+impl Ard {
+    pub fn new(service: Service, base: Url) -> Self {
+        Self { service, base }
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<Value> {
+        self.service
+            .call(method, url, body)
+            .await
+            .map_err(|e| e.into_failure(what, HINT_403))
+    }
+
+    /// A `GET` whose answer is one `T`.
+    async fn get<T: DeserializeOwned>(&self, url: Url, what: &str) -> Result<T> {
+        let reply = self.call(Method::Get, url, None, what).await?;
+        parse(reply, what)
+    }
+
+    /// The signed-in user's account id (`GET /auth/self`).
+    pub async fn account_id(&self) -> Result<String> {
+        let me: Myself = self
+            .get(
+                url(&self.base, &["auth", "self"]),
+                "looking up the ARD account",
+            )
+            .await?;
+        me.account_id().ok_or_else(|| {
+            Failure::new(
+                Kind::Service,
+                "Maxar ARD did not say which account this user belongs to",
+            )
+            .hint("pass --account-id")
+        })
+    }
+
+    fn credentials_url(&self, account: &str, id: Option<&str>) -> Url {
+        let mut segments = vec!["admin", "account", account, "credentials"];
+        if let Some(id) = id {
+            segments.push(id);
+        }
+        url(&self.base, &segments)
+    }
+
+    /// Registers `id` with the full SAS URL, or rotates it: in-flight orders keep working.
+    /// Always a `PUT` of `{"credentials", "description"}`, as Maxar's SDK sends it. Without a
+    /// description, the stored one is kept (read first with a `GET`), or `""` for a new id.
+    /// The answer may be empty (204).
+    pub async fn register(
+        &self,
+        account: &str,
+        id: &str,
+        sas_url: &str,
+        description: Option<&str>,
+    ) -> Result<()> {
+        let url = self.credentials_url(account, Some(id));
+        let description = match description {
+            Some(d) => d.to_owned(),
+            None => self
+                .stored_description(account, id)
+                .await?
+                .unwrap_or_default(),
+        };
+        let body = to_json(&CredentialsBody {
+            credentials: sas_url,
+            description: &description,
+        });
+        self.call(Method::Put, url, Some(&body), "registering the credentials")
+            .await
+            .map(|_| ())
+    }
+
+    /// The description stored under `id`: `None` when `id` is not registered (404) or has none.
+    async fn stored_description(&self, account: &str, id: &str) -> Result<Option<String>> {
+        match self
+            .service
+            .call(Method::Get, self.credentials_url(account, Some(id)), None)
+            .await
+        {
+            Ok(Value::Null) => Ok(None),
+            Ok(reply) => Ok(
+                parse::<CredentialsAnswer>(reply, "getting the stored credentials")?
+                    .into_inner()
+                    .description
+                    .get()
+                    .cloned(),
+            ),
+            Err(CallError::Status { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e.into_failure("getting the stored credentials", HINT_403)),
+        }
+    }
+
+    pub async fn show(&self, account: &str, id: &str) -> Result<RegisteredCredentials> {
+        let answer: CredentialsAnswer = self
+            .get(
+                self.credentials_url(account, Some(id)),
+                "getting the credentials",
+            )
+            .await?;
+        Ok(answer.into_inner())
+    }
+
+    pub async fn delete(&self, account: &str, id: &str) -> Result<()> {
+        self.call(
+            Method::Delete,
+            self.credentials_url(account, Some(id)),
+            None,
+            "deleting the credentials",
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// All registered credentials, following `starting_after` while `has_more`.
+    pub async fn list(&self, account: &str) -> Result<Vec<RegisteredCredentials>> {
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..10_000 {
+            let mut url = self.credentials_url(account, None);
+            url.query_pairs_mut().append_pair("limit", "100");
+            if let Some(a) = &after {
+                url.query_pairs_mut().append_pair("starting_after", a);
+            }
+            let reply: ListPage = self.get(url, "listing credentials").await?;
+            let page: Vec<RegisteredCredentials> = reply
+                .data
+                .ok_or_else(|| {
+                    Failure::new(
+                        Kind::Service,
+                        "listing credentials: the answer has no 'data' list",
+                    )
+                })?
+                .into_iter()
+                .map(CredentialsAnswer::into_inner)
+                .collect();
+            let more = reply.has_more.unwrap_or(false);
+            let last = page.last().and_then(|c| c.credentials_id.get().cloned());
+            all.extend(page);
+            match (more, last) {
+                (true, Some(last)) if after.as_deref() != Some(last.as_str()) => after = Some(last),
+                (true, _) => {
+                    return Err(Failure::new(
+                        Kind::Service,
+                        "listing credentials: has_more without a cursor",
+                    ))
+                }
+                (false, _) => return Ok(all),
+            }
+        }
+        Err(Failure::new(
+            Kind::Service,
+            "listing credentials: the service kept returning pages",
+        ))
+    }
+}
+
+/// A `T` from a service answer; a shape that does not fit is the service's error.
+fn parse<T: DeserializeOwned>(value: Value, what: &str) -> Result<T> {
+    serde_json::from_value(value).map_err(|_| {
+        Failure::new(
+            Kind::Service,
+            format!("{what}: Maxar ARD answered with a body that does not fit its API"),
+        )
+    })
+}
+
+fn to_json<T: serde::Serialize>(body: &T) -> Value {
+    serde_json::to_value(body).expect("plain data serializes")
+}
+
+/// What an order's `output_config` needs to deliver into the container.
+pub fn output_config(credentials_id: &str, container: &str, prefix: &str) -> Value {
+    json!({"output_config": {"azure_blob_storage": {
+        "credentials_id": credentials_id, "container": container, "prefix": prefix}}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_ids() {
+        for ok in ["abc", "my-bucket_2", "A"] {
+            assert!(check_credentials_id(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "has space", "slash/id", "dot.id", "ünï", "a?b"] {
+            assert!(check_credentials_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn login_from_env() {
+        let none = |_: &str| None;
+        assert!(Login::from_env(&none).is_err());
+        let token = |n: &str| (n == "MAXAR_ARD_TOKEN").then(|| "t0ken-value".to_owned());
+        assert!(matches!(Login::from_env(&token), Ok(Login::Token(_))));
+        let user_only = |n: &str| (n == "MAXAR_ARD_USERNAME").then(|| "me".to_owned());
+        assert!(Login::from_env(&user_only).is_err());
+    }
+
+    #[test]
+    fn credentials_are_unwrapped_when_wrapped() {
+        let inner = json!({"credentials_id": "a", "description": "d"});
+        let unwrap = |v: Value| {
+            let answer: CredentialsAnswer = parse(v, "test").unwrap();
+            serde_json::to_value(answer.into_inner()).unwrap()
+        };
+        assert_eq!(
+            unwrap(json!({ "registered_credentials": inner.clone() })),
+            inner
+        );
+        assert_eq!(unwrap(inner.clone()), inner, "bare items too");
+    }
+
+    #[test]
+    fn output_config_shape() {
+        let v = output_config("id-1", "drop", "orders/");
+        assert_eq!(
+            v["output_config"]["azure_blob_storage"]["container"],
+            "drop"
+        );
+    }
+}

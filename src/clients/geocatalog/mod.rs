@@ -1,0 +1,499 @@
+//! Microsoft Planetary Computer Pro (GeoCatalog) ingestion sources: register a container's SAS
+//! (rotating an existing source in place), or a managed-identity source; list, show, delete.
+
+mod models;
+
+pub use models::{IngestionSource, ManagedIdentity, SourceSummary, SourceView};
+
+use crate::clients::http::{CallError, Service};
+use crate::domain::error::{Failure, Kind, Result};
+use azure_core::http::{Method, Url};
+use models::{ConnectionBody, Page, SourceBody};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// The token scope of the GeoCatalog data plane.
+pub const SCOPE: &str = "https://geocatalog.spatio.azure.com/.default";
+
+const HINT_403: &str = "the identity needs the GeoCatalog Administrator role on the catalog";
+
+crate::domain::choices! {
+    /// Versions of the ingestion-sources API.
+    pub enum ApiVersion {
+        Ga20260415 = "2026-04-15": "GA: `/inma/ingestion-sources`, `kind`, client-generated ids",
+        Preview20250430 = "2025-04-30-preview": "Preview, same shapes as GA",
+        Legacy20240131 = "2024-01-31-preview": "Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists",
+    }
+}
+
+impl ApiVersion {
+    fn legacy(self) -> bool {
+        self == ApiVersion::Legacy20240131
+    }
+}
+
+/// What `register` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Created,
+    Rotated,
+}
+
+/// How a source connects to the container.
+pub enum Connection<'a> {
+    Sas { token: &'a str },
+    ManagedIdentity { object_id: &'a str },
+}
+
+impl Connection<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Connection::Sas { .. } => "SasToken",
+            Connection::ManagedIdentity { .. } => "BlobManagedIdentity",
+        }
+    }
+}
+
+pub struct GeoCatalog {
+    service: Service,
+    base: Url,
+    version: ApiVersion,
+}
+
+impl GeoCatalog {
+    pub fn new(service: Service, base: Url, version: ApiVersion) -> Self {
+        Self {
+            service,
+            base,
+            version,
+        }
+    }
+
+    fn url(&self, tail: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        {
+            let mut segments = url.path_segments_mut().expect("https URLs are bases");
+            segments.pop_if_empty();
+            segments.push(if self.version.legacy() { "api" } else { "inma" });
+            segments.push("ingestion-sources");
+            segments.extend(tail);
+        }
+        url.query_pairs_mut()
+            .append_pair("api-version", self.version.name());
+        url
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<Value> {
+        self.service
+            .call(method, url, body)
+            .await
+            .map_err(|e| e.into_failure(what, HINT_403))
+    }
+
+    /// A call whose answer is one `T`.
+    async fn call_for<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<T> {
+        let reply = self.call(method, url, body, what).await?;
+        parse(reply, what)
+    }
+
+    /// A `nextLink` is followed only on the catalog's own origin: the bearer token goes with it.
+    /// It gets this client's `api-version` (added, or replacing the link's own): the service
+    /// requires one on every request and need not put it in the link.
+    fn next_link(&self, link: Option<&str>) -> Result<Option<Url>> {
+        let Some(link) = link else {
+            return Ok(None);
+        };
+        let mut url = self.base.join(link).map_err(|_| {
+            Failure::new(
+                Kind::Service,
+                "the GeoCatalog returned a nextLink that is not a URL",
+            )
+        })?;
+        if url.origin() != self.base.origin() {
+            return Err(Failure::new(
+                Kind::Service,
+                "the GeoCatalog returned a nextLink to another host; not following it with a bearer token",
+            ));
+        }
+        set_api_version(&mut url, self.version.name());
+        Ok(Some(url))
+    }
+
+    async fn collect<T: DeserializeOwned>(&self, first: Url, what: &str) -> Result<Vec<T>> {
+        let mut items = Vec::new();
+        let mut next = Some(first);
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > 10_000 {
+                return Err(Failure::new(
+                    Kind::Service,
+                    format!("{what}: the service kept returning pages"),
+                ));
+            }
+            let reply = self.call(Method::Get, url, None, what).await?;
+            match reply {
+                // The legacy API answers a bare array.
+                Value::Array(page) => items.extend(page),
+                Value::Object(_) => {
+                    let page: Page = parse(reply, what)?;
+                    let value = page.value.ok_or_else(|| {
+                        Failure::new(
+                            Kind::Service,
+                            format!("{what}: the answer has no 'value' list"),
+                        )
+                    })?;
+                    items.extend(value);
+                    next = self.next_link(page.next_link.as_deref())?;
+                }
+                _ => {
+                    return Err(Failure::new(
+                        Kind::Service,
+                        format!("{what}: unexpected answer"),
+                    ))
+                }
+            }
+        }
+        items.into_iter().map(|item| parse(item, what)).collect()
+    }
+
+    /// Every source's summary (`id`, `kind`, `created`), across all pages.
+    pub async fn list(&self) -> Result<Vec<SourceSummary>> {
+        let sources: Vec<IngestionSource> = self
+            .collect(self.url(&[]), "listing ingestion sources")
+            .await?;
+        Ok(sources.iter().map(|s| s.summary(self.version)).collect())
+    }
+
+    pub async fn show(&self, id: &str) -> Result<IngestionSource> {
+        check_id(id)?;
+        self.call_for(
+            Method::Get,
+            self.url(&[id]),
+            None,
+            "getting the ingestion source",
+        )
+        .await
+    }
+
+    pub async fn delete(&self, id: &str) -> Result<()> {
+        check_id(id)?;
+        self.call(
+            Method::Delete,
+            self.url(&[id]),
+            None,
+            "deleting the ingestion source",
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn identities(&self) -> Result<Vec<ManagedIdentity>> {
+        if self.version.legacy() {
+            return Err(Failure::usage(
+                "the 2024-01-31-preview API has no managed-identities list",
+            )
+            .hint("use --api-version 2026-04-15"));
+        }
+        self.collect(
+            self.url(&["managed-identities"]),
+            "listing managed identities",
+        )
+        .await
+    }
+
+    /// The id of an existing source of the same kind for `container_url`, if any.
+    async fn existing(&self, container_url: &str, kind: &str) -> Result<Option<String>> {
+        for source in self.list().await? {
+            if source.kind.as_deref() != Some(kind) {
+                continue;
+            }
+            let Some(id) = source.id else {
+                continue;
+            };
+            let full = self.show(&id).await?;
+            let url = full
+                .connection_info
+                .get()
+                .and_then(|c| c.container_url.as_deref())
+                .map(|u| u.trim_end_matches('/'));
+            if url == Some(container_url) {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
+    fn body(&self, id: Option<&str>, container_url: &str, connection: &Connection<'_>) -> Value {
+        let connection_info = match *connection {
+            Connection::Sas { token } => ConnectionBody::Sas {
+                container_url,
+                sas_token: token,
+            },
+            Connection::ManagedIdentity { object_id } => ConnectionBody::ManagedIdentity {
+                container_url,
+                object_id,
+            },
+        };
+        let legacy = self.version.legacy();
+        let body = SourceBody {
+            id: id.filter(|_| !legacy),
+            kind: (!legacy).then(|| connection.kind()),
+            source_type: legacy.then(|| connection.kind()),
+            connection_info,
+        };
+        serde_json::to_value(body).expect("plain data serializes")
+    }
+
+    async fn replace(
+        &self,
+        id: &str,
+        container_url: &str,
+        connection: &Connection<'_>,
+    ) -> Result<IngestionSource> {
+        let body = self.body(Some(id), container_url, connection);
+        self.call_for(
+            Method::Put,
+            self.url(&[id]),
+            Some(&body),
+            "replacing the ingestion source",
+        )
+        .await
+    }
+
+    /// Registers the container: replaces an existing source of the same kind for it under its
+    /// id (a rotation), or creates one; a creation that loses a race (409) becomes a rotation.
+    pub async fn register(
+        &self,
+        container_url: &str,
+        connection: Connection<'_>,
+    ) -> Result<(Action, IngestionSource)> {
+        let kind = connection.kind();
+        if let Some(id) = self.existing(container_url, kind).await? {
+            let source = self.replace(&id, container_url, &connection).await?;
+            return Ok((Action::Rotated, source));
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let body = self.body(Some(&id), container_url, &connection);
+        match self
+            .service
+            .call(Method::Post, self.url(&[]), Some(&body))
+            .await
+        {
+            Ok(reply) => Ok((
+                Action::Created,
+                parse(reply, "creating the ingestion source")?,
+            )),
+            Err(CallError::Status {
+                status: 409,
+                message,
+                code,
+            }) => {
+                let Some(existing) = conflicting_id(&message) else {
+                    return Err(CallError::Status {
+                        status: 409,
+                        code,
+                        message,
+                    }
+                    .into_failure("creating the ingestion source", HINT_403));
+                };
+                let source = self.replace(&existing, container_url, &connection).await?;
+                Ok((Action::Rotated, source))
+            }
+            Err(e) => Err(e.into_failure("creating the ingestion source", HINT_403)),
+        }
+    }
+}
+
+/// Sets `api-version=VERSION` on `url`, dropping any other `api-version`; the rest of the query
+/// is kept as it is (continuation tokens are opaque).
+fn set_api_version(url: &mut Url, version: &str) {
+    let mut query: Vec<&str> = url
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| {
+            let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
+            !pair.is_empty()
+                && !percent_encoding::percent_decode_str(name)
+                    .decode_utf8_lossy()
+                    .eq_ignore_ascii_case("api-version")
+        })
+        .collect();
+    let version = format!("api-version={version}");
+    query.push(&version);
+    url.set_query(Some(&query.join("&")));
+}
+
+/// The id in "Container url … already contains a SAS token ingestion source with id <id>".
+fn conflicting_id(message: &str) -> Option<String> {
+    let (_, rest) = message.rsplit_once("with id ")?;
+    let id: String = rest
+        .trim()
+        .trim_end_matches('.')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    (!id.is_empty()).then_some(id)
+}
+
+fn check_id(id: &str) -> Result<()> {
+    if id.trim().is_empty() || id.len() > 500 || id.chars().any(char::is_control) {
+        return Err(
+            Failure::usage(format!("'{id}' is not an ingestion source id"))
+                .hint("take the id from `sasmint geocatalog list`"),
+        );
+    }
+    Ok(())
+}
+
+/// A `T` from a service answer; a shape that does not fit is the service's error.
+fn parse<T: DeserializeOwned>(value: Value, what: &str) -> Result<T> {
+    if value.is_null() {
+        // An empty answer (201/204 without a body): whatever the model has as defaults.
+        if let Ok(empty) = serde_json::from_value(Value::Object(serde_json::Map::new())) {
+            return Ok(empty);
+        }
+    }
+    serde_json::from_value(value).map_err(|_| {
+        Failure::new(
+            Kind::Service,
+            format!("{what}: the GeoCatalog answered with a body that does not fit its API"),
+        )
+    })
+}
+
+impl IngestionSource {
+    /// The kind, whatever the API version calls it.
+    pub fn kind(&self, version: ApiVersion) -> Option<&str> {
+        if version.legacy() {
+            self.source_type.as_deref().or(self.kind.as_deref())
+        } else {
+            self.kind.as_deref()
+        }
+    }
+
+    /// `{id, kind, created}`.
+    pub fn summary(&self, version: ApiVersion) -> SourceSummary {
+        SourceSummary {
+            id: self.id.get().cloned(),
+            kind: self.kind(version).map(str::to_owned),
+            created: self.created.get().cloned(),
+        }
+    }
+
+    /// The flat view that `register` and `show` print: never holds a token.
+    pub fn view(&self, version: ApiVersion) -> SourceView {
+        let info = self.connection_info.get().cloned().unwrap_or_default();
+        SourceView {
+            id: self.id.get().cloned(),
+            kind: self.kind(version).map(str::to_owned),
+            created: self.created.get().cloned(),
+            container_url: info.container_url.get().cloned(),
+            expiration: info.expiration.get().cloned(),
+            object_id: info.object_id.get().cloned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_message_gives_the_id() {
+        assert_eq!(
+            conflicting_id("Container url https://a.blob.core.windows.net/c already contains a SAS token ingestion source with id 7d3c2f9e-1b2a-4c3d-9e8f-0a1b2c3d4e5f").as_deref(),
+            Some("7d3c2f9e-1b2a-4c3d-9e8f-0a1b2c3d4e5f")
+        );
+        assert_eq!(conflicting_id("something else"), None);
+    }
+
+    #[test]
+    fn followed_links_get_the_api_version() {
+        let mut url = Url::parse("https://cat.example.com/inma/ingestion-sources?$skip=2").unwrap();
+        set_api_version(&mut url, "2026-04-15");
+        assert_eq!(
+            url.as_str(),
+            "https://cat.example.com/inma/ingestion-sources?$skip=2&api-version=2026-04-15"
+        );
+        let mut url = Url::parse(
+            "https://cat.example.com/inma/ingestion-sources?api-version=2020-01-01&$skipToken=a%2Bb%3D&API-Version=x",
+        )
+        .unwrap();
+        set_api_version(&mut url, "2025-04-30-preview");
+        assert_eq!(
+            url.as_str(),
+            "https://cat.example.com/inma/ingestion-sources?$skipToken=a%2Bb%3D&api-version=2025-04-30-preview"
+        );
+        let mut url = Url::parse("https://cat.example.com/inma/ingestion-sources").unwrap();
+        set_api_version(&mut url, "2026-04-15");
+        assert_eq!(url.query(), Some("api-version=2026-04-15"));
+    }
+
+    #[test]
+    fn the_flat_view_never_carries_a_token() {
+        let source: IngestionSource = parse(
+            serde_json::json!({"id": "x", "kind": "SasToken", "created": "t",
+            "connectionInfo": {"containerUrl": "u", "expiration": "e", "sasToken": "sig=SECRET"}}),
+            "test",
+        )
+        .unwrap();
+        let view = serde_json::to_value(source.view(ApiVersion::Ga20260415)).unwrap();
+        assert!(!view.to_string().contains("SECRET"));
+        assert_eq!(view["expiration"], "e");
+        let legacy: IngestionSource = parse(
+            serde_json::json!({"id": "x", "sourceType": "SasToken"}),
+            "test",
+        )
+        .unwrap();
+        assert_eq!(
+            legacy.view(ApiVersion::Legacy20240131).kind.as_deref(),
+            Some("SasToken")
+        );
+    }
+
+    #[test]
+    fn bodies_follow_the_api_version() {
+        let body = |version| {
+            let catalog = GeoCatalog {
+                service: Service::new(
+                    "GeoCatalog",
+                    azure_core::http::ClientOptions::default(),
+                    None,
+                    crate::clients::credentials::Auth::Auto,
+                ),
+                base: Url::parse("https://cat.example.com/").unwrap(),
+                version,
+            };
+            catalog.body(
+                Some("id-1"),
+                "https://a.blob.core.windows.net/c",
+                &Connection::Sas { token: "sv=x" },
+            )
+        };
+        assert_eq!(
+            body(ApiVersion::Ga20260415),
+            serde_json::json!({"id": "id-1", "kind": "SasToken", "connectionInfo":
+                {"containerUrl": "https://a.blob.core.windows.net/c", "sasToken": "sv=x"}})
+        );
+        assert_eq!(
+            body(ApiVersion::Legacy20240131),
+            serde_json::json!({"sourceType": "SasToken", "connectionInfo":
+                {"containerUrl": "https://a.blob.core.windows.net/c", "sasToken": "sv=x"}})
+        );
+    }
+}

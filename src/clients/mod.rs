@@ -1,0 +1,12 @@
+//! Everything that talks to a service: credentials (Entra ID tokens), the shared HTTP layer,
+//! and one client per service with its payloads as typed models. Clients know nothing of the
+//! command line and print nothing; they return domain values or a [`Failure`].
+//!
+//! [`Failure`]: crate::domain::error::Failure
+
+pub mod ard;
+pub mod credentials;
+pub mod field;
+pub mod geocatalog;
+pub mod http;
+pub mod storage;

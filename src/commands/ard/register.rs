@@ -1,0 +1,69 @@
+//! `ard register URL --credentials-id ID`: mint a write-only SAS and register its URL (again =
+//! rotate), then print the order's `output_config`.
+
+use super::common::{login, Common};
+use crate::clients::ard;
+use crate::domain::error::Result;
+use crate::domain::permissions::Preset;
+use crate::io::runtime::network;
+use crate::io::terminal::{note, stdout};
+use crate::pipeline::{self, LifetimeOptions, TokenOptions};
+use crate::render::ard as render;
+use time::OffsetDateTime;
+
+#[derive(Debug)]
+pub struct RegisterOptions {
+    /// The container URL.
+    pub url: String,
+    pub credentials_id: String,
+    /// Stored with the credentials; `None` keeps the stored one.
+    pub description: Option<String>,
+    /// The blob prefix orders deliver under (printed in `output_config`).
+    pub prefix: String,
+    /// How long the token lives, as typed.
+    pub expires_in: String,
+}
+
+pub(super) fn run(
+    options: &RegisterOptions,
+    common: &Common,
+    now: OffsetDateTime,
+    quiet: bool,
+) -> Result<()> {
+    ard::check_credentials_id(&options.credentials_id)?;
+    let token = TokenOptions::for_preset(
+        Preset::MaxarArd,
+        LifetimeOptions::expires_in(&options.expires_in),
+        common.azure.clone(),
+    );
+    let plan = pipeline::plan(&options.url, &token, now)?;
+    let login = login()?;
+    let container = plan.target.container.clone().unwrap_or_default();
+    let minted = pipeline::mint(plan, None, now, None, quiet)?;
+    let id = &options.credentials_id;
+    let account = network(
+        common.azure.timeout,
+        "registering the ARD credentials",
+        async {
+            let (ard, account) = common.session(login).await?;
+            ard.register(&account, id, &minted.url, options.description.as_deref())
+                .await?;
+            Ok(account)
+        },
+    )?;
+    note(
+        quiet,
+        &format!(
+            "registered credentials {id}; the token expires {}",
+            minted.expiry
+        ),
+    );
+    stdout(&render::registered(
+        id,
+        &container,
+        &options.prefix,
+        &account,
+        &minted.expiry,
+        common.output,
+    )?)
+}

@@ -1,0 +1,56 @@
+//! `sasmint key`: fetch a user delegation key and print it as JSON (a secret).
+
+use crate::clients::storage;
+use crate::domain::error::Result;
+use crate::domain::lifetime::{self, Until};
+use crate::domain::{redact, resource};
+use crate::io::outfile::emit;
+use crate::io::runtime::network;
+use crate::io::terminal::note;
+use crate::pipeline::{self, AzureOptions};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+#[derive(Debug)]
+pub struct KeyRequest {
+    /// The account URL, or any container URL in it.
+    pub url: String,
+    /// How long the key lives, as typed.
+    pub expires_in: String,
+    pub output_file: Option<PathBuf>,
+    pub azure: AzureOptions,
+}
+
+pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
+    redact::register_env();
+    let now = lifetime::truncate(OffsetDateTime::now_utc());
+    let target = resource::parse(&request.url, request.azure.account.as_deref(), false, true)?;
+    let lifetime = lifetime::parse_duration(&request.expires_in)?;
+    let window = lifetime::window(now, None, Until::In(lifetime))?;
+    let key_request = lifetime::key_request(now, window);
+    if key_request.clamped {
+        note(
+            quiet,
+            &format!(
+                "the key expires {} (the service allows at most 7 days from its own clock)",
+                lifetime::format(key_request.expiry)
+            ),
+        );
+    }
+    let AzureOptions { auth, timeout, .. } = request.azure;
+    let (credential, options) = pipeline::credential(auth, timeout)?;
+    let key = network(timeout, "getting the delegation key", async move {
+        storage::fetch_key(&target, credential, key_request, options, auth).await
+    })?;
+    if request.output_file.is_none() && std::io::stdout().is_terminal() {
+        note(
+            quiet,
+            "this key signs tokens for the whole account until it expires: keep it secret (save it with --output-file, which creates the file with mode 0600)",
+        );
+    }
+    emit(
+        &format!("{}\n", key.to_json()),
+        request.output_file.as_deref(),
+    )
+}

@@ -1,0 +1,68 @@
+//! `sasmint kusto-uri`: a blob or container URI for Azure Data Explorer ingestion, with a read
+//! SAS or with `;managed_identity=…` and no SAS.
+
+use crate::clients::credentials;
+use crate::domain::error::{Failure, Result};
+use crate::domain::ids::check_object_id;
+use crate::domain::permissions::Preset;
+use crate::domain::{lifetime, redact, resource};
+use crate::io::terminal::stdout;
+use crate::pipeline::{self, AzureOptions, LifetimeOptions, TokenOptions};
+use crate::render::kusto::{render, KustoOutput, KustoUri};
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+#[derive(Debug)]
+pub struct KustoRequest {
+    /// A blob URL (or a container URL).
+    pub url: String,
+    /// An object id, or `system`: a URI without a SAS.
+    pub managed_identity: Option<String>,
+    pub output: KustoOutput,
+    pub lifetime: LifetimeOptions,
+    pub delegation_key: Option<PathBuf>,
+    pub azure: AzureOptions,
+}
+
+pub fn run(request: KustoRequest, quiet: bool) -> Result<()> {
+    redact::register_env();
+    let target = resource::parse(&request.url, request.azure.account.as_deref(), false, false)?;
+    let uri = match &request.managed_identity {
+        Some(_) if request.lifetime.any() || request.delegation_key.is_some() => {
+            return Err(Failure::usage(
+                "--managed-identity makes a URI without a SAS: --expires-in, --expiry, --start and --delegation-key do not apply",
+            )
+            .hint("drop those options, or drop --managed-identity to get a SAS URI"));
+        }
+        Some(mi) => {
+            if mi != "system" {
+                check_object_id(mi, "--managed-identity")?;
+            }
+            KustoUri {
+                uri: format!("{};managed_identity={mi}", target.resource_url()),
+                auth: "managed_identity",
+                managed_identity: Some(mi.clone()),
+                expiry: None,
+            }
+        }
+        None => {
+            let now = lifetime::truncate(OffsetDateTime::now_utc());
+            let lifetime = request
+                .lifetime
+                .clone()
+                .with_env_default(&credentials::process_env);
+            let mut token =
+                TokenOptions::for_preset(Preset::Kusto, lifetime, request.azure.clone());
+            token.delegation_key = request.delegation_key.clone();
+            let plan = pipeline::plan(&request.url, &token, now)?;
+            let minted = pipeline::mint(plan, token.delegation_key.as_deref(), now, None, quiet)?;
+            KustoUri {
+                uri: minted.url,
+                auth: "sas",
+                managed_identity: None,
+                expiry: Some(minted.expiry),
+            }
+        }
+    };
+    stdout(&render(&uri, request.output)?)
+}

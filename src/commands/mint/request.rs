@@ -1,0 +1,18 @@
+//! What `mint` is asked to do.
+
+use crate::pipeline::TokenOptions;
+use crate::render::mint::MintOutput;
+use std::path::PathBuf;
+
+/// `mint`'s request: the inputs, the token they all get, and where the result goes.
+#[derive(Debug)]
+pub struct MintRequest {
+    pub urls: Vec<String>,
+    /// Read the URLs from this file (or `-` for stdin) instead.
+    pub from_file: Option<PathBuf>,
+    /// With several inputs: stop at the first failure and print nothing.
+    pub fail_fast: bool,
+    pub token: TokenOptions,
+    pub output: MintOutput,
+    pub output_file: Option<PathBuf>,
+}

@@ -1,0 +1,11 @@
+//! Identifiers checked before they are sent anywhere.
+
+use crate::domain::error::{Failure, Result};
+
+/// An Entra object id (of a managed identity, a user): a GUID.
+pub fn check_object_id(id: &str, flag: &str) -> Result<()> {
+    uuid::Uuid::parse_str(id).map(|_| ()).map_err(|_| {
+        Failure::usage(format!("{flag} '{id}' is not an object id (a GUID)"))
+            .hint("find it in the portal under the identity's Properties, or with `sasmint geocatalog identities`")
+    })
+}

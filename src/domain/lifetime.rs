@@ -1,0 +1,474 @@
+//! Lifetimes: parsing durations and times, the token's window, and the delegation key's. Pure.
+
+use crate::domain::error::{Failure, Result};
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+/// The longest a user delegation key (and so its tokens) can live.
+pub const MAX_LIFETIME: Duration = Duration::days(7);
+/// Back-dating of start times, against clock skew between this machine and the service.
+pub const SKEW: Duration = Duration::minutes(15);
+/// How far under the 7-day limit a key request stays: the service measures the limit
+/// against its own clock, so an expiry of exactly now+7d is refused when clocks differ.
+pub const KEY_MARGIN: Duration = Duration::minutes(5);
+
+/// Parses `90m`, `8h`, `7d`, `1d12h`, `45s` (units s, m, h, d, w).
+pub fn parse_duration(text: &str) -> Result<Duration> {
+    let bad = || {
+        Failure::usage(format!("'{text}' is not a duration"))
+            .hint("use a number and a unit: 90m, 8h, 7d (units s, m, h, d, w)")
+    };
+    let mut total = Duration::ZERO;
+    let mut number = String::new();
+    let mut saw_unit = false;
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number.parse().map_err(|_| bad())?;
+        number.clear();
+        let unit = match c {
+            's' => Duration::seconds(1),
+            'm' => Duration::minutes(1),
+            'h' => Duration::hours(1),
+            'd' => Duration::days(1),
+            'w' => Duration::weeks(1),
+            _ => return Err(bad()),
+        };
+        let part = unit
+            .checked_mul(i32::try_from(n).map_err(|_| bad())?)
+            .ok_or_else(bad)?;
+        total = total.checked_add(part).ok_or_else(bad)?;
+        saw_unit = true;
+    }
+    if !number.is_empty() || !saw_unit {
+        return Err(bad());
+    }
+    if total <= Duration::ZERO {
+        return Err(Failure::usage(format!("the duration '{text}' is zero"))
+            .hint("give a positive lifetime such as 8h"));
+    }
+    Ok(total)
+}
+
+/// Parses an RFC 3339 time (`2026-05-01T12:00:00Z`, offsets allowed), truncated to seconds.
+pub fn parse_time(text: &str, flag: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(text.trim(), &Rfc3339)
+        .map(truncate)
+        .map_err(|_| {
+            Failure::usage(format!("{flag} '{text}' is not an RFC 3339 time"))
+                .hint("write it like 2026-05-01T12:00:00Z")
+        })
+}
+
+/// Formats a time the way the service signs it: UTC, seconds, `Z`.
+pub fn format(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Drops sub-second digits (the SDKs truncate rather than round) and converts to UTC.
+pub fn truncate(t: OffsetDateTime) -> OffsetDateTime {
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .expect("0 is a valid nanosecond")
+}
+
+/// How the user asked for the token to end.
+#[derive(Debug, Clone, Copy)]
+pub enum Until {
+    In(Duration),
+    At(OffsetDateTime),
+}
+
+/// When the token is valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: OffsetDateTime,
+    pub expiry: OffsetDateTime,
+}
+
+/// The token's window from the user's flags, checked against the 7-day limit. A duration
+/// counts from an explicit `--start`, else from now (not from the back-dated default start).
+pub fn window(now: OffsetDateTime, start: Option<OffsetDateTime>, until: Until) -> Result<Window> {
+    let now = truncate(now);
+    let explicit_start = start.is_some();
+    let start = start.unwrap_or(now - SKEW);
+    let expiry = match until {
+        Until::In(d) if explicit_start => start.checked_add(d).ok_or_else(|| {
+            Failure::usage("the expiry is out of range").hint("use a nearer --start")
+        })?,
+        Until::In(d) => now + d,
+        Until::At(t) => truncate(t),
+    };
+    if expiry <= now {
+        return Err(Failure::usage(format!(
+            "the expiry {} is not in the future",
+            format(expiry)
+        ))
+        .hint("pick a later --expiry, or use --expires-in 8h"));
+    }
+    if start >= expiry {
+        return Err(Failure::usage(format!(
+            "--start {} is not before the expiry {}",
+            format(start),
+            format(expiry)
+        ))
+        .hint("the start must come before the expiry"));
+    }
+    if expiry - now > MAX_LIFETIME {
+        let hint = if explicit_start {
+            "a delegation key, and so its tokens, lasts at most 7 days from now: start earlier or live shorter"
+        } else {
+            "a user delegation SAS lives at most 7 days (the life of its key): use --expires-in 7d or less"
+        };
+        return Err(Failure::usage(format!(
+            "the expiry {} is more than 7 days from now",
+            format(expiry)
+        ))
+        .hint(hint));
+    }
+    let latest_key_expiry = now + MAX_LIFETIME - KEY_MARGIN;
+    if start >= latest_key_expiry {
+        return Err(Failure::usage(format!(
+            "--start {} is too late: a delegation key can last only until {}",
+            format(start),
+            format(latest_key_expiry)
+        ))
+        .hint(
+            "the service allows keys of at most 7 days from its own clock: pick an earlier --start",
+        ));
+    }
+    if now - start > MAX_LIFETIME {
+        return Err(Failure::usage(format!(
+            "--start {} is more than 7 days in the past",
+            format(start)
+        ))
+        .hint("leave --start out: it defaults to 15 minutes ago"));
+    }
+    Ok(Window { start, expiry })
+}
+
+/// The start and expiry to ask the service for, and whether the expiry had to be clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyRequest {
+    pub start: OffsetDateTime,
+    pub expiry: OffsetDateTime,
+    pub clamped: bool,
+}
+
+/// A key that covers `window` where it can: starting no later than the token (and back-dated
+/// for skew), expiring with the token but never more than 7 days minus a margin from now.
+pub fn key_request(now: OffsetDateTime, window: Window) -> KeyRequest {
+    let now = truncate(now);
+    let start = window.start.min(now - SKEW);
+    let cap = now + MAX_LIFETIME - KEY_MARGIN;
+    let expiry = window.expiry.min(cap);
+    KeyRequest {
+        start,
+        expiry,
+        clamped: expiry < window.expiry,
+    }
+}
+
+/// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`). Returns the window and whether the
+/// expiry was shortened; refuses when nothing of the window is left inside the key.
+pub fn fit_to_key(
+    window: Window,
+    key_start: OffsetDateTime,
+    key_expiry: OffsetDateTime,
+) -> Result<(Window, bool)> {
+    let expiry = window.expiry.min(key_expiry);
+    let start = window.start.max(key_start);
+    if start >= expiry {
+        return Err(Failure::usage(format!(
+            "the delegation key is valid from {} until {}, which leaves nothing of the token's {} to {}",
+            format(key_start),
+            format(key_expiry),
+            format(window.start),
+            format(window.expiry)
+        ))
+        .hint("pick a --start and expiry inside the key's life, or fetch a key that covers them with `sasmint key --expires-in`"));
+    }
+    Ok((Window { start, expiry }, expiry < window.expiry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-22 08:00:00.750 UTC);
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90m").unwrap(), Duration::minutes(90));
+        assert_eq!(parse_duration("8h").unwrap(), Duration::hours(8));
+        assert_eq!(parse_duration("7d").unwrap(), Duration::days(7));
+        assert_eq!(parse_duration("1d12h").unwrap(), Duration::hours(36));
+        assert_eq!(parse_duration("1w").unwrap(), Duration::days(7));
+        for bad in [
+            "",
+            "8",
+            "h",
+            "8x",
+            "-1h",
+            "0h",
+            "1.5h",
+            "99999999999999d",
+            "8 h",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn times_are_truncated_to_utc_seconds() {
+        let t = parse_time("2026-05-01T14:30:45.999+02:00", "--expiry").unwrap();
+        assert_eq!(format(t), "2026-05-01T12:30:45Z");
+        assert!(parse_time("tomorrow", "--expiry").is_err());
+    }
+
+    #[test]
+    fn default_window_backdates_start() {
+        let w = window(NOW, None, Until::In(Duration::hours(8))).unwrap();
+        assert_eq!(format(w.start), "2026-11-22T07:45:00Z");
+        assert_eq!(format(w.expiry), "2026-11-22T16:00:00Z");
+    }
+
+    #[test]
+    fn seven_days_is_allowed_and_more_is_refused() {
+        assert!(window(NOW, None, Until::In(Duration::days(7))).is_ok());
+        let e = window(
+            NOW,
+            None,
+            Until::In(Duration::days(7) + Duration::seconds(1)),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("7 days"));
+    }
+
+    #[test]
+    fn refuses_past_and_inverted_windows() {
+        assert!(window(NOW, None, Until::At(datetime!(2026-11-22 07:00 UTC))).is_err());
+        assert!(window(
+            NOW,
+            Some(datetime!(2026-11-22 12:00 UTC)),
+            Until::At(datetime!(2026-11-22 11:00 UTC))
+        )
+        .is_err());
+        assert!(window(
+            NOW,
+            Some(datetime!(2026-11-01 12:00 UTC)),
+            Until::In(Duration::hours(1))
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn key_request_clamps_under_seven_days() {
+        let w = window(NOW, None, Until::In(Duration::days(7))).unwrap();
+        let k = key_request(NOW, w);
+        assert!(k.clamped);
+        assert_eq!(format(k.start), "2026-11-22T07:45:00Z");
+        assert_eq!(format(k.expiry), "2026-11-29T07:55:00Z");
+        let (fitted, shortened) = fit_to_key(w, k.start, k.expiry).unwrap();
+        assert!(shortened);
+        assert_eq!(fitted.expiry, k.expiry);
+
+        let w = window(NOW, None, Until::In(Duration::hours(8))).unwrap();
+        let k = key_request(NOW, w);
+        assert!(!k.clamped);
+        assert_eq!(k.expiry, w.expiry);
+        assert_eq!(fit_to_key(w, k.start, k.expiry).unwrap(), (w, false));
+    }
+
+    #[test]
+    fn token_starts_no_earlier_than_key() {
+        let w = window(NOW, None, Until::In(Duration::hours(1))).unwrap();
+        let (fitted, _) = fit_to_key(w, NOW, NOW + Duration::hours(2)).unwrap();
+        assert_eq!(fitted.start, truncate(NOW).max(NOW));
+    }
+
+    #[test]
+    fn a_duration_counts_from_an_explicit_start() {
+        let start = datetime!(2026-11-23 10:00 UTC);
+        let w = window(NOW, Some(start), Until::In(Duration::hours(8))).unwrap();
+        assert_eq!(
+            (w.start, w.expiry),
+            (start, datetime!(2026-11-23 18:00 UTC))
+        );
+        let past = datetime!(2026-11-22 06:00 UTC);
+        let w = window(NOW, Some(past), Until::In(Duration::hours(8))).unwrap();
+        assert_eq!(w.expiry, datetime!(2026-11-22 14:00 UTC));
+        // Starting tomorrow for 7 days ends beyond any key.
+        let e = window(NOW, Some(start), Until::In(Duration::days(7))).unwrap_err();
+        assert!(e.hint.unwrap().contains("start earlier"));
+    }
+
+    #[test]
+    fn a_start_no_key_can_reach_is_refused() {
+        // Expiring within 7 days, but starting after the latest expiry a key can have: the
+        // token would be clamped to end before it starts.
+        let late = truncate(NOW) + MAX_LIFETIME - Duration::minutes(2);
+        let e = window(NOW, Some(late), Until::At(truncate(NOW) + MAX_LIFETIME)).unwrap_err();
+        assert!(e.message.contains("too late"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_key_that_ends_before_the_token_starts_is_refused() {
+        let start = datetime!(2026-11-22 12:00 UTC);
+        let w = window(NOW, Some(start), Until::In(Duration::hours(3))).unwrap();
+        let e = fit_to_key(w, NOW - Duration::hours(1), NOW + Duration::hours(1)).unwrap_err();
+        assert_eq!(e.kind, crate::domain::error::Kind::Usage);
+        assert!(e.message.contains("leaves nothing"), "{}", e.message);
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const UNITS: [(char, i64); 5] = [
+        ('s', 1),
+        ('m', 60),
+        ('h', 3600),
+        ('d', 86_400),
+        ('w', 604_800),
+    ];
+
+    /// 1970-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z
+    const LAST_SECOND: i64 = 253_402_300_799;
+
+    fn time() -> impl Strategy<Value = OffsetDateTime> {
+        (0..=LAST_SECOND, 0..1_000_000_000u32).prop_map(|(secs, nanos)| {
+            OffsetDateTime::from_unix_timestamp(secs).unwrap()
+                + Duration::nanoseconds(i64::from(nanos))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(crate::domain::proptest_config::with_cases(512))]
+
+        #[test]
+        fn parse_duration_never_panics(s in any::<String>()) {
+            let _ = parse_duration(&s);
+        }
+
+        #[test]
+        fn parse_duration_never_panics_on_duration_like_text(
+            s in "[ ]?[-+0-9smhdwSMH. ]{0,24}[ ]?",
+        ) {
+            if let Ok(d) = parse_duration(&s) {
+                prop_assert!(d > Duration::ZERO);
+            }
+        }
+
+        /// `<n><unit>…` is the sum of its parts; zero is refused; a part too large for the
+        /// parser is refused, never wrapped.
+        #[test]
+        fn duration_is_the_sum_of_its_parts(
+            parts in prop::collection::vec(
+                (prop_oneof![4 => 0u64..100_000, 1 => 0u64..=u64::from(u32::MAX)], 0..5usize),
+                1..6,
+            ),
+            pad in any::<bool>(),
+        ) {
+            let mut text: String = parts
+                .iter()
+                .map(|(n, u)| format!("{n}{}", UNITS[*u].0))
+                .collect();
+            if pad {
+                text = format!("  {text}\t");
+            }
+            let too_large = parts.iter().any(|(n, _)| *n > i32::MAX as u64);
+            let seconds: i128 = parts
+                .iter()
+                .map(|(n, u)| i128::from(*n) * i128::from(UNITS[*u].1))
+                .sum();
+            match parse_duration(&text) {
+                Ok(d) => {
+                    prop_assert!(!too_large, "{} parsed", text);
+                    prop_assert_eq!(i128::from(d.whole_seconds()), seconds, "{}", text);
+                    prop_assert_eq!(d.subsec_nanoseconds(), 0);
+                }
+                Err(e) => {
+                    prop_assert!(too_large || seconds == 0, "{} refused: {}", text, e.message);
+                    prop_assert_eq!(e.kind, crate::domain::error::Kind::Usage);
+                }
+            }
+        }
+
+        #[test]
+        fn parse_time_never_panics(s in any::<String>()) {
+            let _ = parse_time(&s, "--expiry");
+        }
+
+        /// What `format` prints, `parse_time` reads back as the same instant to the second.
+        #[test]
+        fn format_and_parse_time_round_trip(t in time()) {
+            let text = format(t);
+            prop_assert_eq!(text.len(), 20, "{}", text);
+            prop_assert!(text.ends_with('Z'));
+            let back = parse_time(&text, "--expiry")
+                .map_err(|e| TestCaseError::fail(format!("{text}: {}", e.message)))?;
+            prop_assert_eq!(back, truncate(t));
+            prop_assert_eq!(back.unix_timestamp(), t.unix_timestamp());
+            prop_assert_eq!(format(back), text);
+        }
+
+        /// Any RFC 3339 rendering (offsets, fractions) parses to the same instant, truncated.
+        #[test]
+        fn rfc3339_with_offsets_parses_to_the_same_instant(
+            t in time(),
+            offset_minutes in -(23 * 60 + 59)..=(23 * 60 + 59i32),
+        ) {
+            let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap();
+            // Years outside 0000-9999 have no RFC 3339 form.
+            let local = t.checked_to_offset(offset).filter(|l| (0..=9999).contains(&l.year()));
+            prop_assume!(local.is_some());
+            let local = local.unwrap();
+            let text = local.format(&Rfc3339).unwrap();
+            let back = parse_time(&text, "--start")
+                .map_err(|e| TestCaseError::fail(format!("{text}: {}", e.message)))?;
+            prop_assert_eq!(back, truncate(t));
+            prop_assert_eq!(back.offset(), time::UtcOffset::UTC);
+        }
+
+        /// The key covers the token where it can, never asks for more than 7 days minus the
+        /// margin, and the token fitted into it stays inside it.
+        #[test]
+        fn key_request_and_fit_keep_the_token_inside_its_key(
+            now in time(),
+            start_back in 0i64..=7 * 86_400,
+            life in 1i64..=7 * 86_400,
+        ) {
+            prop_assume!(now.year() < 9999);
+            let start = now - Duration::seconds(start_back);
+            let w = match window(now, Some(start), Until::In(Duration::seconds(life))) {
+                Ok(w) => w,
+                Err(_) => return Ok(()),
+            };
+            let k = key_request(now, w);
+            prop_assert!(k.start <= w.start);
+            prop_assert!(k.expiry <= truncate(now) + MAX_LIFETIME - KEY_MARGIN);
+            prop_assert_eq!(k.clamped, k.expiry < w.expiry);
+            prop_assert!(k.start < k.expiry);
+            let (fitted, shortened) = fit_to_key(w, k.start, k.expiry)
+                .map_err(|e| TestCaseError::fail(e.message))?;
+            prop_assert!(fitted.start < fitted.expiry);
+            prop_assert!(k.start <= fitted.start && fitted.expiry <= k.expiry);
+            prop_assert_eq!(shortened, k.clamped);
+        }
+    }
+}

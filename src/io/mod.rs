@@ -1,0 +1,8 @@
+//! The process's own edges: stdout and stderr (the only places sasmint prints, through the
+//! redacting writer), the `--output-file` writer, local inputs (files, stdin) and the runtime
+//! that bounds the network part of a command by `--timeout`. No service, no clap.
+
+pub mod input;
+pub mod outfile;
+pub mod runtime;
+pub mod terminal;

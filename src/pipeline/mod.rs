@@ -1,0 +1,284 @@
+//! The mint pipeline every token-producing command shares (`mint`, batch mode, `kusto-uri`,
+//! `geocatalog register`, `ard register`): check a token request → get a delegation key
+//! (offline from a saved key, or from the service) → fit the token inside it → sign.
+//!
+//! [`TokenOptions`] is the domain request: what the token is for and how long it lives. A
+//! command fills it from its own options (the consumers with their preset); `plan` checks it
+//! completely before anything is sent.
+
+use crate::clients::credentials::{self, Auth};
+use crate::clients::{http, storage};
+use crate::domain::error::{Failure, Result};
+use crate::domain::keyfile::Key;
+use crate::domain::lifetime::{self, Until, Window};
+use crate::domain::minted::Minted;
+use crate::domain::permissions::{Permissions, Preset};
+use crate::domain::redact;
+use crate::domain::resource::{self, Target};
+use crate::domain::sas::{self, Spec};
+use crate::io::input::read_source;
+use crate::io::runtime::network;
+use crate::io::terminal::note;
+use azure_core::credentials::TokenCredential;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The default lifetime of a minted token.
+const DEFAULT_LIFETIME: time::Duration = time::Duration::hours(8);
+
+/// How to reach Azure: the `--auth`, `--account` and `--timeout` every networked command takes.
+#[derive(Debug, Clone)]
+pub struct AzureOptions {
+    pub auth: Auth,
+    /// The storage account name, for a custom domain whose host does not name it.
+    pub account: Option<String>,
+    /// Seconds for the network part, retries included.
+    pub timeout: u64,
+}
+
+/// When the token starts and ends, as typed (checked by [`plan`]).
+#[derive(Debug, Clone, Default)]
+pub struct LifetimeOptions {
+    pub expires_in: Option<String>,
+    pub expiry: Option<String>,
+    pub start: Option<String>,
+}
+
+impl LifetimeOptions {
+    /// A lifetime of `expires_in` from now.
+    pub fn expires_in(expires_in: &str) -> Self {
+        Self {
+            expires_in: Some(expires_in.to_owned()),
+            ..Self::default()
+        }
+    }
+
+    /// Whether any lifetime was given.
+    pub fn any(&self) -> bool {
+        self.expires_in.is_some() || self.expiry.is_some() || self.start.is_some()
+    }
+
+    /// `SASMINT_EXPIRES_IN` (`env`) applies when neither an expiry nor a lifetime is given.
+    #[must_use]
+    pub fn with_env_default(mut self, env: credentials::Env) -> Self {
+        if self.expires_in.is_none() && self.expiry.is_none() {
+            self.expires_in = env("SASMINT_EXPIRES_IN").filter(|v| !v.trim().is_empty());
+        }
+        self
+    }
+}
+
+/// What a token may do: a preset's letters, or letters given as they are.
+#[derive(Debug, Clone)]
+pub enum Access {
+    Preset(Preset),
+    Letters(String),
+}
+
+/// One token request, before any check.
+#[derive(Debug, Clone)]
+pub struct TokenOptions {
+    pub access: Access,
+    pub lifetime: LifetimeOptions,
+    pub ip: Option<String>,
+    pub allow_http: bool,
+    pub encryption_scope: Option<String>,
+    /// Sign offline with this saved key (a file, or `-` for stdin).
+    pub delegation_key: Option<PathBuf>,
+    pub azure: AzureOptions,
+}
+
+impl TokenOptions {
+    /// A consumer's token: its preset and lifetime, nothing else.
+    pub fn for_preset(preset: Preset, lifetime: LifetimeOptions, azure: AzureOptions) -> Self {
+        Self {
+            access: Access::Preset(preset),
+            lifetime,
+            ip: None,
+            allow_http: false,
+            encryption_scope: None,
+            delegation_key: None,
+            azure,
+        }
+    }
+}
+
+/// Everything minting needs, checked before any request.
+pub struct MintPlan {
+    pub target: Target,
+    pub spec: Spec,
+    pub auth: Auth,
+    pub timeout: u64,
+}
+
+/// Checks `url` with `options`: exit 2 on anything wrong, and no request sent.
+pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<MintPlan> {
+    let target = resource::parse(
+        url,
+        options.azure.account.as_deref(),
+        options.allow_http,
+        false,
+    )?;
+    let level = target.level();
+    let permissions = match &options.access {
+        Access::Letters(letters) => Permissions::parse(letters, level)?,
+        Access::Preset(preset) => preset.permissions(level)?,
+    };
+    let lifetime = &options.lifetime;
+    let start = lifetime
+        .start
+        .as_deref()
+        .map(|s| lifetime::parse_time(s, "--start"))
+        .transpose()?;
+    let until = match (&lifetime.expiry, &lifetime.expires_in) {
+        (Some(t), _) => Until::At(lifetime::parse_time(t, "--expiry")?),
+        (None, Some(d)) => Until::In(lifetime::parse_duration(d)?),
+        (None, None) => Until::In(DEFAULT_LIFETIME),
+    };
+    let window = lifetime::window(now, start, until)?;
+    let ip = options.ip.as_deref().map(sas::parse_ip).transpose()?;
+    if let Some(scope) = &options.encryption_scope {
+        sas::check_encryption_scope(scope)?;
+    }
+    if !target.https && options.delegation_key.is_none() {
+        return Err(Failure::usage(
+            "fetching a delegation key needs https: the service accepts bearer tokens over https only",
+        )
+        .hint("use the https URL (the token still allows http with --allow-http), or sign offline with --delegation-key"));
+    }
+    Ok(MintPlan {
+        target,
+        spec: Spec {
+            permissions,
+            window,
+            https_only: !options.allow_http,
+            ip,
+            encryption_scope: options.encryption_scope.clone(),
+        },
+        auth: options.azure.auth,
+        timeout: options.azure.timeout,
+    })
+}
+
+/// The credential for `auth`, with the pipeline options every client shares.
+pub fn credential(
+    auth: Auth,
+    timeout: u64,
+) -> Result<(Arc<dyn TokenCredential>, azure_core::http::ClientOptions)> {
+    let options = http::client_options(Duration::from_secs(timeout));
+    let credential = credentials::build(auth, &credentials::process_env, &options)?;
+    Ok((credential, options))
+}
+
+/// Gets the key (offline from `delegation_key`, or from the service with `credential`, built
+/// from the plan's `--auth` when not given), fits the window inside it and signs.
+pub fn mint(
+    plan: MintPlan,
+    delegation_key: Option<&std::path::Path>,
+    now: OffsetDateTime,
+    credential: Option<Arc<dyn TokenCredential>>,
+    quiet: bool,
+) -> Result<Minted> {
+    let key = match delegation_key {
+        Some(path) => read_key(path, now)?,
+        None => {
+            let request = lifetime::key_request(now, plan.spec.window);
+            note_clamp(quiet, request);
+            let (credential, options) = match credential {
+                Some(c) => (c, http::client_options(Duration::from_secs(plan.timeout))),
+                None => self::credential(plan.auth, plan.timeout)?,
+            };
+            let target = plan.target.clone();
+            let auth = plan.auth;
+            network(plan.timeout, "getting the delegation key", async move {
+                storage::fetch_key(&target, credential, request, options, auth).await
+            })?
+        }
+    };
+    sign(plan, &key, delegation_key.is_some(), quiet)
+}
+
+/// Reads a key saved by `sasmint key` and checks it has not expired.
+pub fn read_key(path: &std::path::Path, now: OffsetDateTime) -> Result<Key> {
+    let (text, source) = read_source(path, "the delegation key")?;
+    let key = Key::from_json(&text, &source)?;
+    redact::register(&key.file.value);
+    if key.expiry <= now {
+        return Err(Failure::usage(format!(
+            "the delegation key in {source} expired at {}",
+            key.file.signed_expiry
+        ))
+        .hint("fetch a fresh one with `sasmint key`"));
+    }
+    Ok(key)
+}
+
+/// Says when the key request had to stay under the 7-day limit.
+pub fn note_clamp(quiet: bool, request: lifetime::KeyRequest) {
+    if request.clamped {
+        note(
+            quiet,
+            &format!(
+                "asking for a key that expires {} (the service allows at most 7 days from its own clock); the token expires then too",
+                lifetime::format(request.expiry)
+            ),
+        );
+    }
+}
+
+/// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`) and signs it.
+pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Result<Minted> {
+    let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)?;
+    if shortened && saved_key {
+        note(
+            quiet,
+            &format!(
+                "the token expires {} with its delegation key, not later",
+                lifetime::format(window.expiry)
+            ),
+        );
+    }
+    plan.spec.window = window;
+    let token = sas::sign(&plan.target, &plan.spec, &key.sdk)?;
+    redact::register_token(&token);
+    Ok(describe(&plan.target, &plan.spec, key, token))
+}
+
+/// What a signed token grants, for every output format.
+pub fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minted {
+    let Window { start, expiry } = spec.window;
+    Minted {
+        url: format!("{}?{token}", target.resource_url()),
+        signed_version: sas::query_param(&token, "sv")
+            .unwrap_or_default()
+            .to_owned(),
+        token,
+        account: target.account.clone(),
+        container: target.container.clone().unwrap_or_default(),
+        blob: target.blob.clone(),
+        resource: target.level().name(),
+        signed_resource: if target.blob.is_some() { "b" } else { "c" },
+        permissions: spec.permissions.as_str().to_owned(),
+        start: lifetime::format(start),
+        expiry: lifetime::format(expiry),
+        protocol: if spec.https_only {
+            "https"
+        } else {
+            "https,http"
+        }
+        .to_owned(),
+        ip: spec.ip.as_ref().map(|ip| match ip {
+            azure_storage_sas::SasIpRange::Address(a) => a.to_string(),
+            azure_storage_sas::SasIpRange::InclusiveRange { start, end } => {
+                format!("{start}-{end}")
+            }
+        }),
+        encryption_scope: spec.encryption_scope.clone(),
+        signed_oid: key.file.signed_oid.clone(),
+        signed_tid: key.file.signed_tid.clone(),
+        key_start: key.file.signed_start.clone(),
+        key_expiry: key.file.signed_expiry.clone(),
+    }
+}
