@@ -687,14 +687,18 @@ async fn run_scenario(
         Scope::Container => "c",
         Scope::Blob => "b",
     };
-    for token in &tokens {
-        let (sp, got_sr) = (token_param(token, "sp"), token_param(token, "sr"));
-        if sp.as_deref() != Some(&*scenario.letters) || got_sr.as_deref() != Some(sr) {
-            failures.push(format!(
-                "{}: token has sp={sp:?} sr={got_sr:?}, expected sp={} sr={sr}",
-                scenario.label, scenario.letters
-            ));
-        }
+    // Every token carries the expected letters and resource (reported once per scenario).
+    if let Some((sp, got_sr)) = tokens
+        .iter()
+        .map(|t| (token_param(t, "sp"), token_param(t, "sr")))
+        .find(|(sp, got_sr)| {
+            sp.as_deref() != Some(&*scenario.letters) || got_sr.as_deref() != Some(sr)
+        })
+    {
+        failures.push(format!(
+            "{}: token has sp={sp:?} sr={got_sr:?}, expected sp={} sr={sr}",
+            scenario.label, scenario.letters
+        ));
     }
     let token_for = |i: usize| match scenario.scope {
         Scope::Container => &tokens[0],

@@ -214,6 +214,7 @@ pub fn mint_tokens(
         .args(args)
         .args(["--auth", "managed-identity"]);
     let run = Run::of(&mut cmd);
+    run.no_identity_secrets(ts);
     if run.code != Some(0) {
         return Err(run);
     }
