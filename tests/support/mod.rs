@@ -11,6 +11,8 @@
 //!   ([`create_container`], [`upload_blob`]) and SAS-only probes ([`list_blobs`], [`read_blob`],
 //!   [`write_blob`], [`delete_blob`]) that return `Err(Denied)` on a 4xx and panic on anything
 //!   unexpected. They are async: use `#[tokio::test]`.
+//! * [`BlobHttp`]: raw blob requests sent exactly as given (the permission matrix), Bearer setup,
+//!   and [`mint_tokens`] for many tokens from one run of the binary.
 //!
 //! ```ignore
 //! mod support;
@@ -42,6 +44,7 @@ mod blob;
 mod faults;
 mod geocatalog;
 mod https;
+mod ops;
 mod run;
 mod standin;
 mod token_server;
@@ -62,6 +65,7 @@ pub use geocatalog::{
     GEOCATALOG_RESOURCE, GEO_API_GA, GEO_API_LEGACY, GEO_API_PREVIEW, GEO_DEFAULT_PAGE_SIZE,
 };
 pub use https::{Handler, HandlerFuture, HttpRequest, HttpResponse, HttpsServer};
+pub use ops::{mint_tokens, sas_url, token_param, without_query, BlobHttp, Reply, X_MS_VERSION};
 pub use run::Run;
 pub use standin::{
     check_container_url, check_sas, is_uuid, jwt_audience, jwt_claims, new_uuid, parse_rfc3339,
