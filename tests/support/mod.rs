@@ -41,6 +41,7 @@ mod azurite;
 mod blob;
 mod faults;
 mod geocatalog;
+pub mod hostile;
 mod https;
 mod run;
 mod standin;
