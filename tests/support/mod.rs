@@ -43,6 +43,7 @@ mod azurite;
 mod blob;
 mod faults;
 mod geocatalog;
+pub mod hostile;
 mod https;
 mod ops;
 mod run;
