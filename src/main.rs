@@ -13,11 +13,10 @@ mod pipeline;
 mod render;
 
 use clap::error::ErrorKind;
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         // Help and version (and help for a bare `sasmint`) as clap prints them.
         Err(e)

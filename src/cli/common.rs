@@ -19,6 +19,10 @@ pub struct AzureArgs {
     #[arg(long, default_value_t = 30, env = "SASMINT_TIMEOUT", value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
     pub timeout: u64,
+
+    /// Set after parsing: `account` came from SASMINT_ACCOUNT, not the command line.
+    #[arg(skip)]
+    pub account_from_env: bool,
 }
 
 impl AzureArgs {
@@ -26,6 +30,7 @@ impl AzureArgs {
         AzureOptions {
             auth: self.auth,
             account: self.account.clone(),
+            account_from_env: self.account_from_env,
             timeout: self.timeout,
         }
     }

@@ -1,6 +1,7 @@
 //! `completions` and `man`: generated from the clap definition (`Cli::command()`) itself.
 
 use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::shown;
 use crate::io::terminal::stdout;
 
 pub(super) fn completions(shell: clap_complete::Shell, mut cli: clap::Command) -> Result<()> {
@@ -18,11 +19,11 @@ pub(super) fn man(cli: clap::Command, command: &[String]) -> Result<()> {
     let mut typed = String::from("sasmint");
     for word in command {
         let sub = page.find_subcommand(word).cloned().ok_or_else(|| {
-            Failure::usage(format!("'{typed} {word}' is not a command"))
+            Failure::usage(format!("'{typed} {}' is not a command", shown::value(word)))
                 .hint(format!("see '{typed} --help' for the commands"))
         })?;
-        name = format!("{name}-{word}");
-        typed = format!("{typed} {word}");
+        name = format!("{name}-{}", sub.get_name());
+        typed = format!("{typed} {}", sub.get_name());
         // A one-shot process: leaking a short string is the simple way to give clap
         // the 'static name it wants.
         page = sub

@@ -13,7 +13,8 @@ mod values;
 
 use crate::commands;
 use crate::domain::error::{Failure, Result};
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use self::ard::ArdArgs;
 pub use self::geocatalog::GeocatalogArgs;
@@ -95,6 +96,50 @@ pub enum Command {
         #[arg(value_name = "COMMAND")]
         command: Vec<String>,
     },
+}
+
+/// Parses the command line (as `Cli::try_parse` does), noting where `--account` came from.
+pub fn parse() -> std::result::Result<Cli, clap::Error> {
+    let mut matches = Cli::command().try_get_matches()?;
+    // Before the values are taken out of `matches`.
+    let from_env = account_from_env(&matches);
+    let mut cli =
+        Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut Cli::command()))?;
+    if from_env {
+        if let Some(azure) = cli.command.azure_mut() {
+            azure.account_from_env = true;
+        }
+    }
+    Ok(cli)
+}
+
+/// Whether the `account` option's value came from `SASMINT_ACCOUNT`. The option belongs to the
+/// commands (not to `sasmint` itself), so the search starts at the command's level.
+fn account_from_env(matches: &ArgMatches) -> bool {
+    let mut level = matches.subcommand().map(|(_, sub)| sub);
+    while let Some(here) = level {
+        if here.ids().any(|id| id == "account")
+            && here.value_source("account") == Some(ValueSource::EnvVariable)
+        {
+            return true;
+        }
+        level = here.subcommand().map(|(_, sub)| sub);
+    }
+    false
+}
+
+impl Command {
+    /// The Azure options of a command that talks to Azure.
+    fn azure_mut(&mut self) -> Option<&mut common::AzureArgs> {
+        match self {
+            Command::Mint(a) => Some(&mut a.azure),
+            Command::Key(a) => Some(&mut a.azure),
+            Command::Geocatalog(a) => Some(&mut a.azure),
+            Command::Ard(a) => Some(&mut a.azure),
+            Command::KustoUri(a) => Some(&mut a.azure),
+            Command::Inspect(_) | Command::Completions { .. } | Command::Man { .. } => None,
+        }
+    }
 }
 
 /// Runs the parsed command line: each command's arguments become its domain request.

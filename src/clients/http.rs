@@ -11,6 +11,7 @@
 use crate::clients::credentials::{self, Auth};
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::redact;
+use crate::domain::shown;
 use azure_core::credentials::Secret;
 use azure_core::error::ErrorKind;
 use azure_core::http::policies::{Policy, PolicyResult};
@@ -218,8 +219,11 @@ fn is_code(code: &str, status: u16) -> bool {
 /// Parses a service endpoint: https (bearer tokens are only sent over https), no query.
 pub fn parse_endpoint(text: &str, flag: &str) -> Result<Url> {
     let mut url = Url::parse(text.trim()).map_err(|e| {
-        Failure::usage(format!("{flag} '{}' is not a URL ({e})", text.trim()))
-            .hint("pass the service's https:// endpoint")
+        Failure::usage(format!(
+            "{flag} '{}' is not a URL ({e})",
+            shown::value(text.trim())
+        ))
+        .hint("pass the service's https:// endpoint")
     })?;
     if url.scheme() != "https" {
         return Err(Failure::usage(format!("{flag} must use https"))

@@ -26,6 +26,7 @@ pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
     redact::register_env();
     let now = lifetime::truncate(OffsetDateTime::now_utc());
     let target = resource::parse(&request.url, request.azure.account.as_deref(), false, true)?;
+    pipeline::check_token_recipient(&target, &request.azure)?;
     let lifetime = lifetime::parse_duration(&request.expires_in)?;
     let window = lifetime::window(now, None, Until::In(lifetime))?;
     let key_request = lifetime::key_request(now, window);

@@ -6,6 +6,7 @@
 
 use crate::domain::error::{Failure, Result};
 use crate::domain::lifetime;
+use crate::domain::shown;
 use azure_storage_common::models::UserDelegationKey;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -91,8 +92,11 @@ impl Key {
     /// Reads a key saved by `sasmint key`; `source` names it in messages.
     pub fn from_json(text: &str, source: &str) -> Result<Self> {
         let bad = |what: String| {
-            Failure::usage(format!("{source} is not a delegation key: {what}"))
-                .hint("save one with `sasmint key URL > key.json`")
+            Failure::usage(format!(
+                "{} is not a delegation key: {what}",
+                shown::value(source)
+            ))
+            .hint("save one with `sasmint key URL > key.json`")
         };
         // serde_json's messages quote no input values for these errors, only field names.
         let file: KeyFile = serde_json::from_str(text).map_err(|e| {

@@ -1,6 +1,7 @@
 //! Lifetimes: parsing durations and times, the token's window, and the delegation key's. Pure.
 
 use crate::domain::error::{Failure, Result};
+use crate::domain::shown;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
@@ -15,7 +16,7 @@ pub const KEY_MARGIN: Duration = Duration::minutes(5);
 /// Parses `90m`, `8h`, `7d`, `1d12h`, `45s` (units s, m, h, d, w).
 pub fn parse_duration(text: &str) -> Result<Duration> {
     let bad = || {
-        Failure::usage(format!("'{text}' is not a duration"))
+        Failure::usage(format!("'{}' is not a duration", shown::value(text)))
             .hint("use a number and a unit: 90m, 8h, 7d (units s, m, h, d, w)")
     };
     let mut total = Duration::ZERO;
@@ -46,8 +47,10 @@ pub fn parse_duration(text: &str) -> Result<Duration> {
         return Err(bad());
     }
     if total <= Duration::ZERO {
-        return Err(Failure::usage(format!("the duration '{text}' is zero"))
-            .hint("give a positive lifetime such as 8h"));
+        return Err(
+            Failure::usage(format!("the duration '{}' is zero", shown::value(text)))
+                .hint("give a positive lifetime such as 8h"),
+        );
     }
     Ok(total)
 }
@@ -57,8 +60,11 @@ pub fn parse_time(text: &str, flag: &str) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(text.trim(), &Rfc3339)
         .map(truncate)
         .map_err(|_| {
-            Failure::usage(format!("{flag} '{text}' is not an RFC 3339 time"))
-                .hint("write it like 2026-05-01T12:00:00Z")
+            Failure::usage(format!(
+                "{flag} '{}' is not an RFC 3339 time",
+                shown::value(text)
+            ))
+            .hint("write it like 2026-05-01T12:00:00Z")
         })
 }
 

@@ -13,6 +13,7 @@ pub mod proptest_config;
 pub mod redact;
 pub mod resource;
 pub mod sas;
+pub mod shown;
 
 /// Declares a closed set of named choices (a preset, an output format, an `--auth` method):
 /// the enum, every variant in order (`ALL`), each one's name as typed on the command line and a

@@ -2,6 +2,7 @@
 
 use crate::domain::error::{Failure, Result};
 use crate::domain::resource::Level;
+use crate::domain::shown;
 
 /// The canonical order the service requires (it rejects tokens whose `sp` is out of order).
 pub const CANONICAL: &str = "racwdxyltfmeopi";
@@ -27,8 +28,11 @@ impl Permissions {
         }
         for c in letters.chars() {
             if !CANONICAL.contains(c) {
-                return Err(Failure::usage(format!("unknown permission letter '{c}'"))
-                    .hint(format!("valid letters, in canonical order: {SIGNABLE}")));
+                return Err(Failure::usage(format!(
+                    "unknown permission letter '{}'",
+                    shown::escape(&c.to_string())
+                ))
+                .hint(format!("valid letters, in canonical order: {SIGNABLE}")));
             }
             if let Some(why) = refused_for(c, level) {
                 return Err(

@@ -1,6 +1,7 @@
 //! Parsing a storage URL into the account, container and blob a SAS is signed for. Pure.
 
 use crate::domain::error::{Failure, Result};
+use crate::domain::shown;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use url::{Host, Url};
 
@@ -30,6 +31,9 @@ pub struct Target {
     pub blob: Option<String>,
     pub https: bool,
     pub loopback: bool,
+    /// The host is no known Blob Storage endpoint: the account name was given for it
+    /// (`--account`, for a custom domain).
+    pub custom_domain: bool,
 }
 
 impl Target {
@@ -112,7 +116,7 @@ pub fn parse(
         None => format!("{}://{}", url.scheme(), url.host_str().unwrap_or("")),
     };
     // The URL for messages: no query (it may hold a SAS), with the port.
-    let bare = format!("{origin}{}", url.path());
+    let bare = shown::value(&format!("{origin}{}", url.path()));
     if url.query().is_some() {
         return Err(
             Failure::usage(format!("the URL {bare} already carries a query string")).hint(
@@ -173,7 +177,9 @@ pub fn parse(
         let in_path = segments.remove(0).to_owned();
         if let Some(given) = account.filter(|given| *given != in_path) {
             return Err(Failure::usage(format!(
-                "--account {given} does not match the account '{in_path}' in {bare}"
+                "--account {} does not match the account '{}' in {bare}",
+                shown::value(given),
+                shown::value(&in_path)
             ))
             .hint("drop --account (or SASMINT_ACCOUNT): on an IP or localhost endpoint the first path segment names the account"));
         }
@@ -184,6 +190,7 @@ pub fn parse(
         };
         account_from_host(domain, account, &bare)?
     };
+    let custom_domain = !path_style && !is_blob_endpoint(url.host_str().unwrap_or_default());
     validate_account(&account_name)?;
 
     let container = match segments.first() {
@@ -225,6 +232,7 @@ pub fn parse(
         blob,
         https,
         loopback,
+        custom_domain,
     })
 }
 
@@ -236,10 +244,18 @@ fn origin_with_account(origin: &str, path_style: bool, account: &str) -> String 
     }
 }
 
-/// Refuses what a URL parser would silently rewrite in the path as typed: `.` and `..`
-/// segments (also as `%2e`), which it resolves away — `CONTAINER/../other` would name the
-/// container `other` — and `\\`, which it turns into `/`.
+/// Refuses what a URL parser would silently rewrite as typed: control characters (it drops
+/// tabs and line breaks: `c\rd` would name `cd`), `.` and `..` segments (also as `%2e`), which
+/// it resolves away — `CONTAINER/../other` would name the container `other` — and `\\`,
+/// which it turns into `/`.
 fn raw_path_check(input: &str) -> Result<()> {
+    if input.chars().any(char::is_control) {
+        return Err(Failure::usage(format!(
+            "the URL {} contains a control character",
+            shown::value(input.split(['?', '#']).next().unwrap_or_default())
+        ))
+        .hint("remove it; percent-encode characters that belong in a blob name"));
+    }
     let Some((_, after_scheme)) = input.split_once("://") else {
         return Ok(()); // not a URL: Url::parse says so
     };
@@ -270,28 +286,35 @@ fn raw_path_check(input: &str) -> Result<()> {
     Ok(())
 }
 
-/// A URL for messages: never the query (it may hold a SAS), and not absurdly long.
+/// A URL for messages: never the query (it may hold a SAS), escaped and cut.
 fn shown(input: &str) -> String {
     let cut = input.split(['?', '#']).next().unwrap_or_default();
-    cut.chars().take(200).collect()
+    shown::value(cut)
+}
+
+/// Whether `domain` is a Blob Storage endpoint of a public or sovereign cloud, or a DNS-zone
+/// endpoint (`ACCOUNT.zNN.blob.storage.azure.net`).
+fn is_blob_endpoint(domain: &str) -> bool {
+    let rest = domain.split_once('.').map_or("", |(_, rest)| rest);
+    BLOB_SUFFIXES
+        .iter()
+        .any(|s| rest.strip_prefix("blob.") == Some(s))
+        || rest
+            .split_once('.')
+            .is_some_and(|(zone, tail)| zone.starts_with('z') && tail == "blob.storage.azure.net")
 }
 
 fn account_from_host(domain: &str, account: Option<&str>, bare: &str) -> Result<String> {
     let mut labels = domain.splitn(2, '.');
     let first = labels.next().unwrap_or_default();
     let rest = labels.next().unwrap_or_default();
-    let is_blob = BLOB_SUFFIXES
-        .iter()
-        .any(|s| rest.strip_prefix("blob.") == Some(s))
-        // DNS-zone endpoints: ACCOUNT.zNN.blob.storage.azure.net
-        || rest
-            .split_once('.')
-            .is_some_and(|(zone, tail)| zone.starts_with('z') && tail == "blob.storage.azure.net");
-    if is_blob {
+    if is_blob_endpoint(domain) {
         if let Some(given) = account {
             if given != first {
                 return Err(Failure::usage(format!(
-                    "--account {given} does not match the account '{first}' in {bare}"
+                    "--account {} does not match the account '{}' in {bare}",
+                    shown::value(given),
+                    shown::value(first)
                 ))
                 .hint("drop --account: the host already names the account"));
             }
@@ -344,10 +367,11 @@ pub fn validate_account(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(
-            Failure::usage(format!("'{name}' is not a valid storage account name"))
-                .hint("account names are 3-24 lowercase letters and digits"),
-        )
+        Err(Failure::usage(format!(
+            "'{}' is not a valid storage account name",
+            shown::value(name)
+        ))
+        .hint("account names are 3-24 lowercase letters and digits"))
     }
 }
 
@@ -368,7 +392,11 @@ pub fn validate_container(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Failure::usage(format!("'{name}' is not a valid container name")).hint(
+        Err(Failure::usage(format!(
+            "'{}' is not a valid container name",
+            shown::value(name)
+        ))
+        .hint(
             "container names are 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
         ))
     }
@@ -785,6 +813,21 @@ mod proptests {
     /// A URL parser resolves `.` and `..` segments (also `%2e`) and reads `\` as `/` before
     /// sasmint would see the path, so `ctr/../other` would silently name the container `other`.
     /// They are refused as typed.
+    #[test]
+    fn control_characters_as_typed_are_refused_and_shown_escaped() {
+        // The URL parser would drop \r and \t: `x\ry` would name the container `xy`.
+        for input in [
+            "https://acct.blob.core.windows.net/x\ry",
+            "https://acct.blob.core.windows.net/ab\tcd",
+            "https://acct.blob.core.windows.net/c/a\u{1b}[31mb",
+        ] {
+            let e = parse(input, None, false, false).unwrap_err();
+            assert_eq!(e.kind, crate::domain::error::Kind::Usage);
+            assert!(e.message.contains("control character"), "{}", e.message);
+            assert!(!e.message.chars().any(char::is_control), "{}", e.message);
+        }
+    }
+
     #[test]
     fn dot_segments_and_backslashes_as_typed_are_refused() {
         for (input, says) in [

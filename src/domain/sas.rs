@@ -4,6 +4,7 @@ use crate::domain::error::{Failure, Result};
 use crate::domain::lifetime::Window;
 use crate::domain::permissions::Permissions;
 use crate::domain::resource::Target;
+use crate::domain::shown;
 use azure_storage_common::models::UserDelegationKey;
 use azure_storage_sas::{SasBuilder, SasIpRange, SasProtocol};
 use std::net::Ipv4Addr;
@@ -21,8 +22,11 @@ pub struct Spec {
 /// Parses `--ip`: one IPv4 address or an inclusive range `a.b.c.d-e.f.g.h`.
 pub fn parse_ip(text: &str) -> Result<SasIpRange> {
     let bad = || {
-        Failure::usage(format!("--ip '{text}' is not an IPv4 address or range"))
-            .hint("use 203.0.113.7 or 203.0.113.0-203.0.113.255 (the service accepts IPv4 only)")
+        Failure::usage(format!(
+            "--ip '{}' is not an IPv4 address or range",
+            shown::value(text)
+        ))
+        .hint("use 203.0.113.7 or 203.0.113.0-203.0.113.255 (the service accepts IPv4 only)")
     };
     let text = text.trim();
     match text.split_once('-') {
@@ -34,10 +38,11 @@ pub fn parse_ip(text: &str) -> Result<SasIpRange> {
             let start: Ipv4Addr = a.trim().parse().map_err(|_| bad())?;
             let end: Ipv4Addr = b.trim().parse().map_err(|_| bad())?;
             if start > end {
-                return Err(
-                    Failure::usage(format!("--ip range '{text}' runs backwards"))
-                        .hint("put the lower address first"),
-                );
+                return Err(Failure::usage(format!(
+                    "--ip range '{}' runs backwards",
+                    shown::value(text)
+                ))
+                .hint("put the lower address first"));
             }
             Ok(SasIpRange::InclusiveRange { start, end })
         }
@@ -51,10 +56,11 @@ pub fn check_encryption_scope(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(
-            Failure::usage(format!("'{name}' is not a valid encryption scope name"))
-                .hint("encryption scope names are 2-63 letters, digits and hyphens"),
-        )
+        Err(Failure::usage(format!(
+            "'{}' is not a valid encryption scope name",
+            shown::value(name)
+        ))
+        .hint("encryption scope names are 2-63 letters, digits and hyphens"))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Local inputs: a file, or `-` for stdin.
 
 use crate::domain::error::{Failure, Result};
+use crate::domain::shown;
 use std::io::Read;
 use std::path::Path;
 
@@ -20,8 +21,12 @@ pub fn read_source(path: &Path, what: &str) -> Result<(String, String)> {
             } else {
                 "check the path, or pass - to read from stdin"
             };
-            Failure::usage(format!("cannot read {what} {}: {e}", path.display())).hint(hint)
+            Failure::usage(format!(
+                "cannot read {what} {}: {e}",
+                shown::value(&path.display().to_string())
+            ))
+            .hint(hint)
         })?;
-        Ok((text, path.display().to_string()))
+        Ok((text, shown::value(&path.display().to_string())))
     }
 }

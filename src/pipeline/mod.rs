@@ -16,6 +16,7 @@ use crate::domain::permissions::{Permissions, Preset};
 use crate::domain::redact;
 use crate::domain::resource::{self, Target};
 use crate::domain::sas::{self, Spec};
+use crate::domain::shown;
 use crate::io::input::read_source;
 use crate::io::runtime::network;
 use crate::io::terminal::note;
@@ -34,6 +35,9 @@ pub struct AzureOptions {
     pub auth: Auth,
     /// The storage account name, for a custom domain whose host does not name it.
     pub account: Option<String>,
+    /// Whether `account` came from `SASMINT_ACCOUNT` rather than the command line: it then
+    /// never makes an unknown host the recipient of a storage token.
+    pub account_from_env: bool,
     /// Seconds for the network part, retries included.
     pub timeout: u64,
 }
@@ -142,6 +146,9 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
     if let Some(scope) = &options.encryption_scope {
         sas::check_encryption_scope(scope)?;
     }
+    if options.delegation_key.is_none() {
+        check_token_recipient(&target, &options.azure)?;
+    }
     if !target.https && options.delegation_key.is_none() {
         return Err(Failure::usage(
             "fetching a delegation key needs https: the service accepts bearer tokens over https only",
@@ -160,6 +167,20 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
         auth: options.azure.auth,
         timeout: options.azure.timeout,
     })
+}
+
+/// A storage bearer token goes only where the user pointed it: a host that is no known Blob
+/// Storage endpoint (a custom domain) gets one only when `--account` names the account on the
+/// command line, never on `SASMINT_ACCOUNT` alone.
+pub fn check_token_recipient(target: &Target, azure: &AzureOptions) -> Result<()> {
+    if target.custom_domain && azure.account_from_env {
+        return Err(Failure::usage(format!(
+            "{} is not a known Azure Blob Storage endpoint; SASMINT_ACCOUNT from the environment does not make it one",
+            shown::value(target.service())
+        ))
+        .hint("to send a storage token to this custom domain, name its account on the command line: --account NAME"));
+    }
+    Ok(())
 }
 
 /// The credential for `auth`, with the pipeline options every client shares.

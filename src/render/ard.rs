@@ -3,7 +3,9 @@
 use crate::clients::ard::{output_config, RegisteredCredentials};
 use crate::clients::field::Field;
 use crate::domain::error::Result;
+use crate::domain::shown;
 use serde_json::json;
+use std::borrow::Cow;
 
 crate::domain::choices! {
     /// Output of the `ard` commands (the SAS is registered, never printed).
@@ -49,9 +51,10 @@ pub fn list(list: &[RegisteredCredentials], format: ArdOutput) -> Result<String>
         .collect())
 }
 
-/// A field for a text line: the value, or `-` when the service gave none.
-fn text(value: &Field<String>) -> &str {
-    value.as_deref().unwrap_or("-")
+/// A field for a text line: the value (control characters escaped: the service chose it), or
+/// `-` when the service gave none.
+fn text(value: &Field<String>) -> Cow<'_, str> {
+    value.as_deref().map_or(Cow::Borrowed("-"), shown::escape)
 }
 
 /// `show`: the stored credentials' fields a line each, or JSON.

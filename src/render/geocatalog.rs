@@ -4,7 +4,9 @@ use crate::clients::geocatalog::{
     Action, ApiVersion, IngestionSource, ManagedIdentity, SourceSummary, SourceView,
 };
 use crate::domain::error::Result;
+use crate::domain::shown;
 use serde_json::json;
+use std::borrow::Cow;
 
 crate::domain::choices! {
     /// Output of the `geocatalog` commands.
@@ -15,9 +17,10 @@ crate::domain::choices! {
     }
 }
 
-/// A field for a text line: the value, or `-` when the service gave none.
-fn text(value: Option<&str>) -> &str {
-    value.unwrap_or("-")
+/// A field for a text line: the value (control characters escaped: the service chose it), or
+/// `-` when the service gave none.
+fn text(value: Option<&str>) -> Cow<'_, str> {
+    value.map_or(Cow::Borrowed("-"), shown::escape)
 }
 
 /// `register`'s output: the token alone, JSON, or one line saying what was done.
@@ -40,10 +43,10 @@ pub fn registered(
             };
             Ok(format!(
                 "{verb} {} ingestion source {} for {}{}\n",
-                view.kind.as_deref().unwrap_or("?"),
-                view.id.as_deref().unwrap_or("?"),
-                view.container_url.as_deref().unwrap_or(container_url),
-                register_details(&view),
+                shown::escape(view.kind.as_deref().unwrap_or("?")),
+                shown::escape(view.id.as_deref().unwrap_or("?")),
+                shown::escape(view.container_url.as_deref().unwrap_or(container_url)),
+                shown::escape(&register_details(&view)),
             ))
         }
     }
@@ -100,7 +103,11 @@ pub fn show(source: &IngestionSource, version: ApiVersion, format: GeoOutput) ->
         ("objectId", &view.object_id),
     ]
     .iter()
-    .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name}: {v}\n")))
+    .filter_map(|(name, value)| {
+        value
+            .as_ref()
+            .map(|v| format!("{name}: {}\n", shown::escape(v)))
+    })
     .collect())
 }
 
@@ -108,7 +115,7 @@ pub fn deleted(id: &str, format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
         super::json(&json!({ "deleted": id }))
     } else {
-        Ok(format!("deleted {id}\n"))
+        Ok(format!("deleted {}\n", shown::escape(id)))
     }
 }
 

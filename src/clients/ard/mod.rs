@@ -7,6 +7,7 @@ pub use models::RegisteredCredentials;
 
 use crate::clients::http::{CallError, Service};
 use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::shown;
 use azure_core::http::{Method, Url};
 use models::{CredentialsAnswer, CredentialsBody, ListPage, Myself, PasswordGrant, SignedIn};
 use serde::de::DeserializeOwned;
@@ -27,10 +28,11 @@ pub fn check_credentials_id(id: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(
-            Failure::usage(format!("'{id}' is not a valid credentials id"))
-                .hint("use only letters, digits, '_' and '-', e.g. my-delivery-bucket"),
-        )
+        Err(Failure::usage(format!(
+            "'{}' is not a valid credentials id",
+            shown::value(id)
+        ))
+        .hint("use only letters, digits, '_' and '-', e.g. my-delivery-bucket"))
     }
 }
 

@@ -7,6 +7,7 @@ pub use models::{IngestionSource, ManagedIdentity, SourceSummary, SourceView};
 
 use crate::clients::http::{CallError, Service};
 use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::shown;
 use azure_core::http::{Method, Url};
 use models::{ConnectionBody, Page, SourceBody};
 use serde::de::DeserializeOwned;
@@ -352,10 +353,11 @@ fn conflicting_id(message: &str) -> Option<String> {
 
 fn check_id(id: &str) -> Result<()> {
     if id.trim().is_empty() || id.len() > 500 || id.chars().any(char::is_control) {
-        return Err(
-            Failure::usage(format!("'{id}' is not an ingestion source id"))
-                .hint("take the id from `sasmint geocatalog list`"),
-        );
+        return Err(Failure::usage(format!(
+            "'{}' is not an ingestion source id",
+            shown::value(id)
+        ))
+        .hint("take the id from `sasmint geocatalog list`"));
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ mod show;
 
 use crate::clients::{ard, http};
 use crate::domain::error::{Failure, Result};
-use crate::domain::{lifetime, redact};
+use crate::domain::{lifetime, redact, shown};
 use crate::pipeline::AzureOptions;
 use crate::render::ard::ArdOutput;
 use common::Common;
@@ -46,7 +46,10 @@ pub fn run(request: ArdRequest, quiet: bool) -> Result<()> {
     let now = lifetime::truncate(OffsetDateTime::now_utc());
     if let Some(account) = &common.account_id {
         ard::check_credentials_id(account).map_err(|_| {
-            Failure::usage(format!("--account-id '{account}' is not an account id"))
+            Failure::usage(format!(
+                "--account-id '{}' is not an account id",
+                shown::value(account)
+            ))
         })?;
     }
     match request.action {

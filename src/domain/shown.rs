@@ -1,0 +1,115 @@
+//! Values shown to a person: control characters escaped (`\x1b`, `\r`, `\n`, `\u{202e}`), so
+//! nothing from an argument, a file or a server can move the cursor, recolour the terminal,
+//! fake a line or reorder text; and cut to a length, so one message stays one short line.
+//!
+//! JSON output needs none of this (serde escapes it); text output and every stderr line do.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// How many characters of one echoed value a message shows.
+pub const VALUE_CHARS: usize = 120;
+
+/// Whether `c` must not reach a terminal as it is: C0 and C1 controls, DEL, and the Unicode
+/// format characters that reorder or hide text (bidi embeddings, overrides and isolates, line
+/// and paragraph separators, zero-width marks).
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{feff}')
+}
+
+/// `text` with every unsafe character escaped; borrowed when there is none.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 && unsafe_char(c) => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if unsafe_char(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+    }
+}
+
+/// A value echoed in a message: escaped, then cut to [`VALUE_CHARS`].
+pub fn value(text: &str) -> String {
+    cut(&escape(text), VALUE_CHARS).into_owned()
+}
+
+/// A whole line for a terminal: escaped, then cut to at most `max_bytes` bytes (on a character
+/// boundary, with `…`).
+pub fn line(text: &str, max_bytes: usize) -> String {
+    let escaped = escape(text);
+    if escaped.len() <= max_bytes {
+        return escaped.into_owned();
+    }
+    let mut end = max_bytes.saturating_sub('…'.len_utf8());
+    while !escaped.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &escaped[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn controls_are_escaped() {
+        assert_eq!(escape("plain"), "plain");
+        assert!(matches!(escape("plain"), Cow::Borrowed(_)));
+        assert_eq!(escape("a\x1b[31mb"), "a\\x1b[31mb");
+        assert_eq!(escape("x\r\ny\tz"), "x\\r\\ny\\tz");
+        assert_eq!(escape("\u{7f}\u{9b}"), "\\x7f\\u{9b}");
+        assert_eq!(escape("abc\u{202e}gpj.exe"), "abc\\u{202e}gpj.exe");
+        assert_eq!(escape("ünï の"), "ünï の");
+    }
+
+    #[test]
+    fn values_and_lines_are_cut() {
+        assert_eq!(cut("abcdef", 3), "abc…");
+        assert_eq!(cut("abc", 3), "abc");
+        assert_eq!(
+            value(&"x".repeat(1_000_000)).chars().count(),
+            VALUE_CHARS + 1
+        );
+        let long = "の".repeat(1000);
+        let shown = line(&long, 100);
+        assert!(shown.len() <= 100, "{}", shown.len());
+        assert!(shown.ends_with('…'));
+        assert_eq!(line("short", 100), "short");
+    }
+
+    proptest! {
+        #[test]
+        fn nothing_unsafe_survives(text in any::<String>(), max in 1usize..300) {
+            let shown = line(&text, max);
+            prop_assert!(!shown.chars().any(unsafe_char));
+            prop_assert!(shown.len() <= max.max('…'.len_utf8()));
+            prop_assert!(!value(&text).chars().any(unsafe_char));
+        }
+    }
+}
