@@ -266,7 +266,6 @@ async fn very_verbose_output_shows_requests_but_no_secret() {
         v["key_expiry"].as_str().unwrap(),
         skv,
     );
-    // The derivation is right: the token it signs is the token sasmint printed.
     let bearer = ts.last_token().unwrap();
     assert_no_secret(
         &r.stderr,
@@ -290,6 +289,19 @@ async fn very_verbose_output_shows_requests_but_no_secret() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let value: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // The derivation the checks above rely on is Azurite's: it gives the value `key` printed.
+    let field = |name: &str| value[name].as_str().unwrap().to_owned();
+    assert_eq!(
+        azurite_key_value(
+            &field("signedOid"),
+            &field("signedTid"),
+            &field("signedStart"),
+            &field("signedExpiry"),
+            &field("signedVersion"),
+        ),
+        field("value"),
+        "the key value derivation (and so the 'key value' checks) matches Azurite's"
+    );
     assert_no_secret(
         &r.stderr,
         &[
@@ -414,6 +426,7 @@ fn auto_without_any_credential_says_what_it_tried() {
         assert!(stderr.contains(method), "{method} missing from: {stderr}");
     }
     assert!(stderr.contains("az login"), "{stderr}");
+    assert!(stderr.contains("not an Azure VM"), "{stderr}");
 }
 
 #[test]
@@ -547,44 +560,6 @@ async fn key_to_a_private_file() {
     assert_eq!(key["signedService"], "b");
 }
 
-#[test]
-fn ctrl_c_leaves_no_output_and_no_temporary_file() {
-    let ts = TokenServer::start_with(Behaviour::Slow(Duration::from_secs(3)));
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("token.txt");
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("sasmint"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", support::test_home())
-        .env("IDENTITY_ENDPOINT", ts.endpoint())
-        .env("IDENTITY_HEADER", ts.header())
-        .env("SSL_CERT_FILE", azurite().cert_path());
-    let child = cmd
-        .args([
-            "mint",
-            &azurite().container_url("ctrlc"),
-            "--auth",
-            "managed-identity",
-            "--output-file",
-        ])
-        .arg(&path)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The token endpoint answers after 3 s: interrupt the CLI while it waits for it.
-    std::thread::sleep(Duration::from_secs(1));
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let out = child.wait_with_output().unwrap();
-    assert!(!out.status.success());
-    assert!(out.stdout.is_empty());
-    assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        0,
-        "no file, no temporary file"
-    );
-}
-
 /// Every command and error path at -vv, with secrets planted in the environment and the
 /// real bearer token, key and signatures in play: none of them may reach stderr.
 #[tokio::test]
@@ -614,59 +589,142 @@ async fn secret_canary_across_commands() {
         .to_owned();
     let key_path = key_file.path().to_str().unwrap().to_owned();
     let account = azurite().account_url();
-    let runs: Vec<Vec<&str>> = vec![
-        vec!["mint", &c, "--auth", "managed-identity"],
-        vec![
-            "mint",
-            &c,
-            "--for",
-            "upload",
-            "--output",
-            "json",
-            "--auth",
-            "managed-identity",
-        ],
-        vec!["mint", &c, "--delegation-key", &key_path],
-        vec![
-            "mint",
-            &c,
-            "--expires-in",
-            "30d",
-            "--auth",
-            "managed-identity",
-        ],
-        vec!["mint", &c, "--auth", "client-secret"],
-        vec!["key", &account, "--auth", "managed-identity"],
-        vec!["kusto-uri", &c, "--auth", "managed-identity"],
-        vec![
-            "ard",
-            "list",
-            "--ard-endpoint",
-            "https://127.0.0.1:9/api/v1",
-            "--timeout",
-            "2",
-        ],
-        vec![
-            "geocatalog",
-            "list",
-            "--geocatalog",
-            "https://127.0.0.1:9",
-            "--auth",
-            "managed-identity",
-            "--timeout",
-            "2",
-        ],
+    // Stand-ins that answer 404 after a successful sign-in: the authenticated error paths.
+    let catalog = support::GeoCatalog::start(azurite());
+    let catalog_endpoint = catalog.endpoint();
+    let ard = support::Ard::start(azurite());
+    let ard_endpoint = ard.endpoint();
+    let missing = "0b4f3f2e-8c1d-4e5f-9a7b-1c2d3e4f5a6b";
+    // (arguments, the exit code it must end with, RUST_LOG=trace instead of -vv)
+    let runs: Vec<(Vec<&str>, i32, bool)> = vec![
+        (vec!["mint", &c, "--auth", "managed-identity"], 0, false),
+        (vec!["mint", &c, "--auth", "managed-identity"], 0, true),
+        (
+            vec![
+                "mint",
+                &c,
+                "--for",
+                "upload",
+                "--output",
+                "json",
+                "--auth",
+                "managed-identity",
+            ],
+            0,
+            false,
+        ),
+        (vec!["mint", &c, "--delegation-key", &key_path], 0, false),
+        (
+            vec![
+                "mint",
+                &c,
+                "--expires-in",
+                "30d",
+                "--auth",
+                "managed-identity",
+            ],
+            2,
+            false,
+        ),
+        (vec!["mint", &c, "--auth", "client-secret"], 2, false),
+        (
+            vec!["key", &account, "--auth", "managed-identity"],
+            0,
+            false,
+        ),
+        (
+            vec!["kusto-uri", &c, "--auth", "managed-identity"],
+            0,
+            false,
+        ),
+        (
+            vec![
+                "ard",
+                "list",
+                "--ard-endpoint",
+                "https://127.0.0.1:9/api/v1",
+                "--timeout",
+                "2",
+            ],
+            6,
+            false,
+        ),
+        (
+            vec![
+                "geocatalog",
+                "list",
+                "--geocatalog",
+                "https://127.0.0.1:9",
+                "--auth",
+                "managed-identity",
+                "--timeout",
+                "2",
+            ],
+            6,
+            false,
+        ),
+        (
+            vec![
+                "geocatalog",
+                "show",
+                missing,
+                "--geocatalog",
+                &catalog_endpoint,
+                "--auth",
+                "managed-identity",
+            ],
+            5,
+            false,
+        ),
+        (
+            vec![
+                "geocatalog",
+                "show",
+                missing,
+                "--geocatalog",
+                &catalog_endpoint,
+                "--auth",
+                "managed-identity",
+            ],
+            5,
+            true,
+        ),
+        (
+            vec![
+                "ard",
+                "show",
+                "not-registered",
+                "--ard-endpoint",
+                &ard_endpoint,
+            ],
+            5,
+            false,
+        ),
     ];
     let mut signatures = Vec::new();
     let mut stderrs = Vec::new();
-    for args in &runs {
-        let r = run_with(&ts, &[&["-vv"], &args[..]].concat(), |cmd| {
+    for (args, expected, trace) in &runs {
+        let verbosity: &[&str] = if *trace { &[] } else { &["-vv"] };
+        let r = run_with(&ts, &[verbosity, &args[..]].concat(), |cmd| {
             // Only loopback may be contacted: with AZURE_TENANT_ID/AZURE_CLIENT_ID unset, the
             // client-secret run stops as bad input instead of calling Entra ID.
             for (name, value) in planted {
                 cmd.env(name, value);
             }
+            if args.contains(&ard_endpoint.as_str()) {
+                // Signed in for real with the stand-in's token, which is then a secret too.
+                cmd.env("MAXAR_ARD_TOKEN", ard.static_token());
+            }
+            if *trace {
+                cmd.env("RUST_LOG", "trace");
+            }
         });
+        let what = format!(
+            "{}{}",
+            if *trace { "RUST_LOG=trace " } else { "-vv " },
+            args.join(" ")
+        );
+        assert_eq!(r.code, Some(*expected), "`{what}`: {}", r.stderr);
         for part in r.stdout.split(['&', '"', '\n']) {
             if let Some(sig) = part.strip_prefix("sig=") {
                 signatures.push(
@@ -677,17 +735,29 @@ async fn secret_canary_across_commands() {
                 );
             }
         }
-        stderrs.push((args.join(" "), r.code, r.stderr));
+        stderrs.push((what, r.code, r.stderr));
     }
     assert!(
-        signatures.len() >= 4,
+        signatures.len() >= 5,
         "tokens were minted: {}",
         signatures.len()
     );
-    let bearer = ts.last_token().unwrap();
+    let issued = ts.issued_tokens();
+    assert!(
+        issued.len() >= 8,
+        "every networked run signed in: {} tokens",
+        issued.len()
+    );
+    assert!(
+        !catalog.bearer_tokens().is_empty(),
+        "the catalog was called with a bearer token"
+    );
     for (what, code, stderr) in &stderrs {
         let mut secrets: Vec<(&str, &str)> = planted.iter().map(|(n, v)| (*n, *v)).collect();
-        secrets.push(("bearer token", &bearer));
+        for bearer in &issued {
+            secrets.push(("a bearer token", bearer));
+        }
+        secrets.push(("the ARD token", ard.static_token()));
         secrets.push(("identity header", ts.header()));
         secrets.push(("key value", &key_value));
         for sig in &signatures {

@@ -43,9 +43,15 @@ pub fn process_env(name: &str) -> Option<String> {
 /// on an Azure VM and never waits on 169.254.169.254 anywhere else.
 const AZURE_ASSET_TAG: &str = "7783-7084-3265-9085-8269-3286-77";
 
-fn on_azure_vm() -> bool {
-    std::fs::read_to_string("/sys/class/dmi/id/chassis_asset_tag")
-        .is_ok_and(|tag| tag.trim() == AZURE_ASSET_TAG)
+/// Whether this is an Azure VM: `SASMINT_AZURE_VM=yes|no` when set (a container on an Azure VM
+/// may not see the asset tag), else the machine's DMI chassis asset tag.
+fn on_azure_vm(env: Env) -> bool {
+    match env("SASMINT_AZURE_VM").as_deref().map(str::trim) {
+        Some("yes" | "1" | "true") => true,
+        Some("no" | "0" | "false") => false,
+        _ => std::fs::read_to_string("/sys/class/dmi/id/chassis_asset_tag")
+            .is_ok_and(|tag| tag.trim() == AZURE_ASSET_TAG),
+    }
 }
 
 type Candidate = std::result::Result<Arc<dyn TokenCredential>, String>;
@@ -109,7 +115,7 @@ fn workload_identity(env: Env, options: &ClientOptions) -> Candidate {
 
 fn managed_identity(env: Env, options: &ClientOptions, explicit: bool) -> Candidate {
     let app_service = env("IDENTITY_ENDPOINT").is_some() && env("IDENTITY_HEADER").is_some();
-    if !app_service && !explicit && !on_azure_vm() {
+    if !app_service && !explicit && !on_azure_vm(env) {
         return Err(
             "IDENTITY_ENDPOINT/IDENTITY_HEADER are not set and this is not an Azure VM".into(),
         );
@@ -308,12 +314,15 @@ mod tests {
     }
 
     #[test]
-    fn auto_skips_imds_off_azure() {
-        let env = env_of(&[]);
-        let c = managed_identity(&env, &ClientOptions::default(), false);
-        if !on_azure_vm() {
-            assert!(c.unwrap_err().contains("not an Azure VM"));
-        }
+    fn auto_tries_imds_only_on_an_azure_vm() {
+        // Both decisions, on any machine; building the credential sends nothing.
+        let off = env_of(&[("SASMINT_AZURE_VM", "no")]);
+        let c = managed_identity(&off, &ClientOptions::default(), false);
+        assert!(c.unwrap_err().contains("not an Azure VM"));
+        let on = env_of(&[("SASMINT_AZURE_VM", "yes")]);
+        assert!(managed_identity(&on, &ClientOptions::default(), false).is_ok());
+        // Asked for explicitly, it is tried anywhere.
+        assert!(managed_identity(&off, &ClientOptions::default(), true).is_ok());
     }
 
     #[test]

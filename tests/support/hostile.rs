@@ -613,6 +613,7 @@ pub fn command(az: Option<&Azurite>, ts: Option<&TokenServer>) -> std::process::
         }
     }
     let home = super::test_home();
+    cmd.env("SASMINT_AZURE_VM", "no");
     cmd.env("HOME", home)
         .env("AZURE_CONFIG_DIR", home.join(".azure"))
         .env("XDG_CONFIG_HOME", home.join(".config"))

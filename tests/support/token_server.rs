@@ -58,6 +58,7 @@ struct State {
     behaviour: Mutex<Option<Behaviour>>,
     served: Mutex<Vec<ServedRequest>>,
     last_token: Mutex<Option<String>>,
+    issued: Mutex<Vec<String>>,
 }
 
 /// A managed-identity token endpoint on `127.0.0.1`, served by `tiny_http` on a background thread.
@@ -163,6 +164,11 @@ impl TokenServer {
     /// Every request received on the token path so far, oldest first.
     pub fn served(&self) -> Vec<ServedRequest> {
         self.state.served.lock().unwrap().clone()
+    }
+
+    /// Every `access_token` handed out so far, oldest first: all of them are secrets.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.issued.lock().unwrap().clone()
     }
 
     /// The most recent `access_token` handed out, if any. Use it as a planted secret.
@@ -281,6 +287,7 @@ fn respond_token_with(request: tiny_http::Request, state: &State, resource: &str
     let expires_on = claims["exp"].as_i64().expect("exp is a number");
     let token = mint_jwt_with(&claims);
     *state.last_token.lock().unwrap() = Some(token.clone());
+    state.issued.lock().unwrap().push(token.clone());
     let body = serde_json::json!({
         "access_token": token,
         // A JSON *string*: azure_identity 1.0 fails to parse a number here.
