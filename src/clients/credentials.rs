@@ -241,8 +241,10 @@ impl TokenCredential for Chain {
                     return Ok(token);
                 }
                 Err(e) => {
-                    if is_network(&e) && self.candidates.len() == 1 {
-                        // A single chosen method: keep the network error's kind (timeout, TLS).
+                    let too_big = crate::clients::transport::body_too_big(&e).is_some();
+                    if (is_network(&e) || too_big) && self.candidates.len() == 1 {
+                        // A single chosen method: keep the network error's kind (timeout, TLS),
+                        // or the token endpoint's oversized answer (a service failure).
                         return Err(e);
                     }
                     tried.push(format!("{name}: {}", err_text(&e)));

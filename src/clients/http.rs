@@ -9,6 +9,7 @@
 //! scrubbed: services echo request bodies, which carry SAS tokens.
 
 use crate::clients::credentials::{self, Auth};
+use crate::clients::transport::{self, CappedHttp};
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::redact;
 use crate::domain::shown;
@@ -242,17 +243,24 @@ pub fn parse_endpoint(text: &str, flag: &str) -> Result<Url> {
     Ok(url)
 }
 
-/// Pipeline settings shared by storage and credential clients: bounded timeouts, a few
-/// retries (429/5xx, honouring `Retry-After`), and no retries for TLS trust failures.
+/// Pipeline settings shared by storage, credential and service clients: bounded timeouts, a
+/// few retries (429/5xx, honouring `Retry-After`), no retries for TLS trust failures, and
+/// bounded response bodies ([`transport`]): no compression is asked for or undone, a success
+/// body over 1 MiB fails, an error body is read only up to 64 KiB.
 pub fn client_options(timeout: Duration) -> ClientOptions {
     let http = reqwest::Client::builder()
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
+        // No `Accept-Encoding`, no decompression: a compression bomb stays its own size.
+        .no_gzip()
+        .no_deflate()
+        .no_brotli()
+        .no_zstd()
         .build()
         .expect("a reqwest client with default TLS builds");
     ClientOptions {
-        transport: Some(Transport::new(Arc::new(http))),
+        transport: Some(Transport::new(Arc::new(CappedHttp::new(Arc::new(http))))),
         retry: RetryOptions::exponential(ExponentialRetryOptions {
             initial_delay: time::Duration::milliseconds(200),
             max_retries: 3,
@@ -342,6 +350,18 @@ pub fn classify_transport(
     endpoint: &str,
     auth: Auth,
 ) -> Failure {
+    if let Some(big) = transport::body_too_big(e) {
+        // Also when a credential got it: the token endpoint misbehaved, not the sign-in.
+        let (what, hint) = match e.kind() {
+            ErrorKind::Credential => ("getting an Entra ID token", "no token endpoint answers like that: check AZURE_AUTHORITY_HOST (or IDENTITY_ENDPOINT) and any proxy in between"),
+            _ => (what, "no service sasmint talks to answers like that: check the URL and any proxy in between"),
+        };
+        return Failure::new(
+            Kind::Service,
+            format!("{what} failed: {}", redact::scrub(&big.to_string())),
+        )
+        .hint(hint);
+    }
     match e.kind() {
         ErrorKind::Credential => credentials::failure(auth, e),
         _ if is_tls(e) => Failure::new(

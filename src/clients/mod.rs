@@ -10,3 +10,4 @@ pub mod field;
 pub mod geocatalog;
 pub mod http;
 pub mod storage;
+pub mod transport;
