@@ -1256,7 +1256,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__mint)
-            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --delegation-key --output --output-file --auth --account --timeout --verbose --quiet --help --version"
+            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --delegation-key --output --output-file --github-env --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1298,16 +1298,20 @@ _sasmint() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --correlation-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --delegation-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "token url json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "token url json env github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "token url json env" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "token url json env github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --output-file)

@@ -53,11 +53,14 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l expiry -d 'When
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l start -d 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l ip -d 'Only accept requests from this IPv4 address or range (a.b.c.d or a.b.c.d-e.f.g.h)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l encryption-scope -d 'Encrypt blobs written with the token under this encryption scope' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l correlation-id -d 'Sign a correlation id (scid) into the token: storage logs it with every request made with the token. A GUID, or `auto` for a fresh one (shown in json and CI output)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l delegation-key -d 'Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s o -l output -d 'What to print' -r -f -a "token\t'The bare query string, without `?`'
 url\t'The container or blob URL with the token'
 json\t'One JSON object (the token, the URL, and what the token grants)'
-env\t'Shell-safe NAME=\'value\' lines, for `eval` or a .env file'"
+env\t'Shell-safe NAME=\'value\' lines, for `eval` or a .env file'
+github-actions\t'GitHub Actions: masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)'
+azure-pipelines\t'Azure Pipelines: ##vso[task.setvariable] lines, the token and URL as secrets'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l output-file -d 'Write the result to this file instead of stdout: created with mode 0600, atomically' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
@@ -70,6 +73,7 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l account -d 'The
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l fail-fast -d 'With several inputs: stop at the first failure and print nothing'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l allow-http -d 'Allow plain http as well as https (spr=https,http). Default: https only'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l github-env -d 'With --output github-actions: write the values to GITHUB_ENV (SAS_TOKEN, SAS_URL …) instead of step outputs in GITHUB_OUTPUT (sas_token, sas_url …)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'

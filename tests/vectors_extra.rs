@@ -1,6 +1,7 @@
-//! `--ip`, `--allow-http` and `--encryption-scope` proved against a second, independent
-//! implementation: the Azure SDK for Python. Azurite cannot prove them (it ignores `sip`, answers
-//! 500 for `ses` and accepts any `spr` with a comma), so tests/data/ud-sas-python-extra.json,
+//! `--ip`, `--allow-http`, `--encryption-scope` and `--correlation-id` proved against a second,
+//! independent implementation: the Azure SDK for Python. Azurite cannot prove them (it ignores
+//! `sip`, answers 500 for `ses`, accepts any `spr` with a comma and fails every token carrying
+//! `scid`), so tests/data/ud-sas-python-extra.json,
 //! written by scripts/sas_vectors.py with the SDK version it records, holds the SDK's
 //! string-to-sign, line by line, for each of them.
 //!
@@ -15,7 +16,7 @@
 //!
 //! The result must be sasmint's `sig`, and every other query parameter must equal the SDK's after
 //! percent-decoding. So sasmint signs the same fields, in the same lines, with the same values, as
-//! the SDK. The cases of issues 12 and 13 in the same file are data for features sasmint does not
+//! the SDK. The cases of issue 13 in the same file are data for features sasmint does not
 //! sign yet; `the_vector_file_is_self_consistent` checks them all.
 
 mod support;
@@ -64,7 +65,7 @@ const FIELDS: [&str; 28] = [
 
 /// Inputs this test can hand to `sasmint mint`; any other non-null input fails the test, so a
 /// case is never checked while silently ignoring part of it.
-const EXPRESSIBLE: [&str; 12] = [
+const EXPRESSIBLE: [&str; 13] = [
     "account_name",
     "container_name",
     "blob_name",
@@ -75,6 +76,7 @@ const EXPRESSIBLE: [&str; 12] = [
     "ip",
     "protocol",
     "encryption_scope",
+    "correlation_id",
     "user_delegation_key",
     "service_version",
 ];
@@ -183,7 +185,11 @@ fn the_vector_file_is_self_consistent() {
         let issue = case["issue"].as_u64().expect("issue");
         *per_issue.entry(issue).or_insert(0) += 1;
         // Issue 11's features are the ones sasmint has; the others are data for later.
-        assert_eq!(case["sasmint_runs"].as_bool(), Some(issue == 11), "{id}");
+        assert_eq!(
+            case["sasmint_runs"].as_bool(),
+            Some(issue == 11 || issue == 12),
+            "{id}"
+        );
         let expected = &case["expected"];
         let lines = lines(&case);
         let joined: Vec<&str> = lines.iter().map(|(_, v)| v.as_str()).collect();
@@ -229,7 +235,7 @@ fn the_vector_file_is_self_consistent() {
 }
 
 #[test]
-fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_and_encryption_scope() {
+fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_scope_and_correlation_id() {
     let dir = tempfile::tempdir().unwrap();
     let mut checked = Vec::new();
     for case in cases().iter().filter(|c| c["sasmint_runs"] == true) {
@@ -309,6 +315,9 @@ fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_and_encryption_scope() {
         if let Some(scope) = inputs["encryption_scope"].as_str() {
             args.extend(["--encryption-scope".to_owned(), scope.to_owned()]);
         }
+        if let Some(id) = inputs["correlation_id"].as_str() {
+            args.extend(["--correlation-id".to_owned(), id.to_owned()]);
+        }
 
         let out = support::sasmint_offline().args(&args).output().unwrap();
         assert!(
@@ -361,5 +370,5 @@ fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_and_encryption_scope() {
         );
         checked.push(id.to_owned());
     }
-    assert_eq!(checked.len(), 12, "checked {checked:?}");
+    assert_eq!(checked.len(), 14, "checked {checked:?}");
 }

@@ -82,6 +82,11 @@ pub struct MintArgs {
     #[arg(long, value_name = "NAME")]
     pub encryption_scope: Option<String>,
 
+    /// Sign a correlation id (scid) into the token: storage logs it with every request made
+    /// with the token. A GUID, or `auto` for a fresh one (shown in json and CI output).
+    #[arg(long, value_name = "GUID|auto")]
+    pub correlation_id: Option<String>,
+
     /// Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network.
     #[arg(long, value_name = "FILE|-", env = "SASMINT_DELEGATION_KEY")]
     pub delegation_key: Option<PathBuf>,
@@ -93,6 +98,11 @@ pub struct MintArgs {
     /// Write the result to this file instead of stdout: created with mode 0600, atomically.
     #[arg(long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
+
+    /// With --output github-actions: write the values to GITHUB_ENV (SAS_TOKEN, SAS_URL …)
+    /// instead of step outputs in GITHUB_OUTPUT (sas_token, sas_url …).
+    #[arg(long)]
+    pub github_env: bool,
 
     #[command(flatten)]
     pub azure: AzureArgs,
@@ -117,11 +127,13 @@ impl MintArgs {
                 ip: self.ip,
                 allow_http: self.allow_http,
                 encryption_scope: self.encryption_scope,
+                correlation_id: self.correlation_id,
                 delegation_key: self.delegation_key,
                 azure: self.azure.options(),
             },
             output: self.output,
             output_file: self.output_file,
+            github_env: self.github_env,
         }
     }
 }

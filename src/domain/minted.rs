@@ -20,6 +20,8 @@ pub struct Minted {
     pub protocol: String,
     pub ip: Option<String>,
     pub encryption_scope: Option<String>,
+    /// The `scid` the token carries: storage logs it with every request made with the token.
+    pub correlation_id: Option<String>,
     pub signed_version: String,
     pub signed_oid: String,
     pub signed_tid: String,

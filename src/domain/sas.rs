@@ -17,6 +17,8 @@ pub struct Spec {
     pub https_only: bool,
     pub ip: Option<SasIpRange>,
     pub encryption_scope: Option<String>,
+    /// `scid`: a GUID storage logs with every request made with the token.
+    pub correlation_id: Option<String>,
 }
 
 /// Parses `--ip`: one IPv4 address or an inclusive range `a.b.c.d-e.f.g.h`.
@@ -108,6 +110,9 @@ pub fn sign(target: &Target, spec: &Spec, key: &UserDelegationKey) -> Result<Str
             if let Some(scope) = &spec.encryption_scope {
                 b = b.encryption_scope(scope.as_str());
             }
+            if let Some(id) = &spec.correlation_id {
+                b = b.correlation_id(id.as_str());
+            }
             b.build()
         }
         Some(blob) => {
@@ -132,6 +137,9 @@ pub fn sign(target: &Target, spec: &Spec, key: &UserDelegationKey) -> Result<Str
             }
             if let Some(scope) = &spec.encryption_scope {
                 b = b.encryption_scope(scope.as_str());
+            }
+            if let Some(id) = &spec.correlation_id {
+                b = b.correlation_id(id.as_str());
             }
             b.build()
         }
@@ -252,6 +260,7 @@ mod tests {
                 https_only: true,
                 ip: None,
                 encryption_scope: None,
+                correlation_id: None,
             };
             let token = sign(&target, &spec, &key.sdk).unwrap();
             let mut ours = decoded(&token);

@@ -2,6 +2,7 @@
 //! redacting writer), the `--output-file` writer, local inputs (files, stdin) and the runtime
 //! that bounds the network part of a command by `--timeout`. No service, no clap.
 
+pub mod append;
 pub mod input;
 pub mod outfile;
 pub mod runtime;

@@ -89,6 +89,8 @@ pub struct TokenOptions {
     pub ip: Option<String>,
     pub allow_http: bool,
     pub encryption_scope: Option<String>,
+    /// `--correlation-id`: a GUID, or `auto` for a fresh one.
+    pub correlation_id: Option<String>,
     /// Sign offline with this saved key (a file, or `-` for stdin).
     pub delegation_key: Option<PathBuf>,
     pub azure: AzureOptions,
@@ -103,6 +105,7 @@ impl TokenOptions {
             ip: None,
             allow_http: false,
             encryption_scope: None,
+            correlation_id: None,
             delegation_key: None,
             azure,
         }
@@ -146,6 +149,11 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
     if let Some(scope) = &options.encryption_scope {
         sas::check_encryption_scope(scope)?;
     }
+    let correlation_id = options
+        .correlation_id
+        .as_deref()
+        .map(correlation_id)
+        .transpose()?;
     if options.delegation_key.is_none() {
         check_token_recipient(&target, &options.azure)?;
     }
@@ -163,10 +171,28 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
             https_only: !options.allow_http,
             ip,
             encryption_scope: options.encryption_scope.clone(),
+            correlation_id,
         },
         auth: options.azure.auth,
         timeout: options.azure.timeout,
     })
+}
+
+/// `--correlation-id`: a GUID (written as the service expects it, lowercase with hyphens), or
+/// `auto` for a fresh random one.
+fn correlation_id(text: &str) -> Result<String> {
+    if text.trim() == "auto" {
+        return Ok(uuid::Uuid::new_v4().to_string());
+    }
+    uuid::Uuid::parse_str(text.trim())
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|_| {
+            Failure::usage(format!(
+                "--correlation-id '{}' is not a GUID",
+                shown::value(text)
+            ))
+            .hint("pass a GUID such as the CI run's id, or `auto` for a fresh one")
+        })
 }
 
 /// A storage bearer token goes only where the user pointed it: a host that is no known Blob
@@ -297,6 +323,7 @@ pub fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minte
             }
         }),
         encryption_scope: spec.encryption_scope.clone(),
+        correlation_id: spec.correlation_id.clone(),
         signed_oid: key.file.signed_oid.clone(),
         signed_tid: key.file.signed_tid.clone(),
         key_start: key.file.signed_start.clone(),

@@ -9,6 +9,8 @@ crate::domain::choices! {
         Url = "url": "The container or blob URL with the token",
         Json = "json": "One JSON object (the token, the URL, and what the token grants)",
         Env = "env": "Shell-safe NAME='value' lines, for `eval` or a .env file",
+        GithubActions = "github-actions": "GitHub Actions: masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)",
+        AzurePipelines = "azure-pipelines": "Azure Pipelines: ##vso[task.setvariable] lines, the token and URL as secrets",
     }
 }
 
@@ -17,9 +19,12 @@ pub fn shell_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
 }
 
-/// Renders `minted` in `format`, ending with a newline.
+/// Renders `minted` in `format` for stdout, ending with a newline. For GitHub Actions that is
+/// the masks only: the values go to the runner's file ([`super::ci::github_file`]).
 pub fn render(minted: &Minted, format: MintOutput) -> String {
     match format {
+        MintOutput::GithubActions => super::ci::github_masks(minted),
+        MintOutput::AzurePipelines => super::ci::azure_pipelines(minted),
         MintOutput::Token => format!("{}\n", minted.token),
         MintOutput::Url => format!("{}\n", minted.url),
         MintOutput::Json => {
@@ -66,6 +71,7 @@ mod tests {
             protocol: "https".into(),
             ip: None,
             encryption_scope: None,
+            correlation_id: None,
             signed_version: "2026-04-06".into(),
             signed_oid: "oid".into(),
             signed_tid: "tid".into(),

@@ -2,6 +2,7 @@
 //! client values to text. The output enums live here too (`cli/` offers them as values).
 
 pub mod ard;
+pub mod ci;
 pub mod geocatalog;
 pub mod inspect;
 pub mod kusto;

@@ -86,9 +86,15 @@ enum Outcome {
 }
 
 pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
-    if args.output == MintOutput::Env {
-        return Err(Failure::usage("--output env takes a single URL")
-            .hint("use --output json (JSON lines) for several URLs"));
+    if matches!(
+        args.output,
+        MintOutput::Env | MintOutput::GithubActions | MintOutput::AzurePipelines
+    ) {
+        return Err(Failure::usage(format!(
+            "--output {} takes a single URL",
+            args.output.name()
+        ))
+        .hint("use --output json (JSON lines) for several URLs"));
     }
     let (inputs, label) = inputs(args)?;
 

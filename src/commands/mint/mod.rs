@@ -5,24 +5,80 @@ mod request;
 
 pub use request::MintRequest;
 
-use crate::domain::error::Result;
+use crate::clients::credentials;
+use crate::domain::error::{Failure, Result};
 use crate::domain::{lifetime, redact};
+use crate::io::append::append;
 use crate::io::outfile::emit;
 use crate::pipeline;
-use crate::render::mint::render;
+use crate::render::ci;
+use crate::render::mint::{render, MintOutput};
+use std::path::PathBuf;
 use time::OffsetDateTime;
 
 pub fn run(request: MintRequest, quiet: bool) -> Result<()> {
     redact::register_env();
     let now = lifetime::truncate(OffsetDateTime::now_utc());
+    let ci_file = ci_file(&request)?;
     if request.from_file.is_none() && request.urls.len() == 1 {
         let plan = pipeline::plan(&request.urls[0], &request.token, now)?;
         let key = request.token.delegation_key.as_deref();
         let minted = pipeline::mint(plan, key, now, None, quiet)?;
-        return emit(
+        // The masks first: nothing later in the job may print the token unmasked.
+        emit(
             &render(&minted, request.output),
             request.output_file.as_deref(),
-        );
+        )?;
+        if let Some(path) = ci_file {
+            let delimiter = loop {
+                let candidate = format!("ghadelimiter_{}", uuid::Uuid::new_v4());
+                if ci::delimiter_fits(&minted, &candidate) {
+                    break candidate;
+                }
+            };
+            append(
+                &path,
+                &ci::github_file(&minted, request.github_env, &delimiter),
+            )?;
+        }
+        return Ok(());
     }
     batch::run(&request, now, quiet)
+}
+
+/// For `--output github-actions`, the runner's file the values go to (`GITHUB_OUTPUT`, or
+/// `GITHUB_ENV` with `--github-env`); checked before anything is sent.
+fn ci_file(request: &MintRequest) -> Result<Option<PathBuf>> {
+    let ci = matches!(
+        request.output,
+        MintOutput::GithubActions | MintOutput::AzurePipelines
+    );
+    if request.github_env && request.output != MintOutput::GithubActions {
+        return Err(
+            Failure::usage("--github-env goes with --output github-actions")
+                .hint("add --output github-actions, or drop --github-env"),
+        );
+    }
+    if ci && request.output_file.is_some() {
+        return Err(Failure::usage(format!(
+            "--output {} writes for the CI runner; --output-file does not apply",
+            request.output.name()
+        ))
+        .hint("drop --output-file"));
+    }
+    if request.output != MintOutput::GithubActions {
+        return Ok(None);
+    }
+    let variable = if request.github_env {
+        "GITHUB_ENV"
+    } else {
+        "GITHUB_OUTPUT"
+    };
+    match credentials::process_env(variable) {
+        Some(path) => Ok(Some(PathBuf::from(path))),
+        None => Err(Failure::usage(format!(
+            "--output github-actions needs {variable}, which is not set"
+        ))
+        .hint("run inside a GitHub Actions step, or choose another --output")),
+    }
 }

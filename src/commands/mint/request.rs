@@ -15,4 +15,6 @@ pub struct MintRequest {
     pub token: TokenOptions,
     pub output: MintOutput,
     pub output_file: Option<PathBuf>,
+    /// With `--output github-actions`: GITHUB_ENV instead of GITHUB_OUTPUT.
+    pub github_env: bool,
 }

@@ -1,0 +1,209 @@
+//! Output for CI systems, in their documented formats, so a minted token never appears in a
+//! build log:
+//!
+//! - GitHub Actions: `::add-mask::VALUE` lines on stdout (the runner masks VALUE in every later
+//!   log line and does not print the command), and the values as step outputs or environment
+//!   variables appended to the file named by `GITHUB_OUTPUT` / `GITHUB_ENV`, each in the
+//!   `NAME<<DELIMITER` form with a random delimiter (safe for any value). Workflow command data
+//!   escapes `%`, `\r` and `\n` as `%25`, `%0D`, `%0A` (the runner unescapes them).
+//! - Azure Pipelines: `##vso[task.setvariable variable=NAME;issecret=true]VALUE` lines on
+//!   stdout; the agent masks secret variables. Values escape `%` as `%AZP25`, `\r` as `%0D` and
+//!   `\n` as `%0A`, as the logging-commands page documents.
+
+use crate::domain::minted::Minted;
+
+/// One value handed to CI: its output name (GitHub step output), its variable name
+/// (environment / Azure Pipelines), the value, and whether it is a secret.
+struct Value<'a> {
+    output: &'static str,
+    variable: &'static str,
+    value: &'a str,
+    secret: bool,
+}
+
+fn values(minted: &Minted) -> Vec<Value<'_>> {
+    let mut all = vec![
+        Value {
+            output: "sas_token",
+            variable: "SAS_TOKEN",
+            value: &minted.token,
+            secret: true,
+        },
+        Value {
+            output: "sas_url",
+            variable: "SAS_URL",
+            value: &minted.url,
+            secret: true,
+        },
+        Value {
+            output: "expiry",
+            variable: "SAS_EXPIRY",
+            value: &minted.expiry,
+            secret: false,
+        },
+        Value {
+            output: "permissions",
+            variable: "SAS_PERMISSIONS",
+            value: &minted.permissions,
+            secret: false,
+        },
+        Value {
+            output: "account",
+            variable: "AZURE_STORAGE_ACCOUNT",
+            value: &minted.account,
+            secret: false,
+        },
+        Value {
+            output: "container",
+            variable: "AZURE_STORAGE_CONTAINER",
+            value: &minted.container,
+            secret: false,
+        },
+    ];
+    if let Some(blob) = &minted.blob {
+        all.push(Value {
+            output: "blob",
+            variable: "AZURE_STORAGE_BLOB",
+            value: blob,
+            secret: false,
+        });
+    }
+    if let Some(id) = &minted.correlation_id {
+        all.push(Value {
+            output: "correlation_id",
+            variable: "SAS_CORRELATION_ID",
+            value: id,
+            secret: false,
+        });
+    }
+    all
+}
+
+/// GitHub workflow command data: `%`, `\r`, `\n` escaped.
+fn github_escape(value: &str) -> String {
+    value
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// The `::add-mask::` lines for stdout: every secret value (the token and the URL).
+pub fn github_masks(minted: &Minted) -> String {
+    values(minted)
+        .iter()
+        .filter(|v| v.secret)
+        .map(|v| format!("::add-mask::{}\n", github_escape(v.value)))
+        .collect()
+}
+
+/// What to append to `GITHUB_OUTPUT` (step outputs, `sas_token` …) or, with `env`, to
+/// `GITHUB_ENV` (`SAS_TOKEN` …): `NAME<<DELIMITER`, the value, the delimiter. `delimiter` must
+/// not occur in any value (the caller makes a random one; [`delimiter_fits`] checks).
+pub fn github_file(minted: &Minted, env: bool, delimiter: &str) -> String {
+    values(minted)
+        .iter()
+        .map(|v| {
+            let name = if env { v.variable } else { v.output };
+            format!("{name}<<{delimiter}\n{}\n{delimiter}\n", v.value)
+        })
+        .collect()
+}
+
+/// Whether `delimiter` occurs in none of the values.
+pub fn delimiter_fits(minted: &Minted, delimiter: &str) -> bool {
+    values(minted).iter().all(|v| !v.value.contains(delimiter))
+}
+
+/// Azure Pipelines logging-command value: `%`, `\r`, `\n` escaped.
+fn pipelines_escape(value: &str) -> String {
+    value
+        .replace('%', "%AZP25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// The `##vso[task.setvariable …]` lines for stdout; the token and the URL are secret.
+pub fn azure_pipelines(minted: &Minted) -> String {
+    values(minted)
+        .iter()
+        .map(|v| {
+            let secret = if v.secret { ";issecret=true" } else { "" };
+            format!(
+                "##vso[task.setvariable variable={}{secret}]{}\n",
+                v.variable,
+                pipelines_escape(v.value)
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minted() -> Minted {
+        Minted {
+            token: "sv=2026-04-06&sp=rl&sig=a%2Bb%3D".into(),
+            url: "https://acct.blob.core.windows.net/c?sv=2026-04-06&sp=rl&sig=a%2Bb%3D".into(),
+            account: "acct".into(),
+            container: "c".into(),
+            blob: None,
+            resource: "container",
+            signed_resource: "c",
+            permissions: "rl".into(),
+            start: "2026-11-30T08:45:00Z".into(),
+            expiry: "2026-11-30T17:00:00Z".into(),
+            protocol: "https".into(),
+            ip: None,
+            encryption_scope: None,
+            correlation_id: Some("5a1b2c3d-0000-4000-8000-000000000001".into()),
+            signed_version: "2026-04-06".into(),
+            signed_oid: "o".into(),
+            signed_tid: "t".into(),
+            key_start: "2026-11-30T08:45:00Z".into(),
+            key_expiry: "2026-11-30T17:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn github_masks_escape_percent_and_line_breaks() {
+        assert_eq!(
+            github_masks(&minted()),
+            "::add-mask::sv=2026-04-06&sp=rl&sig=a%252Bb%253D\n\
+             ::add-mask::https://acct.blob.core.windows.net/c?sv=2026-04-06&sp=rl&sig=a%252Bb%253D\n"
+        );
+        assert_eq!(github_escape("a\r\nb%"), "a%0D%0Ab%25");
+    }
+
+    #[test]
+    fn github_file_uses_the_delimiter_form() {
+        let text = github_file(&minted(), false, "ghadelimiter_X");
+        assert!(text.starts_with(
+            "sas_token<<ghadelimiter_X\nsv=2026-04-06&sp=rl&sig=a%2Bb%3D\nghadelimiter_X\n"
+        ));
+        assert!(text.contains("expiry<<ghadelimiter_X\n2026-11-30T17:00:00Z\nghadelimiter_X\n"));
+        assert!(text.contains("correlation_id<<"));
+        let env = github_file(&minted(), true, "D");
+        assert!(env.starts_with("SAS_TOKEN<<D\n"));
+        assert!(delimiter_fits(&minted(), "ghadelimiter_X"));
+        assert!(!delimiter_fits(&minted(), "sig="));
+    }
+
+    #[test]
+    fn azure_pipelines_marks_the_token_and_url_secret() {
+        let text = azure_pipelines(&minted());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "##vso[task.setvariable variable=SAS_TOKEN;issecret=true]sv=2026-04-06&sp=rl&sig=a%AZP252Bb%AZP253D"
+        );
+        assert!(
+            lines[1].starts_with("##vso[task.setvariable variable=SAS_URL;issecret=true]https://")
+        );
+        assert_eq!(
+            lines[2],
+            "##vso[task.setvariable variable=SAS_EXPIRY]2026-11-30T17:00:00Z"
+        );
+        assert_eq!(pipelines_escape("a\r\nb%"), "a%0D%0Ab%AZP25");
+    }
+}
