@@ -7,7 +7,7 @@ use crate::clients::storage;
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime;
-use crate::io::input::read_source;
+use crate::io::input::{self, read_source};
 use crate::io::outfile::emit;
 use crate::io::runtime::{network, timed_out};
 use crate::io::terminal::{self, note};
@@ -48,7 +48,7 @@ fn inputs(args: &MintRequest) -> Result<(Vec<Input>, &'static str)> {
                 .hint("save the key to a file with `sasmint key --output-file key.json`"),
         );
     }
-    let (text, source) = read_source(path, "the URL list")?;
+    let (text, source) = read_source(path, "the URL list", input::URL_LIST_LIMIT)?;
     // Editors on Windows start UTF-8 files with a byte-order mark.
     let inputs: Vec<Input> = text
         .trim_start_matches('\u{feff}')
