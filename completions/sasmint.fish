@@ -58,7 +58,7 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s o -l output -d 
 url\t'The container or blob URL with the token'
 json\t'One JSON object (the token, the URL, and what the token grants)'
 env\t'Shell-safe NAME=\'value\' lines, for `eval` or a .env file'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l output-file -d 'Write the result to this file instead of stdout: created with mode 0600, atomically' -r -F
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l output-file -d 'Write the result to this file instead of stdout: a new file with mode 0600, written atomically' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -70,12 +70,13 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l account -d 'The
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l fail-fast -d 'With several inputs: stop at the first failure and print nothing'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l allow-http -d 'Allow plain http as well as https (spr=https,http). Default: https only'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l force -d 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l expires-in -d 'How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short)' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l output-file -d 'Write the key to this file instead of stdout: created with mode 0600, atomically' -r -F
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l output-file -d 'Write the key to this file instead of stdout: a new file with mode 0600, written atomically' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -85,6 +86,7 @@ client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLI
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l force -d 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s h -l help -d 'Print help (see more with \'--help\')'

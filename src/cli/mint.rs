@@ -90,9 +90,17 @@ pub struct MintArgs {
     #[arg(long, short, value_enum, default_value_t = MintOutput::Token, env = "SASMINT_OUTPUT")]
     pub output: MintOutput,
 
-    /// Write the result to this file instead of stdout: created with mode 0600, atomically.
+    /// Write the result to this file instead of stdout: a new file with mode 0600, written
+    /// atomically.
+    ///
+    /// An existing file is replaced only with --force. A FIFO or device of your own is written
+    /// to directly; another user's is refused.
     #[arg(long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
+
+    /// With --output-file: replace an existing file (with a new 0600 file, atomically).
+    #[arg(long, requires = "output_file")]
+    pub force: bool,
 
     #[command(flatten)]
     pub azure: AzureArgs,
@@ -122,6 +130,7 @@ impl MintArgs {
             },
             output: self.output,
             output_file: self.output_file,
+            force: self.force,
         }
     }
 }
@@ -141,9 +150,17 @@ pub struct KeyArgs {
     )]
     pub expires_in: String,
 
-    /// Write the key to this file instead of stdout: created with mode 0600, atomically.
+    /// Write the key to this file instead of stdout: a new file with mode 0600, written
+    /// atomically.
+    ///
+    /// An existing file is replaced only with --force. A FIFO or device of your own is written
+    /// to directly; another user's is refused.
     #[arg(long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
+
+    /// With --output-file: replace an existing file (with a new 0600 file, atomically).
+    #[arg(long, requires = "output_file")]
+    pub force: bool,
 
     #[command(flatten)]
     pub azure: AzureArgs,
@@ -155,6 +172,7 @@ impl KeyArgs {
             url: self.url,
             expires_in: self.expires_in,
             output_file: self.output_file,
+            force: self.force,
             azure: self.azure.options(),
         }
     }

@@ -8,7 +8,7 @@ use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime;
 use crate::io::input::{self, read_source};
-use crate::io::outfile::emit;
+use crate::io::outfile::{self, emit};
 use crate::io::runtime::{network, timed_out};
 use crate::io::terminal::{self, note};
 use crate::pipeline::{self, MintPlan};
@@ -105,6 +105,7 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
         plans.push(plan);
     }
 
+    outfile::check(args.output_file.as_deref(), args.force)?;
     let keys = keys(args, &plans, now, quiet)?;
     if args.fail_fast {
         // The first input (in input order) whose account got no key.
@@ -135,7 +136,7 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
     }
 
     let text = render(&inputs, &outcomes, args.output);
-    emit(&text, args.output_file.as_deref())?;
+    emit(&text, args.output_file.as_deref(), args.force)?;
 
     let failed: Vec<&Failure> = outcomes
         .iter()

@@ -15,4 +15,6 @@ pub struct MintRequest {
     pub token: TokenOptions,
     pub output: MintOutput,
     pub output_file: Option<PathBuf>,
+    /// Replace an existing `output_file`.
+    pub force: bool,
 }
