@@ -260,8 +260,8 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (never the secret)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials (stored SAS signatures masked)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (the stored SAS signature masked)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete registered credentials (orders already running finish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -296,6 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'With --output json: print each stored SAS URL as stored, signature included (a secret)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
@@ -314,6 +315,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Print the stored SAS URL as stored, signature included (a secret)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
@@ -344,8 +346,8 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
         }
         'sasmint;ard;help' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (never the secret)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials (stored SAS signatures masked)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (the stored SAS signature masked)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete registered credentials (orders already running finish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -454,8 +456,8 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
         }
         'sasmint;help;ard' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (never the secret)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials (stored SAS signatures masked)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (the stored SAS signature masked)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete registered credentials (orders already running finish)')
             break
         }

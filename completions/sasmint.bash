@@ -352,7 +352,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__ard__subcmd__list)
-            opts="-o -v -q -h -V --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --reveal --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -452,7 +452,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__ard__subcmd__show)
-            opts="-o -v -q -h -V --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --reveal --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

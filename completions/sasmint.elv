@@ -240,8 +240,8 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand register 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-            cand list 'List registered credentials'
-            cand show 'Show registered credentials (never the secret)'
+            cand list 'List registered credentials (stored SAS signatures masked)'
+            cand show 'Show registered credentials (the stored SAS signature masked)'
             cand delete 'Delete registered credentials (orders already running finish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -274,6 +274,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand --auth 'How to get an Entra ID token'
             cand --account 'The storage account name, for a custom domain whose host does not name it'
             cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand --reveal 'With --output json: print each stored SAS URL as stored, signature included (a secret)'
             cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand -q 'Only errors on stderr'
@@ -291,6 +292,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand --auth 'How to get an Entra ID token'
             cand --account 'The storage account name, for a custom domain whose host does not name it'
             cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand --reveal 'Print the stored SAS URL as stored, signature included (a secret)'
             cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand -q 'Only errors on stderr'
@@ -319,8 +321,8 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         }
         &'sasmint;ard;help'= {
             cand register 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-            cand list 'List registered credentials'
-            cand show 'Show registered credentials (never the secret)'
+            cand list 'List registered credentials (stored SAS signatures masked)'
+            cand show 'Show registered credentials (the stored SAS signature masked)'
             cand delete 'Delete registered credentials (orders already running finish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -410,8 +412,8 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         }
         &'sasmint;help;ard'= {
             cand register 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-            cand list 'List registered credentials'
-            cand show 'Show registered credentials (never the secret)'
+            cand list 'List registered credentials (stored SAS signatures masked)'
+            cand show 'Show registered credentials (the stored SAS signature masked)'
             cand delete 'Delete registered credentials (orders already running finish)'
         }
         &'sasmint;help;ard;register'= {

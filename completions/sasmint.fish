@@ -249,8 +249,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "register" -d 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "list" -d 'List registered credentials'
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "show" -d 'Show registered credentials (never the secret)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "list" -d 'List registered credentials (stored SAS signatures masked)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "show" -d 'Show registered credentials (the stored SAS signature masked)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "delete" -d 'Delete registered credentials (orders already running finish)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l credentials-id -d 'The credentials id: letters, digits, \'_\' and \'-\'' -r
@@ -287,6 +287,7 @@ client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLI
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l reveal -d 'With --output json: print each stored SAS URL as stored, signature included (a secret)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -304,6 +305,7 @@ client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLI
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l reveal -d 'Print the stored SAS URL as stored, signature included (a secret)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -326,8 +328,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_sub
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "register" -d 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "list" -d 'List registered credentials'
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show registered credentials (never the secret)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "list" -d 'List registered credentials (stored SAS signatures masked)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show registered credentials (the stored SAS signature masked)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete registered credentials (orders already running finish)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l managed-identity -d 'Use the cluster\'s managed identity instead of a SAS: an object id, or `system`' -r
@@ -374,6 +376,6 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_su
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "delete" -d 'Delete an ingestion source'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "identities" -d 'List the managed identities the catalog can use for sources'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "register" -d 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "list" -d 'List registered credentials'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "show" -d 'Show registered credentials (never the secret)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "list" -d 'List registered credentials (stored SAS signatures masked)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "show" -d 'Show registered credentials (the stored SAS signature masked)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "delete" -d 'Delete registered credentials (orders already running finish)'
