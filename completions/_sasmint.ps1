@@ -54,12 +54,13 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--delegation-key', '--delegation-key', [CompletionResultType]::ParameterName, 'Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
-            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the result to this file instead of stdout: created with mode 0600, atomically')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the result to this file instead of stdout: a new file with mode 0600, written atomically')
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'With several inputs: stop at the first failure and print nothing')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http as well as https (spr=https,http). Default: https only')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --output-file: replace an existing file (with a new 0600 file, atomically)')
             [CompletionResult]::new('--github-env', '--github-env', [CompletionResultType]::ParameterName, 'With --output github-actions: write the values to GITHUB_ENV (SAS_TOKEN, SAS_URL …) instead of step outputs in GITHUB_OUTPUT (sas_token, sas_url …)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
@@ -73,10 +74,11 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
         }
         'sasmint;key' {
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short)')
-            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the key to this file instead of stdout: created with mode 0600, atomically')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the key to this file instead of stdout: a new file with mode 0600, written atomically')
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --output-file: replace an existing file (with a new 0600 file, atomically)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
@@ -260,8 +262,8 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (never the secret)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials (stored SAS signatures masked)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (the stored SAS signature masked)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete registered credentials (orders already running finish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -296,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'With --output json: print each stored SAS URL as stored, signature included (a secret)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
@@ -314,6 +317,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Print the stored SAS URL as stored, signature included (a secret)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
@@ -344,8 +348,8 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
         }
         'sasmint;ard;help' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (never the secret)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials (stored SAS signatures masked)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (the stored SAS signature masked)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete registered credentials (orders already running finish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -454,8 +458,8 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
         }
         'sasmint;help;ard' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (never the secret)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List registered credentials (stored SAS signatures masked)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show registered credentials (the stored SAS signature masked)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete registered credentials (orders already running finish)')
             break
         }

@@ -352,7 +352,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__ard__subcmd__list)
-            opts="-o -v -q -h -V --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --reveal --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -452,7 +452,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__ard__subcmd__show)
-            opts="-o -v -q -h -V --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --reveal --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1154,7 +1154,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__key)
-            opts="-v -q -h -V --expires-in --output-file --auth --account --timeout --verbose --quiet --help --version"
+            opts="-v -q -h -V --expires-in --output-file --force --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1256,7 +1256,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__mint)
-            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --delegation-key --output --output-file --github-env --auth --account --timeout --verbose --quiet --help --version"
+            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --delegation-key --output --output-file --force --github-env --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

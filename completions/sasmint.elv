@@ -50,12 +50,13 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand --delegation-key 'Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network'
             cand -o 'What to print'
             cand --output 'What to print'
-            cand --output-file 'Write the result to this file instead of stdout: created with mode 0600, atomically'
+            cand --output-file 'Write the result to this file instead of stdout: a new file with mode 0600, written atomically'
             cand --auth 'How to get an Entra ID token'
             cand --account 'The storage account name, for a custom domain whose host does not name it'
             cand --timeout 'Give up on the network after this many seconds (all retries included)'
             cand --fail-fast 'With several inputs: stop at the first failure and print nothing'
             cand --allow-http 'Allow plain http as well as https (spr=https,http). Default: https only'
+            cand --force 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
             cand --github-env 'With --output github-actions: write the values to GITHUB_ENV (SAS_TOKEN, SAS_URL …) instead of step outputs in GITHUB_OUTPUT (sas_token, sas_url …)'
             cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
@@ -68,10 +69,11 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         }
         &'sasmint;key'= {
             cand --expires-in 'How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short)'
-            cand --output-file 'Write the key to this file instead of stdout: created with mode 0600, atomically'
+            cand --output-file 'Write the key to this file instead of stdout: a new file with mode 0600, written atomically'
             cand --auth 'How to get an Entra ID token'
             cand --account 'The storage account name, for a custom domain whose host does not name it'
             cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand --force 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
             cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand -q 'Only errors on stderr'
@@ -240,8 +242,8 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand register 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-            cand list 'List registered credentials'
-            cand show 'Show registered credentials (never the secret)'
+            cand list 'List registered credentials (stored SAS signatures masked)'
+            cand show 'Show registered credentials (the stored SAS signature masked)'
             cand delete 'Delete registered credentials (orders already running finish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -274,6 +276,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand --auth 'How to get an Entra ID token'
             cand --account 'The storage account name, for a custom domain whose host does not name it'
             cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand --reveal 'With --output json: print each stored SAS URL as stored, signature included (a secret)'
             cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand -q 'Only errors on stderr'
@@ -291,6 +294,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand --auth 'How to get an Entra ID token'
             cand --account 'The storage account name, for a custom domain whose host does not name it'
             cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand --reveal 'Print the stored SAS URL as stored, signature included (a secret)'
             cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand -q 'Only errors on stderr'
@@ -319,8 +323,8 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         }
         &'sasmint;ard;help'= {
             cand register 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-            cand list 'List registered credentials'
-            cand show 'Show registered credentials (never the secret)'
+            cand list 'List registered credentials (stored SAS signatures masked)'
+            cand show 'Show registered credentials (the stored SAS signature masked)'
             cand delete 'Delete registered credentials (orders already running finish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -410,8 +414,8 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         }
         &'sasmint;help;ard'= {
             cand register 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-            cand list 'List registered credentials'
-            cand show 'Show registered credentials (never the secret)'
+            cand list 'List registered credentials (stored SAS signatures masked)'
+            cand show 'Show registered credentials (the stored SAS signature masked)'
             cand delete 'Delete registered credentials (orders already running finish)'
         }
         &'sasmint;help;ard;register'= {

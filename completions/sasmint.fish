@@ -61,7 +61,7 @@ json\t'One JSON object (the token, the URL, and what the token grants)'
 env\t'Shell-safe NAME=\'value\' lines, for `eval` or a .env file'
 github-actions\t'GitHub Actions: masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)'
 azure-pipelines\t'Azure Pipelines: ##vso[task.setvariable] lines, the token and URL as secrets'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l output-file -d 'Write the result to this file instead of stdout: created with mode 0600, atomically' -r -F
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l output-file -d 'Write the result to this file instead of stdout: a new file with mode 0600, written atomically' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -73,13 +73,14 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l account -d 'The
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l fail-fast -d 'With several inputs: stop at the first failure and print nothing'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l allow-http -d 'Allow plain http as well as https (spr=https,http). Default: https only'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l force -d 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l github-env -d 'With --output github-actions: write the values to GITHUB_ENV (SAS_TOKEN, SAS_URL …) instead of step outputs in GITHUB_OUTPUT (sas_token, sas_url …)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l expires-in -d 'How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short)' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l output-file -d 'Write the key to this file instead of stdout: created with mode 0600, atomically' -r -F
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l output-file -d 'Write the key to this file instead of stdout: a new file with mode 0600, written atomically' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -89,6 +90,7 @@ client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLI
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l force -d 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -251,8 +253,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "register" -d 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "list" -d 'List registered credentials'
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "show" -d 'Show registered credentials (never the secret)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "list" -d 'List registered credentials (stored SAS signatures masked)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "show" -d 'Show registered credentials (the stored SAS signature masked)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "delete" -d 'Delete registered credentials (orders already running finish)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l credentials-id -d 'The credentials id: letters, digits, \'_\' and \'-\'' -r
@@ -289,6 +291,7 @@ client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLI
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l reveal -d 'With --output json: print each stored SAS URL as stored, signature included (a secret)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -306,6 +309,7 @@ client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLI
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l reveal -d 'Print the stored SAS URL as stored, signature included (a secret)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -328,8 +332,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_sub
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "register" -d 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "list" -d 'List registered credentials'
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show registered credentials (never the secret)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "list" -d 'List registered credentials (stored SAS signatures masked)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show registered credentials (the stored SAS signature masked)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete registered credentials (orders already running finish)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l managed-identity -d 'Use the cluster\'s managed identity instead of a SAS: an object id, or `system`' -r
@@ -376,6 +380,6 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_su
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "delete" -d 'Delete an ingestion source'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "identities" -d 'List the managed identities the catalog can use for sources'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "register" -d 'Mint a write-only SAS and register its URL under a credentials id (again = rotate)'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "list" -d 'List registered credentials'
-complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "show" -d 'Show registered credentials (never the secret)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "list" -d 'List registered credentials (stored SAS signatures masked)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "show" -d 'Show registered credentials (the stored SAS signature masked)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from ard" -f -a "delete" -d 'Delete registered credentials (orders already running finish)'

@@ -1212,18 +1212,21 @@ fn output_file_is_private_and_complete() {
     assert_eq!(mode, 0o600);
     let token = std::fs::read_to_string(&path).unwrap();
     assert_eq!(params(&token)["sp"], "rl");
-    // Overwriting replaces it whole, and leaves no temporary file behind.
-    let out = run_offline(
-        &[
-            "mint",
-            C,
-            "--for",
-            "upload",
-            "--output-file",
-            path.to_str().unwrap(),
-        ],
-        None,
-    );
+    // An existing file is replaced only with --force (issue 10 item 1/9): whole, as a new
+    // private file, leaving no temporary file behind.
+    let again = [
+        "mint",
+        C,
+        "--for",
+        "upload",
+        "--output-file",
+        path.to_str().unwrap(),
+    ];
+    let out = run_offline(&again, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(params(&std::fs::read_to_string(&path).unwrap())["sp"], "rl");
+    let out = run_offline(&[&again[..], &["--force"]].concat(), None);
     assert!(out.status.success());
     assert_eq!(params(&std::fs::read_to_string(&path).unwrap())["sp"], "w");
     let names: Vec<_> = std::fs::read_dir(dir.path())

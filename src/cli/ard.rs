@@ -55,12 +55,20 @@ pub enum ArdAction {
         #[arg(long, value_name = "DURATION", default_value = "7d")]
         expires_in: String,
     },
-    /// List registered credentials.
-    List,
-    /// Show registered credentials (never the secret).
+    /// List registered credentials (stored SAS signatures masked).
+    List {
+        /// With --output json: print each stored SAS URL as stored, signature included (a
+        /// secret).
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Show registered credentials (the stored SAS signature masked).
     Show {
         #[arg(value_name = "ID")]
         credentials_id: String,
+        /// Print the stored SAS URL as stored, signature included (a secret).
+        #[arg(long)]
+        reveal: bool,
     },
     /// Delete registered credentials (orders already running finish).
     Delete {
@@ -85,8 +93,14 @@ impl ArdArgs {
                 prefix,
                 expires_in,
             }),
-            ArdAction::List => Action::List,
-            ArdAction::Show { credentials_id } => Action::Show { credentials_id },
+            ArdAction::List { reveal } => Action::List { reveal },
+            ArdAction::Show {
+                credentials_id,
+                reveal,
+            } => Action::Show {
+                credentials_id,
+                reveal,
+            },
             ArdAction::Delete { credentials_id } => Action::Delete { credentials_id },
         };
         ArdRequest {

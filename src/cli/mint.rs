@@ -95,9 +95,17 @@ pub struct MintArgs {
     #[arg(long, short, value_enum, default_value_t = MintOutput::Token, env = "SASMINT_OUTPUT")]
     pub output: MintOutput,
 
-    /// Write the result to this file instead of stdout: created with mode 0600, atomically.
+    /// Write the result to this file instead of stdout: a new file with mode 0600, written
+    /// atomically.
+    ///
+    /// An existing file is replaced only with --force. A FIFO or device of your own is written
+    /// to directly; another user's is refused.
     #[arg(long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
+
+    /// With --output-file: replace an existing file (with a new 0600 file, atomically).
+    #[arg(long, requires = "output_file")]
+    pub force: bool,
 
     /// With --output github-actions: write the values to GITHUB_ENV (SAS_TOKEN, SAS_URL …)
     /// instead of step outputs in GITHUB_OUTPUT (sas_token, sas_url …).
@@ -133,6 +141,7 @@ impl MintArgs {
             },
             output: self.output,
             output_file: self.output_file,
+            force: self.force,
             github_env: self.github_env,
         }
     }
@@ -153,9 +162,17 @@ pub struct KeyArgs {
     )]
     pub expires_in: String,
 
-    /// Write the key to this file instead of stdout: created with mode 0600, atomically.
+    /// Write the key to this file instead of stdout: a new file with mode 0600, written
+    /// atomically.
+    ///
+    /// An existing file is replaced only with --force. A FIFO or device of your own is written
+    /// to directly; another user's is refused.
     #[arg(long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
+
+    /// With --output-file: replace an existing file (with a new 0600 file, atomically).
+    #[arg(long, requires = "output_file")]
+    pub force: bool,
 
     #[command(flatten)]
     pub azure: AzureArgs,
@@ -167,6 +184,7 @@ impl KeyArgs {
             url: self.url,
             expires_in: self.expires_in,
             output_file: self.output_file,
+            force: self.force,
             azure: self.azure.options(),
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::domain::error::{Failure, Result};
 use crate::domain::inspect;
-use crate::io::input::read_source;
+use crate::io::input::{self, read_source};
 use crate::io::terminal::stdout;
 use crate::render::inspect::{render, InspectOutput};
 use time::OffsetDateTime;
@@ -16,7 +16,9 @@ pub struct InspectRequest {
 
 pub fn run(request: &InspectRequest) -> Result<()> {
     let input = if request.token == "-" {
-        read_source(std::path::Path::new("-"), "the token")?.0
+        read_source(std::path::Path::new("-"), "the token", input::TOKEN_LIMIT)?.0
+    } else if request.token.len() as u64 > input::TOKEN_LIMIT {
+        return Err(Failure::usage("the token is larger than 64 KiB").hint("pass one token or URL"));
     } else {
         request.token.clone()
     };

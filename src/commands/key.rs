@@ -4,7 +4,7 @@ use crate::clients::storage;
 use crate::domain::error::Result;
 use crate::domain::lifetime::{self, Until};
 use crate::domain::{redact, resource};
-use crate::io::outfile::emit;
+use crate::io::outfile::{self, emit};
 use crate::io::runtime::network;
 use crate::io::terminal::note;
 use crate::pipeline::{self, AzureOptions};
@@ -19,6 +19,8 @@ pub struct KeyRequest {
     /// How long the key lives, as typed.
     pub expires_in: String,
     pub output_file: Option<PathBuf>,
+    /// Replace an existing `output_file`.
+    pub force: bool,
     pub azure: AzureOptions,
 }
 
@@ -30,6 +32,7 @@ pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
     let lifetime = lifetime::parse_duration(&request.expires_in)?;
     let window = lifetime::window(now, None, Until::In(lifetime))?;
     let key_request = lifetime::key_request(now, window);
+    outfile::check(request.output_file.as_deref(), request.force)?;
     if key_request.clamped {
         note(
             quiet,
@@ -53,5 +56,6 @@ pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
     emit(
         &format!("{}\n", key.to_json()),
         request.output_file.as_deref(),
+        request.force,
     )
 }

@@ -250,6 +250,7 @@ pub struct Delegation {
 /// | `non_canonical_permissions` | `sp` out of `racwdxyltfmeopi` order or with a repeated letter (account SAS: repeated letter only) |
 /// | `expiry_after_key_expiry` | user delegation SAS with `se > ske` |
 /// | `expiry_not_after_start` | `se ≤ st`: the service rejects the token |
+/// | `ip_range_reversed` | `sip` is a range whose first address is after its last: no address is in it |
 /// | `unencoded_plus_in_signature` | the raw `sig` has a literal `+`, which the service reads as a space |
 /// | `malformed_signature` | `sig` is not base64 of a 32-byte HMAC-SHA256 (truncated or mangled) |
 /// | `stored_policy_with_user_delegation` | `si` in a user delegation SAS (never valid) |
@@ -934,6 +935,7 @@ pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectEr
     lint_permissions(&inspection, &mut all);
     lint_protocol(&inspection, &mut all);
     lint_times(&inspection, &times, now, &mut all);
+    lint_ip(&inspection, &mut all);
     lint_signature(&sig.raw, &mut all);
     all.0.append(&mut warnings.0);
     lint_versions(&inspection, &params, &mut all);
@@ -1255,6 +1257,29 @@ fn lint_times(i: &Inspection, t: &Times, now: OffsetDateTime, w: &mut Warnings) 
 }
 
 /// Checks the signature as it appears in the query. The value itself is never reported.
+fn lint_ip(i: &Inspection, w: &mut Warnings) {
+    let Some((first, last)) = i.ip.as_deref().and_then(|ip| ip.split_once('-')) else {
+        return;
+    };
+    let (Ok(first), Ok(last)) = (
+        first.trim().parse::<std::net::IpAddr>(),
+        last.trim().parse::<std::net::IpAddr>(),
+    ) else {
+        return;
+    };
+    let reversed = match (first, last) {
+        (std::net::IpAddr::V4(a), std::net::IpAddr::V4(b)) => a > b,
+        (std::net::IpAddr::V6(a), std::net::IpAddr::V6(b)) => a > b,
+        _ => false,
+    };
+    if reversed {
+        w.add(
+            "ip_range_reversed",
+            format!("sip={first}-{last} starts after it ends, so no client address is in the range and every request is refused (403); mint it with the lower address first ({last}-{first})"),
+        );
+    }
+}
+
 fn lint_signature(raw: &str, w: &mut Warnings) {
     if raw.contains('+') {
         w.add(

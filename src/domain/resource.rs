@@ -117,6 +117,10 @@ pub fn parse(
     };
     // The URL for messages: no query (it may hold a SAS), with the port.
     let bare = shown::value(&format!("{origin}{}", url.path()));
+    if url.port() == Some(0) {
+        return Err(Failure::usage(format!("the URL {bare} names port 0"))
+            .hint("drop the port, or give the one the service listens on (the emulator: 10000)"));
+    }
     if url.query().is_some() {
         return Err(
             Failure::usage(format!("the URL {bare} already carries a query string")).hint(
@@ -543,6 +547,19 @@ mod tests {
             e.contains("https://127.0.0.1:10000/devstoreaccount1 names no container"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn port_zero_is_refused() {
+        for url in [
+            "https://127.0.0.1:0/devstoreaccount1/ctr",
+            "https://acct.blob.core.windows.net:0/ctr",
+            "http://localhost:00/devstoreaccount1/ctr",
+        ] {
+            let e = parse(url, None, true, true).unwrap_err();
+            assert!(e.message.contains("port 0"), "{url}: {}", e.message);
+        }
+        ok("https://acct.blob.core.windows.net:443/ctr");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::domain::redact;
 use crate::domain::resource::{self, Target};
 use crate::domain::sas::{self, Spec};
 use crate::domain::shown;
-use crate::io::input::read_source;
+use crate::io::input::{self, read_source};
 use crate::io::runtime::network;
 use crate::io::terminal::note;
 use azure_core::credentials::TokenCredential;
@@ -249,7 +249,7 @@ pub fn mint(
 
 /// Reads a key saved by `sasmint key` and checks it has not expired.
 pub fn read_key(path: &std::path::Path, now: OffsetDateTime) -> Result<Key> {
-    let (text, source) = read_source(path, "the delegation key")?;
+    let (text, source) = read_source(path, "the delegation key", input::KEY_LIMIT)?;
     let key = Key::from_json(&text, &source)?;
     redact::register(&key.file.value);
     if key.expiry <= now {

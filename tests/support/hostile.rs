@@ -632,7 +632,8 @@ pub fn command(az: Option<&Azurite>, ts: Option<&TokenServer>) -> std::process::
 /// What a measured run did.
 pub struct Measured {
     pub run: Run,
-    /// Peak resident set size of the child, KiB (`ru_maxrss` from `wait4`).
+    /// Peak resident set size of the child, KiB: `ru_maxrss` from `wait4`, unless that may be
+    /// the test process's own peak (see [`run_measured`]).
     pub peak_kib: u64,
     /// Killed by the watchdog because its resident memory passed [`KILL_ABOVE_KIB`].
     pub killed_for_memory: bool,
@@ -696,6 +697,8 @@ pub fn run_measured(mut cmd: std::process::Command, input: Input, deadline: Dura
     let mut killed_for_time = false;
     let mut status: libc::c_int = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // The child's own high-water mark, sampled while it runs.
+    let mut sampled_hwm_kib = 0;
     loop {
         // SAFETY: plain syscall on our own child; status and usage are valid out-pointers.
         let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
@@ -703,6 +706,9 @@ pub fn run_measured(mut cmd: std::process::Command, input: Input, deadline: Dura
             break;
         }
         assert!(r == 0, "wait4 failed: {}", std::io::Error::last_os_error());
+        if let Some(kib) = status_kib(&pid.to_string(), "VmHWM:") {
+            sampled_hwm_kib = sampled_hwm_kib.max(kib);
+        }
         if !killed_for_memory && !killed_for_time {
             if rss_kib(pid).is_some_and(|kib| kib > KILL_ABOVE_KIB) {
                 killed_for_memory = true;
@@ -734,18 +740,36 @@ pub fn run_measured(mut cmd: std::process::Command, input: Input, deadline: Dura
             stderr: String::from_utf8_lossy(&stderr).into_owned(),
             elapsed,
         },
-        peak_kib: usage.ru_maxrss as u64,
+        peak_kib: child_peak_kib(usage.ru_maxrss as u64, sampled_hwm_kib),
         killed_for_memory,
         killed_for_time,
     }
 }
 
 fn rss_kib(pid: libc::pid_t) -> Option<u64> {
+    status_kib(&pid.to_string(), "VmRSS:")
+}
+
+/// A `kB` line of `/proc/<pid>/status`.
+fn status_kib(pid: &str, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// The child's peak RSS. On Linux, exec records the high-water mark of the memory it replaces
+/// into the new program's `ru_maxrss`; std spawns with `CLONE_VM` (posix_spawn), so that is the
+/// test process's own peak, which a panic elsewhere in the binary (backtrace symbolisation,
+/// over 100 MiB) pushes past the bound for every later child. When `ru_maxrss` is not above the test
+/// process's peak, it may be that inherited figure: take the child's own high-water mark sampled
+/// while it ran instead.
+fn child_peak_kib(ru_maxrss: u64, sampled_hwm_kib: u64) -> u64 {
+    match status_kib("self", "VmHWM:") {
+        Some(own) if ru_maxrss <= own => sampled_hwm_kib,
+        _ => ru_maxrss,
+    }
 }
 
 impl Measured {

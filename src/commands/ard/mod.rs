@@ -30,9 +30,17 @@ pub struct ArdRequest {
 #[derive(Debug)]
 pub enum Action {
     Register(register::RegisterOptions),
-    List,
-    Show { credentials_id: String },
-    Delete { credentials_id: String },
+    /// `reveal`: print stored SAS signatures (masked otherwise).
+    List {
+        reveal: bool,
+    },
+    Show {
+        credentials_id: String,
+        reveal: bool,
+    },
+    Delete {
+        credentials_id: String,
+    },
 }
 
 pub fn run(request: ArdRequest, quiet: bool) -> Result<()> {
@@ -54,8 +62,11 @@ pub fn run(request: ArdRequest, quiet: bool) -> Result<()> {
     }
     match request.action {
         Action::Register(options) => register::run(&options, &common, now, quiet),
-        Action::List => list::run(&common),
-        Action::Show { credentials_id } => show::run(&credentials_id, &common),
+        Action::List { reveal } => list::run(&common, reveal),
+        Action::Show {
+            credentials_id,
+            reveal,
+        } => show::run(&credentials_id, &common, reveal),
         Action::Delete { credentials_id } => delete::run(&credentials_id, &common),
     }
 }

@@ -7,8 +7,8 @@ use crate::clients::storage;
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime;
-use crate::io::input::read_source;
-use crate::io::outfile::emit;
+use crate::io::input::{self, read_source};
+use crate::io::outfile::{self, emit};
 use crate::io::runtime::{network, timed_out};
 use crate::io::terminal::{self, note};
 use crate::pipeline::{self, MintPlan};
@@ -48,7 +48,7 @@ fn inputs(args: &MintRequest) -> Result<(Vec<Input>, &'static str)> {
                 .hint("save the key to a file with `sasmint key --output-file key.json`"),
         );
     }
-    let (text, source) = read_source(path, "the URL list")?;
+    let (text, source) = read_source(path, "the URL list", input::URL_LIST_LIMIT)?;
     // Editors on Windows start UTF-8 files with a byte-order mark.
     let inputs: Vec<Input> = text
         .trim_start_matches('\u{feff}')
@@ -111,6 +111,7 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
         plans.push(plan);
     }
 
+    outfile::check(args.output_file.as_deref(), args.force)?;
     let keys = keys(args, &plans, now, quiet)?;
     if args.fail_fast {
         // The first input (in input order) whose account got no key.
@@ -141,7 +142,7 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
     }
 
     let text = render(&inputs, &outcomes, args.output);
-    emit(&text, args.output_file.as_deref())?;
+    emit(&text, args.output_file.as_deref(), args.force)?;
 
     let failed: Vec<&Failure> = outcomes
         .iter()

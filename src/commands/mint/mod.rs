@@ -9,7 +9,7 @@ use crate::clients::credentials;
 use crate::domain::error::{Failure, Result};
 use crate::domain::{lifetime, redact};
 use crate::io::append::append;
-use crate::io::outfile::emit;
+use crate::io::outfile::{self, emit};
 use crate::pipeline;
 use crate::render::ci;
 use crate::render::mint::{render, MintOutput};
@@ -22,12 +22,14 @@ pub fn run(request: MintRequest, quiet: bool) -> Result<()> {
     let ci_file = ci_file(&request)?;
     if request.from_file.is_none() && request.urls.len() == 1 {
         let plan = pipeline::plan(&request.urls[0], &request.token, now)?;
+        outfile::check(request.output_file.as_deref(), request.force)?;
         let key = request.token.delegation_key.as_deref();
         let minted = pipeline::mint(plan, key, now, None, quiet)?;
         // The masks first: nothing later in the job may print the token unmasked.
         emit(
             &render(&minted, request.output),
             request.output_file.as_deref(),
+            request.force,
         )?;
         if let Some(path) = ci_file {
             let delimiter = loop {

@@ -15,6 +15,8 @@ pub struct MintRequest {
     pub token: TokenOptions,
     pub output: MintOutput,
     pub output_file: Option<PathBuf>,
+    /// Replace an existing `output_file`.
+    pub force: bool,
     /// With `--output github-actions`: GITHUB_ENV instead of GITHUB_OUTPUT.
     pub github_env: bool,
 }

@@ -231,6 +231,7 @@ const NEVER_FOR_VECTORS: &[&str] = &[
     "non_canonical_permissions",
     "expiry_after_key_expiry",
     "expiry_not_after_start",
+    "ip_range_reversed",
     "stored_policy_with_user_delegation",
     "directory_depth_mismatch",
 ];
@@ -797,6 +798,21 @@ fn validity_window_warnings() {
         codes_at(&inverted, datetime!(2025-03-01 07:00 UTC)),
         ["expiry_not_after_start", "not_yet_valid"]
     );
+}
+
+#[test]
+fn reversed_ip_range_warns() {
+    let reversed = token(CLEAN_UD, &[("sip", Some("10.0.0.9-10.0.0.1"))]);
+    assert_eq!(codes(&reversed), ["ip_range_reversed"]);
+    for fine in [
+        "10.0.0.1-10.0.0.9",
+        "10.0.0.1-10.0.0.1",
+        "10.0.0.9",
+        "not-an-ip",
+    ] {
+        let t = token(CLEAN_UD, &[("sip", Some(fine))]);
+        assert!(!codes(&t).contains(&"ip_range_reversed"), "{fine}");
+    }
 }
 
 #[test]
