@@ -120,6 +120,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a read+list SAS and register it, rotating an existing source for the container')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the catalog''s ingestion sources')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every source with its token''s expiry: ok, expiring or expired (exit 8 if any needs attention)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one ingestion source')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an ingestion source')
             [CompletionResult]::new('identities', 'identities', [CompletionResultType]::ParameterValue, 'List the managed identities the catalog can use for sources')
@@ -129,6 +130,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
         'sasmint;geocatalog;register' {
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the token lives (at most 7d)')
             [CompletionResult]::new('--managed-identity', '--managed-identity', [CompletionResultType]::ParameterName, 'Register a managed-identity source with this object id instead (no SAS)')
+            [CompletionResult]::new('--if-expiring-within', '--if-expiring-within', [CompletionResultType]::ParameterName, 'Rotate only when due: change nothing if the source''s token expires later than this from now (`kept`)')
             [CompletionResult]::new('--geocatalog', '--geocatalog', [CompletionResultType]::ParameterName, 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'The ingestion-sources API version')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
@@ -147,6 +149,25 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             break
         }
         'sasmint;geocatalog;list' {
+            [CompletionResult]::new('--geocatalog', '--geocatalog', [CompletionResultType]::ParameterName, 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'The ingestion-sources API version')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sasmint;geocatalog;status' {
+            [CompletionResult]::new('--expiring-within', '--expiring-within', [CompletionResultType]::ParameterName, 'Mark a token that expires within this as expiring')
             [CompletionResult]::new('--geocatalog', '--geocatalog', [CompletionResultType]::ParameterName, 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'The ingestion-sources API version')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
@@ -221,6 +242,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
         'sasmint;geocatalog;help' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a read+list SAS and register it, rotating an existing source for the container')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the catalog''s ingestion sources')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every source with its token''s expiry: ok, expiring or expired (exit 8 if any needs attention)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one ingestion source')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an ingestion source')
             [CompletionResult]::new('identities', 'identities', [CompletionResultType]::ParameterValue, 'List the managed identities the catalog can use for sources')
@@ -231,6 +253,9 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             break
         }
         'sasmint;geocatalog;help;list' {
+            break
+        }
+        'sasmint;geocatalog;help;status' {
             break
         }
         'sasmint;geocatalog;help;show' {
@@ -436,6 +461,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
         'sasmint;help;geocatalog' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Mint a read+list SAS and register it, rotating an existing source for the container')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the catalog''s ingestion sources')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every source with its token''s expiry: ok, expiring or expired (exit 8 if any needs attention)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one ingestion source')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an ingestion source')
             [CompletionResult]::new('identities', 'identities', [CompletionResultType]::ParameterValue, 'List the managed identities the catalog can use for sources')
@@ -445,6 +471,9 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             break
         }
         'sasmint;help;geocatalog;list' {
+            break
+        }
+        'sasmint;help;geocatalog;status' {
             break
         }
         'sasmint;help;geocatalog;show' {

@@ -91,6 +91,9 @@ _sasmint() {
             sasmint__subcmd__geocatalog,show)
                 cmd="sasmint__subcmd__geocatalog__subcmd__show"
                 ;;
+            sasmint__subcmd__geocatalog,status)
+                cmd="sasmint__subcmd__geocatalog__subcmd__status"
+                ;;
             sasmint__subcmd__geocatalog__subcmd__help,delete)
                 cmd="sasmint__subcmd__geocatalog__subcmd__help__subcmd__delete"
                 ;;
@@ -108,6 +111,9 @@ _sasmint() {
                 ;;
             sasmint__subcmd__geocatalog__subcmd__help,show)
                 cmd="sasmint__subcmd__geocatalog__subcmd__help__subcmd__show"
+                ;;
+            sasmint__subcmd__geocatalog__subcmd__help,status)
+                cmd="sasmint__subcmd__geocatalog__subcmd__help__subcmd__status"
                 ;;
             sasmint__subcmd__help,ard)
                 cmd="sasmint__subcmd__help__subcmd__ard"
@@ -162,6 +168,9 @@ _sasmint() {
                 ;;
             sasmint__subcmd__help__subcmd__geocatalog,show)
                 cmd="sasmint__subcmd__help__subcmd__geocatalog__subcmd__show"
+                ;;
+            sasmint__subcmd__help__subcmd__geocatalog,status)
+                cmd="sasmint__subcmd__help__subcmd__geocatalog__subcmd__status"
                 ;;
             *)
                 ;;
@@ -508,7 +517,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__geocatalog)
-            opts="-o -v -q -h -V --geocatalog --api-version --output --auth --account --timeout --verbose --quiet --help --version register list show delete identities help"
+            opts="-o -v -q -h -V --geocatalog --api-version --output --auth --account --timeout --verbose --quiet --help --version register list status show delete identities help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -592,7 +601,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__geocatalog__subcmd__help)
-            opts="register list show delete identities help"
+            opts="register list status show delete identities help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -676,6 +685,20 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__geocatalog__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sasmint__subcmd__geocatalog__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -774,7 +797,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__geocatalog__subcmd__register)
-            opts="-o -v -q -h -V --expires-in --managed-identity --geocatalog --api-version --output --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --expires-in --managed-identity --if-expiring-within --geocatalog --api-version --output --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -785,6 +808,10 @@ _sasmint() {
                     return 0
                     ;;
                 --managed-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-expiring-within)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -830,6 +857,52 @@ _sasmint() {
                 return 0
             fi
             case "${prev}" in
+                --geocatalog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-version)
+                    COMPREPLY=($(compgen -W "2026-04-15 2025-04-30-preview 2024-01-31-preview" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto azure-cli azd managed-identity workload-identity client-secret azure-pipelines" -- "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sasmint__subcmd__geocatalog__subcmd__status)
+            opts="-o -v -q -h -V --expiring-within --geocatalog --api-version --output --auth --account --timeout --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --expiring-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --geocatalog)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -964,7 +1037,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__help__subcmd__geocatalog)
-            opts="register list show delete identities"
+            opts="register list status show delete identities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1034,6 +1107,20 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__help__subcmd__geocatalog__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sasmint__subcmd__help__subcmd__geocatalog__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -113,6 +113,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand --version 'Print version'
             cand register 'Mint a read+list SAS and register it, rotating an existing source for the container'
             cand list 'List the catalog''s ingestion sources'
+            cand status 'Every source with its token''s expiry: ok, expiring or expired (exit 8 if any needs attention)'
             cand show 'Show one ingestion source'
             cand delete 'Delete an ingestion source'
             cand identities 'List the managed identities the catalog can use for sources'
@@ -121,6 +122,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         &'sasmint;geocatalog;register'= {
             cand --expires-in 'How long the token lives (at most 7d)'
             cand --managed-identity 'Register a managed-identity source with this object id instead (no SAS)'
+            cand --if-expiring-within 'Rotate only when due: change nothing if the source''s token expires later than this from now (`kept`)'
             cand --geocatalog 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com'
             cand --api-version 'The ingestion-sources API version'
             cand -o 'What to print'
@@ -138,6 +140,24 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand --version 'Print version'
         }
         &'sasmint;geocatalog;list'= {
+            cand --geocatalog 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com'
+            cand --api-version 'The ingestion-sources API version'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sasmint;geocatalog;status'= {
+            cand --expiring-within 'Mark a token that expires within this as expiring'
             cand --geocatalog 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com'
             cand --api-version 'The ingestion-sources API version'
             cand -o 'What to print'
@@ -208,6 +228,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         &'sasmint;geocatalog;help'= {
             cand register 'Mint a read+list SAS and register it, rotating an existing source for the container'
             cand list 'List the catalog''s ingestion sources'
+            cand status 'Every source with its token''s expiry: ok, expiring or expired (exit 8 if any needs attention)'
             cand show 'Show one ingestion source'
             cand delete 'Delete an ingestion source'
             cand identities 'List the managed identities the catalog can use for sources'
@@ -216,6 +237,8 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         &'sasmint;geocatalog;help;register'= {
         }
         &'sasmint;geocatalog;help;list'= {
+        }
+        &'sasmint;geocatalog;help;status'= {
         }
         &'sasmint;geocatalog;help;show'= {
         }
@@ -398,6 +421,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         &'sasmint;help;geocatalog'= {
             cand register 'Mint a read+list SAS and register it, rotating an existing source for the container'
             cand list 'List the catalog''s ingestion sources'
+            cand status 'Every source with its token''s expiry: ok, expiring or expired (exit 8 if any needs attention)'
             cand show 'Show one ingestion source'
             cand delete 'Delete an ingestion source'
             cand identities 'List the managed identities the catalog can use for sources'
@@ -405,6 +429,8 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         &'sasmint;help;geocatalog;register'= {
         }
         &'sasmint;help;geocatalog;list'= {
+        }
+        &'sasmint;help;geocatalog;status'= {
         }
         &'sasmint;help;geocatalog;show'= {
         }

@@ -101,34 +101,36 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s v -l verbose
 complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand inspect" -s V -l version -d 'Print version'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
 2025-04-30-preview\t'Preview, same shapes as GA'
 2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
 json\t'JSON'
 token\t'Only the minted SAS token (register only)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
 managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s q -l quiet -d 'Only errors on stderr'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -s V -l version -d 'Print version'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "register" -d 'Mint a read+list SAS and register it, rotating an existing source for the container'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "list" -d 'List the catalog\'s ingestion sources'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "show" -d 'Show one ingestion source'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "delete" -d 'Delete an ingestion source'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "identities" -d 'List the managed identities the catalog can use for sources'
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list show delete identities help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -f -a "register" -d 'Mint a read+list SAS and register it, rotating an existing source for the container'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -f -a "list" -d 'List the catalog\'s ingestion sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -f -a "status" -d 'Every source with its token\'s expiry: ok, expiring or expired (exit 8 if any needs attention)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -f -a "show" -d 'Show one ingestion source'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -f -a "delete" -d 'Delete an ingestion source'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -f -a "identities" -d 'List the managed identities the catalog can use for sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l expires-in -d 'How long the token lives (at most 7d)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l managed-identity -d 'Register a managed-identity source with this object id instead (no SAS)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l if-expiring-within -d 'Rotate only when due: change nothing if the source\'s token expires later than this from now (`kept`)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
 2025-04-30-preview\t'Preview, same shapes as GA'
@@ -169,6 +171,27 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_s
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l expiring-within -d 'Mark a token that expires within this as expiring' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
+2025-04-30-preview\t'Preview, same shapes as GA'
+2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
+json\t'JSON'
+token\t'Only the minted SAS token (register only)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
+azure-cli\t'The account of `az login`'
+azd\t'The account of `azd auth login`'
+managed-identity\t'A managed identity (App Service/Functions/Container Apps, or an Azure VM via IMDS)'
+workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
+client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
+azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l geocatalog -d 'The GeoCatalog endpoint, https://NAME.ID.REGION.geocatalog.spatio.azure.com' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l api-version -d 'The ingestion-sources API version' -r -f -a "2026-04-15\t'GA: `/inma/ingestion-sources`, `kind`, client-generated ids'
 2025-04-30-preview\t'Preview, same shapes as GA'
@@ -231,6 +254,7 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_s
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "register" -d 'Mint a read+list SAS and register it, rotating an existing source for the container'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the catalog\'s ingestion sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "status" -d 'Every source with its token\'s expiry: ok, expiring or expired (exit 8 if any needs attention)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one ingestion source'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an ingestion source'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from help" -f -a "identities" -d 'List the managed identities the catalog can use for sources'
@@ -376,6 +400,7 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_see
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and not __fish_seen_subcommand_from mint key inspect geocatalog ard kusto-uri completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "register" -d 'Mint a read+list SAS and register it, rotating an existing source for the container'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "list" -d 'List the catalog\'s ingestion sources'
+complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "status" -d 'Every source with its token\'s expiry: ok, expiring or expired (exit 8 if any needs attention)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "show" -d 'Show one ingestion source'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "delete" -d 'Delete an ingestion source'
 complete -c sasmint -n "__fish_sasmint_using_subcommand help; and __fish_seen_subcommand_from geocatalog" -f -a "identities" -d 'List the managed identities the catalog can use for sources'

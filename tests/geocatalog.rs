@@ -31,6 +31,17 @@ fn geo_with(ts: &TokenServer, args: &[&str], tweak: impl FnOnce(&mut assert_cmd:
     Run::of(&mut cmd)
 }
 
+/// The id sasmint gives the sources it creates: the version-5 UUID of `"{kind} {url}"` in its
+/// namespace, itself the version-5 UUID of `https://sasmint.invalid/geocatalog/ingestion-source`
+/// in the URL namespace (README, "geocatalog").
+fn sasmint_id(kind: &str, container_url: &str) -> String {
+    let namespace = uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        b"https://sasmint.invalid/geocatalog/ingestion-source",
+    );
+    uuid::Uuid::new_v5(&namespace, format!("{kind} {container_url}").as_bytes()).to_string()
+}
+
 async fn container(name: &str) -> String {
     support::create_container(azurite(), name).await;
     support::upload_blob(azurite(), name, "items/scene-1.json", b"{}").await;
@@ -111,7 +122,7 @@ async fn register_creates_a_source_whose_token_works() {
     assert_eq!(src["containerUrl"], c.as_str());
     assert_eq!(src["objectId"], Value::Null);
     let id = src["id"].as_str().unwrap();
-    assert!(support::is_uuid(id), "a UUID id: {id}");
+    assert_eq!(id, sasmint_id("SasToken", &c), "sasmint's name-based id");
 
     let stored = proven_source(&catalog, &c);
     assert_eq!(stored.id, id);
@@ -128,13 +139,13 @@ async fn register_creates_a_source_whose_token_works() {
     assert!(left > time::Duration::days(6), "{left}");
     assert_absent(&r.stdout, "SAS signature", &sig_of(&token));
 
-    // One list, then a POST with a client-generated id, all on the GA version.
+    // One GET of sasmint's own id (not there yet), then a POST with it, all on the GA version.
     let log = catalog.requests();
     assert_eq!(
         calls(&catalog),
         [
-            "GET /inma/ingestion-sources 200",
-            "POST /inma/ingestion-sources 201"
+            format!("GET /inma/ingestion-sources/{id} 404"),
+            "POST /inma/ingestion-sources 201".to_string()
         ]
     );
     assert!(log
@@ -145,11 +156,11 @@ async fn register_creates_a_source_whose_token_works() {
 }
 
 #[tokio::test]
-async fn register_again_rotates_in_place_finding_the_source_on_a_later_page() {
+async fn register_again_rotates_in_place_with_one_get_whatever_the_list_holds() {
     let ts = TokenServer::start();
     let catalog = GeoCatalog::start(azurite());
     let c = container("geo-rotate").await;
-    // Three other containers' sources first: the catalog's own is on page 2 of 2.
+    // Three other containers' sources first: the list would need two pages.
     for i in 0..3 {
         catalog.seed_sas_source(&azurite().container_url(&format!("geo-rotate-other-{i}")));
     }
@@ -196,15 +207,15 @@ async fn register_again_rotates_in_place_finding_the_source_on_a_later_page() {
         &sig_of(rotated.sas_token.as_deref().unwrap()),
     );
 
-    // The second run followed nextLink and replaced with PUT — no POST.
+    // The second run read its source by id and replaced it with PUT: no list, no POST.
     let log = &catalog.requests()[before..];
-    let lists: Vec<_> = log
-        .iter()
-        .filter(|r| r.method == "GET" && r.path == "/inma/ingestion-sources")
-        .collect();
-    assert_eq!(lists.len(), 2, "two pages");
-    assert_eq!(lists[1].query_param("$skip").as_deref(), Some("2"));
-    assert!(log.iter().all(|r| r.method != "POST"));
+    assert_eq!(
+        calls(&catalog)[before..],
+        [
+            format!("GET /inma/ingestion-sources/{} 200", created.id),
+            format!("PUT /inma/ingestion-sources/{} 200", created.id),
+        ]
+    );
     let puts: Vec<_> = log.iter().filter(|r| r.method == "PUT").collect();
     assert_eq!(puts.len(), 1);
     assert_eq!(
@@ -275,7 +286,7 @@ async fn concurrent_creator_conflict_is_resolved_by_rotating_its_source() {
     let ts = TokenServer::start();
     let catalog = GeoCatalog::start(azurite());
     let c = container("geo-race").await;
-    // Between the CLI's list and its POST, someone else registers the container.
+    // Between the CLI's lookup and its POST, someone else registers the container.
     catalog.race_next_create();
 
     let r = geo(&ts, &catalog, &["register", &c, "--output", "json"]);
@@ -290,7 +301,10 @@ async fn concurrent_creator_conflict_is_resolved_by_rotating_its_source() {
     assert_eq!(
         log,
         [
-            "GET /inma/ingestion-sources 200".to_string(),
+            format!(
+                "GET /inma/ingestion-sources/{} 404",
+                sasmint_id("SasToken", &c)
+            ),
             "POST /inma/ingestion-sources 409".to_string(),
             format!("PUT /inma/ingestion-sources/{} 200", stored.id),
         ]
@@ -651,9 +665,13 @@ async fn service_unavailable_with_retry_after_is_retried() {
     let log = catalog.requests();
     assert_eq!(log[0].status, 503);
     assert_eq!(
-        (log[1].method.as_str(), log[1].path.as_str(), log[1].status),
-        ("GET", "/inma/ingestion-sources", 200),
-        "the same list again"
+        (log[1].method.as_str(), log[1].path.clone(), log[1].status),
+        (
+            "GET",
+            format!("/inma/ingestion-sources/{}", sasmint_id("SasToken", &c)),
+            404
+        ),
+        "the same lookup again"
     );
     assert!(
         r.elapsed >= Duration::from_secs(1),

@@ -60,9 +60,20 @@ pub enum GeoAction {
         /// Register a managed-identity source with this object id instead (no SAS).
         #[arg(long, value_name = "OBJECT_ID")]
         managed_identity: Option<String>,
+        /// Rotate only when due: change nothing if the source's token expires later than
+        /// this from now (`kept`).
+        #[arg(long, value_name = "DURATION")]
+        if_expiring_within: Option<String>,
     },
     /// List the catalog's ingestion sources.
     List,
+    /// Every source with its token's expiry: ok, expiring or expired (exit 8 if any needs
+    /// attention).
+    Status {
+        /// Mark a token that expires within this as expiring.
+        #[arg(long, value_name = "DURATION", default_value = "2d")]
+        expiring_within: String,
+    },
     /// Show one ingestion source.
     Show {
         #[arg(value_name = "ID")]
@@ -84,12 +95,15 @@ impl GeocatalogArgs {
                 url,
                 expires_in,
                 managed_identity,
+                if_expiring_within,
             } => Action::Register(RegisterOptions {
                 url,
                 expires_in,
                 managed_identity,
+                if_expiring_within,
             }),
             GeoAction::List => Action::List,
+            GeoAction::Status { expiring_within } => Action::Status { expiring_within },
             GeoAction::Show { id } => Action::Show { id },
             GeoAction::Delete { id } => Action::Delete { id },
             GeoAction::Identities => Action::Identities,

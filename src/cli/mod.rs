@@ -24,7 +24,8 @@ pub use self::mint::{KeyArgs, MintArgs};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 no credential, 4 access denied,
-5 service error, 6 network error or timeout, 7 TLS certificate not trusted.";
+5 service error, 6 network error or timeout, 7 TLS certificate not trusted,
+8 attention needed (geocatalog status: a token expiring or expired).";
 
 /// Mint least-privilege Azure Blob Storage SAS tokens (user delegation) in one command.
 ///

@@ -23,6 +23,9 @@ pub enum Kind {
     Network,
     /// TLS failed: the server's certificate is not trusted. Exit 7.
     Tls,
+    /// The command worked and found something that needs attention (`geocatalog status`: a
+    /// token expiring or expired). Exit 8.
+    Attention,
 }
 
 impl Kind {
@@ -35,6 +38,7 @@ impl Kind {
             Kind::Service => 5,
             Kind::Network => 6,
             Kind::Tls => 7,
+            Kind::Attention => 8,
         }
     }
 }

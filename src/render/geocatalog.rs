@@ -5,8 +5,10 @@ use crate::clients::geocatalog::{
 };
 use crate::domain::error::Result;
 use crate::domain::shown;
+use serde::Serialize;
 use serde_json::json;
 use std::borrow::Cow;
+use time::OffsetDateTime;
 
 crate::domain::choices! {
     /// Output of the `geocatalog` commands.
@@ -34,12 +36,13 @@ pub fn registered(
 ) -> Result<String> {
     let view = source.view(version);
     match format {
-        GeoOutput::Token => Ok(format!("{}\n", token.unwrap_or_default())),
+        GeoOutput::Token => Ok(token.map(|t| format!("{t}\n")).unwrap_or_default()),
         GeoOutput::Json => super::json(&json!({"action": action, "source": view})),
         GeoOutput::Text => {
             let verb = match action {
                 Action::Created => "created",
                 Action::Rotated => "rotated",
+                Action::Kept => "kept",
             };
             Ok(format!(
                 "{verb} {} ingestion source {} for {}{}\n",
@@ -136,6 +139,126 @@ pub fn identities(identities: &[ManagedIdentity], format: GeoOutput) -> Result<S
         .collect())
 }
 
+/// One source in `status`.
+#[derive(Debug, Serialize)]
+pub struct SourceStatus {
+    pub id: Option<String>,
+    pub kind: Option<String>,
+    pub container_url: Option<String>,
+    /// When the SAS token expires; `None` for a managed-identity source (it never does).
+    pub expiry: Option<String>,
+    /// Seconds until then (negative once expired).
+    pub seconds_left: Option<i64>,
+    /// `ok`, `expiring` or `expired`.
+    pub state: &'static str,
+}
+
+/// The counts `status` ends with.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub total: usize,
+    pub ok: usize,
+    pub expiring: usize,
+    pub expired: usize,
+    /// The window, as given.
+    pub expiring_within: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    pub sources: Vec<SourceStatus>,
+    pub summary: Summary,
+}
+
+/// Each source's state at `now`: `expired` once its token's expiry has passed, `expiring`
+/// within `window`, else `ok`. A SAS source without a readable expiry counts as expiring (it
+/// cannot be shown to be fine); a managed-identity source is `ok`.
+pub fn assess(
+    sources: &[IngestionSource],
+    version: ApiVersion,
+    now: OffsetDateTime,
+    window: time::Duration,
+    window_text: &str,
+) -> StatusReport {
+    let statuses: Vec<SourceStatus> = sources
+        .iter()
+        .map(|source| {
+            let view = source.view(version);
+            let info = source.connection_info.get();
+            let managed = view.kind.as_deref() == Some("BlobManagedIdentity");
+            let expires = info.and_then(|c| c.expires_at());
+            let seconds_left = expires.map(|e| (e - now).whole_seconds());
+            let state = match (managed, seconds_left) {
+                (true, _) => "ok",
+                (false, Some(left)) if left <= 0 => "expired",
+                (false, Some(left)) if left <= window.whole_seconds() => "expiring",
+                (false, Some(_)) => "ok",
+                (false, None) => "expiring",
+            };
+            SourceStatus {
+                id: view.id,
+                kind: view.kind,
+                container_url: view.container_url,
+                expiry: view.expiration,
+                seconds_left,
+                state,
+            }
+        })
+        .collect();
+    let count = |state: &str| statuses.iter().filter(|s| s.state == state).count();
+    let summary = Summary {
+        total: statuses.len(),
+        ok: count("ok"),
+        expiring: count("expiring"),
+        expired: count("expired"),
+        expiring_within: window_text.to_owned(),
+    };
+    StatusReport {
+        sources: statuses,
+        summary,
+    }
+}
+
+/// `90d4h`, `3h20m`, `12m`: how long is left, coarsely.
+fn left(seconds: i64) -> String {
+    if seconds <= 0 {
+        return "0".to_owned();
+    }
+    let (days, hours, minutes) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3600,
+        seconds % 3600 / 60,
+    );
+    match (days, hours) {
+        (0, 0) => format!("{minutes}m"),
+        (0, h) => format!("{h}h{minutes}m"),
+        (d, h) => format!("{d}d{h}h"),
+    }
+}
+
+/// `status`: a line per source (state, id, kind, expiry, time left, container URL), or JSON
+/// with a summary.
+pub fn status(report: &StatusReport, format: GeoOutput) -> Result<String> {
+    if format == GeoOutput::Json {
+        return super::json(report);
+    }
+    Ok(report
+        .sources
+        .iter()
+        .map(|s| {
+            format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\n",
+                s.state,
+                text(s.id.as_deref()),
+                text(s.kind.as_deref()),
+                text(s.expiry.as_deref()),
+                s.seconds_left.map_or_else(|| "-".to_owned(), left),
+                text(s.container_url.as_deref()),
+            )
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +276,14 @@ mod tests {
             expiration: expiration.map(str::to_owned),
             object_id: object_id.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn time_left_is_coarse() {
+        assert_eq!(left(-5), "0");
+        assert_eq!(left(59 * 60), "59m");
+        assert_eq!(left(3 * 3600 + 20 * 60), "3h20m");
+        assert_eq!(left(2 * 86_400 + 5 * 3600 + 7), "2d5h");
     }
 
     #[test]

@@ -288,7 +288,20 @@ impl GeoCatalog {
     /// Adds a SAS source (no token; expiration 3 days ahead) as if another client had
     /// registered it. Returns its id.
     pub fn seed_sas_source(&self, container_url: &str) -> String {
-        let expiration = (time::OffsetDateTime::now_utc() + time::Duration::days(3))
+        self.seed_sas_source_expiring(
+            container_url,
+            time::OffsetDateTime::now_utc() + time::Duration::days(3),
+        )
+    }
+
+    /// Adds a SAS source whose token expires at `expires` (in the past for an expired one),
+    /// as if another client had registered it. Returns its id.
+    pub fn seed_sas_source_expiring(
+        &self,
+        container_url: &str,
+        expires: time::OffsetDateTime,
+    ) -> String {
+        let expiration = expires
             .replace_nanosecond(0)
             .expect("0 ns")
             .format(&time::format_description::well_known::Rfc3339)

@@ -13,6 +13,22 @@ use models::{ConnectionBody, Page, SourceBody};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// How many sources are read at once (`status`, and `register` searching the list).
+pub const READS_AT_ONCE: usize = 8;
+
+/// The namespace of the ids sasmint gives the sources it creates: a source's id is the
+/// name-based UUID (version 5) of `"{kind} {container URL}"` in it, so `register` finds its own
+/// source again with one GET. The namespace itself is the version-5 UUID of the URL
+/// `https://sasmint.invalid/geocatalog/ingestion-source` in the standard URL namespace.
+pub const ID_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x0202_494e_a4af_53a2_a4df_992c_51a5_fbd0);
+
+/// The id sasmint gives the source of `kind` for `container_url` (as `Target::resource_url`
+/// writes it: no trailing `/`).
+pub fn source_id(kind: &str, container_url: &str) -> String {
+    uuid::Uuid::new_v5(&ID_NAMESPACE, format!("{kind} {container_url}").as_bytes()).to_string()
+}
+
 /// The token scope of the GeoCatalog data plane.
 pub const SCOPE: &str = "https://geocatalog.spatio.azure.com/.default";
 
@@ -39,6 +55,8 @@ impl ApiVersion {
 pub enum Action {
     Created,
     Rotated,
+    /// `--if-expiring-within`: the source's token lives long enough; nothing was changed.
+    Kept,
 }
 
 /// How a source connects to the container.
@@ -48,7 +66,7 @@ pub enum Connection<'a> {
 }
 
 impl Connection<'_> {
-    fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &'static str {
         match self {
             Connection::Sas { .. } => "SasToken",
             Connection::ManagedIdentity { .. } => "BlobManagedIdentity",
@@ -216,26 +234,55 @@ impl GeoCatalog {
         .await
     }
 
-    /// The id of an existing source of the same kind for `container_url`, if any.
-    async fn existing(&self, container_url: &str, kind: &str) -> Result<Option<String>> {
-        for source in self.list().await? {
-            if source.kind.as_deref() != Some(kind) {
-                continue;
-            }
-            let Some(id) = source.id else {
-                continue;
-            };
-            let full = self.show(&id).await?;
-            let url = full
-                .connection_info
-                .get()
-                .and_then(|c| c.container_url.as_deref())
-                .map(|u| u.trim_end_matches('/'));
-            if url == Some(container_url) {
-                return Ok(Some(id));
-            }
+    /// The catalog's source of `kind` for `container_url`, if it holds one: sasmint's own with
+    /// one GET of its name-based id ([`source_id`]). The legacy API assigns ids itself, so there
+    /// the list is searched ([`find_in_list`](Self::find_in_list)).
+    pub async fn find(&self, container_url: &str, kind: &str) -> Result<Option<IngestionSource>> {
+        if self.version.legacy() {
+            return self.find_in_list(container_url, kind).await;
         }
-        Ok(None)
+        let id = source_id(kind, container_url);
+        let what = "looking up the ingestion source";
+        match self.service.call(Method::Get, self.url(&[&id]), None).await {
+            Ok(reply) => {
+                let source: IngestionSource = parse(reply, what)?;
+                Ok(source
+                    .is_for(container_url, kind, self.version)
+                    .then_some(source))
+            }
+            Err(CallError::Status { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e.into_failure(what, HINT_403)),
+        }
+    }
+
+    /// Searches every source of `kind` (the list gives summaries only: the candidates are read,
+    /// [`READS_AT_ONCE`] at a time) for the one of `container_url`.
+    async fn find_in_list(
+        &self,
+        container_url: &str,
+        kind: &str,
+    ) -> Result<Option<IngestionSource>> {
+        let candidates: Vec<String> = self
+            .list()
+            .await?
+            .into_iter()
+            .filter(|s| s.kind.as_deref() == Some(kind))
+            .filter_map(|s| s.id)
+            .collect();
+        let sources = self.read_all(&candidates).await?;
+        Ok(sources
+            .into_iter()
+            .find(|s| s.is_for(container_url, kind, self.version)))
+    }
+
+    /// Every source in `ids`, read [`READS_AT_ONCE`] at a time, in the order of `ids`.
+    pub async fn read_all(&self, ids: &[String]) -> Result<Vec<IngestionSource>> {
+        use futures::stream::{self, StreamExt, TryStreamExt};
+        stream::iter(ids)
+            .map(|id| self.show(id))
+            .buffered(READS_AT_ONCE)
+            .try_collect()
+            .await
     }
 
     fn body(&self, id: Option<&str>, container_url: &str, connection: &Connection<'_>) -> Value {
@@ -275,46 +322,53 @@ impl GeoCatalog {
         .await
     }
 
-    /// Registers the container: replaces an existing source of the same kind for it under its
-    /// id (a rotation), or creates one; a creation that loses a race (409) becomes a rotation.
+    /// Registers the container: replaces `existing` (found with [`find`](Self::find)) under its
+    /// id (a rotation), or creates a source under sasmint's name-based id. A creation refused
+    /// with 409 (the container has a source made some other way, or one appeared meanwhile)
+    /// becomes a rotation of that source: the 409 names it, or the list is searched.
     pub async fn register(
         &self,
         container_url: &str,
         connection: Connection<'_>,
+        existing: Option<&IngestionSource>,
     ) -> Result<(Action, IngestionSource)> {
-        let kind = connection.kind();
-        if let Some(id) = self.existing(container_url, kind).await? {
-            let source = self.replace(&id, container_url, &connection).await?;
+        if let Some(id) = existing.and_then(|s| s.id.get()) {
+            let source = self.replace(id, container_url, &connection).await?;
             return Ok((Action::Rotated, source));
         }
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = source_id(connection.kind(), container_url);
         let body = self.body(Some(&id), container_url, &connection);
+        let what = "creating the ingestion source";
         match self
             .service
             .call(Method::Post, self.url(&[]), Some(&body))
             .await
         {
-            Ok(reply) => Ok((
-                Action::Created,
-                parse(reply, "creating the ingestion source")?,
-            )),
+            Ok(reply) => Ok((Action::Created, parse(reply, what)?)),
             Err(CallError::Status {
                 status: 409,
                 message,
                 code,
             }) => {
-                let Some(existing) = conflicting_id(&message) else {
+                let existing = match conflicting_id(&message) {
+                    Some(id) => Some(id),
+                    None => self
+                        .find_in_list(container_url, connection.kind())
+                        .await?
+                        .and_then(|s| s.id.get().cloned()),
+                };
+                let Some(existing) = existing else {
                     return Err(CallError::Status {
                         status: 409,
                         code,
                         message,
                     }
-                    .into_failure("creating the ingestion source", HINT_403));
+                    .into_failure(what, HINT_403));
                 };
                 let source = self.replace(&existing, container_url, &connection).await?;
                 Ok((Action::Rotated, source))
             }
-            Err(e) => Err(e.into_failure("creating the ingestion source", HINT_403)),
+            Err(e) => Err(e.into_failure(what, HINT_403)),
         }
     }
 }
@@ -388,6 +442,16 @@ impl IngestionSource {
         }
     }
 
+    /// Whether this is the source of `kind` for `container_url`.
+    pub fn is_for(&self, container_url: &str, kind: &str, version: ApiVersion) -> bool {
+        let url = self
+            .connection_info
+            .get()
+            .and_then(|c| c.container_url.as_deref())
+            .map(|u| u.trim_end_matches('/'));
+        self.kind(version) == Some(kind) && url == Some(container_url)
+    }
+
     /// `{id, kind, created}`.
     pub fn summary(&self, version: ApiVersion) -> SourceSummary {
         SourceSummary {
@@ -414,6 +478,27 @@ impl IngestionSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_name_based_in_a_documented_namespace() {
+        let url_namespace = uuid::Uuid::NAMESPACE_URL;
+        assert_eq!(
+            ID_NAMESPACE,
+            uuid::Uuid::new_v5(
+                &url_namespace,
+                b"https://sasmint.invalid/geocatalog/ingestion-source"
+            )
+        );
+        let id = source_id("SasToken", "https://acct.blob.core.windows.net/imagery");
+        assert_eq!(id, "4eefe567-5ba6-5c4f-abdf-b2c3d38aad27");
+        assert_ne!(
+            id,
+            source_id(
+                "BlobManagedIdentity",
+                "https://acct.blob.core.windows.net/imagery"
+            )
+        );
+    }
 
     #[test]
     fn conflict_message_gives_the_id() {

@@ -43,6 +43,15 @@ pub struct ConnectionInfo {
     pub other: Map<String, Value>,
 }
 
+impl ConnectionInfo {
+    /// When the SAS token expires, if the service said so in RFC 3339.
+    pub fn expires_at(&self) -> Option<time::OffsetDateTime> {
+        let text = self.expiration.as_deref()?;
+        time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
+            .ok()
+    }
+}
+
 /// A list entry: what `list` prints, whatever the API version calls the kind.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceSummary {

@@ -7,6 +7,7 @@ mod identities;
 mod list;
 pub mod register;
 mod show;
+mod status;
 
 use crate::clients::geocatalog::ApiVersion;
 use crate::clients::http;
@@ -32,6 +33,7 @@ pub struct GeocatalogRequest {
 pub enum Action {
     Register(register::RegisterOptions),
     List,
+    Status { expiring_within: String },
     Show { id: String },
     Delete { id: String },
     Identities,
@@ -61,6 +63,7 @@ pub fn run(request: GeocatalogRequest, quiet: bool) -> Result<()> {
             match other {
                 Action::Register(_) => unreachable!("handled above"),
                 Action::List => list::run(&common),
+                Action::Status { expiring_within } => status::run(&expiring_within, &common, now),
                 Action::Show { id } => show::run(&id, &common),
                 Action::Delete { id } => delete::run(&id, &common),
                 Action::Identities => identities::run(&common),

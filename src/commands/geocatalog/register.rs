@@ -1,13 +1,15 @@
 //! `geocatalog register URL`: mint a read+list SAS (or name a managed identity) and register
-//! it, rotating the container's existing source in place.
+//! it, rotating the container's existing source in place — or, with `--if-expiring-within`,
+//! only when its token is due.
 
 use super::common::{no_token_output, Common};
-use crate::clients::geocatalog::Connection;
+use crate::clients::geocatalog::{Action, Connection, IngestionSource};
 use crate::domain::error::Result;
 use crate::domain::ids::check_object_id;
+use crate::domain::lifetime;
 use crate::domain::permissions::Preset;
 use crate::io::runtime::network;
-use crate::io::terminal::stdout;
+use crate::io::terminal::{note, stdout};
 use crate::pipeline::{self, LifetimeOptions, TokenOptions};
 use crate::render::geocatalog as render;
 use time::OffsetDateTime;
@@ -20,6 +22,8 @@ pub struct RegisterOptions {
     pub expires_in: String,
     /// Register a managed-identity source with this object id instead (no SAS).
     pub managed_identity: Option<String>,
+    /// Change nothing when the source's token lives longer than this from now, as typed.
+    pub if_expiring_within: Option<String>,
 }
 
 pub(super) fn run(
@@ -42,28 +46,57 @@ pub(super) fn run(
             "needs a SAS; --managed-identity registers none",
         )?;
     }
+    let keep_while = options
+        .if_expiring_within
+        .as_deref()
+        .map(lifetime::parse_duration)
+        .transpose()?;
 
     let (credential, client_options) = common.credential()?;
     let container_url = plan.target.resource_url();
+    let catalog = common.catalog(credential.clone(), client_options);
+    let kind = match &options.managed_identity {
+        None => Connection::Sas { token: "" }.kind(),
+        Some(id) => Connection::ManagedIdentity { object_id: id }.kind(),
+    };
+    let timeout = common.azure.timeout;
+    let existing = network(
+        timeout,
+        "looking up the ingestion source",
+        catalog.find(&container_url, kind),
+    )?;
+    if let (Some(window), Some(source)) = (keep_while, &existing) {
+        if still_good(source, options.managed_identity.as_deref(), now, window) {
+            if common.output == render::GeoOutput::Token {
+                note(
+                    quiet,
+                    "the source's token lives long enough: no new token was minted",
+                );
+            }
+            return stdout(&render::registered(
+                Action::Kept,
+                source,
+                &container_url,
+                None,
+                common.version,
+                common.output,
+            )?);
+        }
+    }
+
     let minted = match &options.managed_identity {
-        None => Some(pipeline::mint(
-            plan,
-            None,
-            now,
-            Some(credential.clone()),
-            quiet,
-        )?),
+        None => Some(pipeline::mint(plan, None, now, Some(credential), quiet)?),
         Some(_) => None,
     };
-    let catalog = common.catalog(credential, client_options);
     let connection = match (&minted, &options.managed_identity) {
         (Some(m), _) => Connection::Sas { token: &m.token },
         (None, Some(id)) => Connection::ManagedIdentity { object_id: id },
         (None, None) => unreachable!("a SAS is minted unless a managed identity is given"),
     };
-    let timeout = common.azure.timeout;
     let (action, source) = network(timeout, "registering the ingestion source", async {
-        catalog.register(&container_url, connection).await
+        catalog
+            .register(&container_url, connection, existing.as_ref())
+            .await
     })?;
     let token = minted.as_ref().map(|m| m.token.as_str());
     stdout(&render::registered(
@@ -74,4 +107,24 @@ pub(super) fn run(
         common.version,
         common.output,
     )?)
+}
+
+/// Whether `source` needs no change: a SAS source whose token expires later than `now +
+/// window`, or the managed-identity source of that same identity (it never expires). A SAS
+/// source whose expiry the service did not give (or gave unreadably) is due.
+fn still_good(
+    source: &IngestionSource,
+    managed_identity: Option<&str>,
+    now: OffsetDateTime,
+    window: time::Duration,
+) -> bool {
+    let info = source.connection_info.get();
+    match managed_identity {
+        Some(id) => info
+            .and_then(|c| c.object_id.as_deref())
+            .is_some_and(|stored| stored.eq_ignore_ascii_case(id)),
+        None => info
+            .and_then(|c| c.expires_at())
+            .is_some_and(|expiry| now.checked_add(window).is_some_and(|due| expiry > due)),
+    }
 }

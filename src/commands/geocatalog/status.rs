@@ -1,0 +1,58 @@
+//! `geocatalog status`: every ingestion source with its token's expiry, marked `ok`,
+//! `expiring` (within the window) or `expired`; exit 8 when any needs attention, for cron.
+
+use super::common::Common;
+use crate::clients::geocatalog::READS_AT_ONCE;
+use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::lifetime;
+use crate::io::runtime::network;
+use crate::io::terminal::stdout;
+use crate::render::geocatalog as render;
+use time::OffsetDateTime;
+
+pub(super) fn run(expiring_within: &str, common: &Common, now: OffsetDateTime) -> Result<()> {
+    let window = lifetime::parse_duration(expiring_within)?;
+    let catalog = common.connect()?;
+    let sources = network(
+        common.azure.timeout,
+        "reading the ingestion sources",
+        async {
+            // The list has summaries only: each source is read for its expiry.
+            let ids: Vec<String> = catalog
+                .list()
+                .await?
+                .into_iter()
+                .filter_map(|s| s.id)
+                .collect();
+            tracing::info!(
+                "reading {} ingestion sources, {READS_AT_ONCE} at a time",
+                ids.len()
+            );
+            catalog.read_all(&ids).await
+        },
+    )?;
+    let report = render::assess(
+        &sources,
+        common.version,
+        now,
+        window,
+        expiring_within.trim(),
+    );
+    stdout(&render::status(&report, common.output)?)?;
+    let summary = &report.summary;
+    if summary.expiring + summary.expired == 0 {
+        return Ok(());
+    }
+    Err(Failure::new(
+        Kind::Attention,
+        format!(
+            "{} of {} ingestion sources need attention: {} expiring within {}, {} expired",
+            summary.expiring + summary.expired,
+            summary.total,
+            summary.expiring,
+            report.summary.expiring_within,
+            summary.expired
+        ),
+    )
+    .hint("rotate them with `sasmint geocatalog register CONTAINER_URL` (daily from cron: add --if-expiring-within 2d)"))
+}
