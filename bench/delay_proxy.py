@@ -5,8 +5,11 @@ byte arrives, as a TCP handshake does. Bytes pass through untouched, so TLS ends
     python delay_proxy.py --target 127.0.0.1:PORT --rtt-ms 40 [--listen-port 0] [--lifetime 600]
 
 Prints the port it listens on (127.0.0.1) as one line on stdout once it accepts connections, and
-on exit one line of statistics on stderr (connections, bytes each way). Exits after --lifetime
-seconds, on SIGTERM/SIGINT, or when its parent process goes away. Python standard library only.
+on exit one line of statistics on stderr (connections, bytes each way); with --trace, also a line
+per delivered chunk (CLOCK_MONOTONIC time, connection, direction, size), to see a client's round
+trips. Exits
+after --lifetime seconds, on SIGTERM/SIGINT, or when its parent process goes away. Python
+standard library only.
 
 The model, with one-way delay d = RTT/2 and a connection accepted at t0:
   - client -> target: a chunk read at t is written at max(t, t0 + 2d) + d. Over a real network
@@ -59,6 +62,7 @@ class Stats:
         self.up = 0
         self.down = 0
         self.active: set = set()  # the handler tasks of open connections
+        self.trace = False
 
 
 async def wait_until(loop: asyncio.AbstractEventLoop, when: float) -> None:
@@ -72,7 +76,7 @@ async def wait_until(loop: asyncio.AbstractEventLoop, when: float) -> None:
         handle.cancel()
 
 
-async def pipe(reader, writer, delay: float, not_before: float, stats: Stats, attr: str) -> None:
+async def pipe(reader, writer, delay: float, not_before: float, stats: Stats, attr: str, conn: int) -> None:
     """Copies reader to writer, each chunk (and the end of stream) delayed by `delay` seconds."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue = asyncio.Queue(QUEUE_CHUNKS)
@@ -100,6 +104,9 @@ async def pipe(reader, writer, delay: float, not_before: float, stats: Stats, at
                 return
             writer.write(data)
             setattr(stats, attr, getattr(stats, attr) + len(data))
+            if stats.trace:
+                print(f"{loop.time():.4f} s  conn {conn} {attr:>4}"
+                      f" {len(data):6} bytes", file=sys.stderr, flush=True)
             await writer.drain()
 
     reading = asyncio.create_task(read())
@@ -124,6 +131,7 @@ async def handle(client_r, client_w, target, delay: float, stats: Stats) -> None
 
 async def proxy(client_r, client_w, target, delay: float, t0: float, stats: Stats) -> None:
     loop = asyncio.get_running_loop()
+    conn = stats.connections
     try:
         upstream_r, upstream_w = await asyncio.open_connection(*target)
     except OSError:
@@ -132,8 +140,8 @@ async def proxy(client_r, client_w, target, delay: float, t0: float, stats: Stat
         client_w.transport.abort()
         return
     tasks = {
-        asyncio.create_task(pipe(client_r, upstream_w, delay, t0 + 2 * delay, stats, "up")),
-        asyncio.create_task(pipe(upstream_r, client_w, delay, t0 + 3 * delay, stats, "down")),
+        asyncio.create_task(pipe(client_r, upstream_w, delay, t0 + 2 * delay, stats, "up", conn)),
+        asyncio.create_task(pipe(upstream_r, client_w, delay, t0 + 3 * delay, stats, "down", conn)),
     }
     try:
         # Both directions to their end of stream, or the first reset / write error ends both.
@@ -149,6 +157,7 @@ async def proxy(client_r, client_w, target, delay: float, t0: float, stats: Stat
 async def main(args) -> None:
     loop = asyncio.get_running_loop()
     stats = Stats()
+    stats.trace = args.trace
     delay = args.rtt_ms / 2000.0
     stop = loop.create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -194,6 +203,7 @@ def cli() -> None:
     p.add_argument("--rtt-ms", type=float, required=True, help="round-trip time to add (ms)")
     p.add_argument("--listen-port", type=int, default=0, help="port on 127.0.0.1 (default: any)")
     p.add_argument("--lifetime", type=float, default=600, help="exit after this many seconds (600)")
+    p.add_argument("--trace", action="store_true", help="log each chunk as it is delivered (stderr)")
     args = p.parse_args()
     if args.rtt_ms < 0 or args.lifetime <= 0:
         p.error("--rtt-ms must be >= 0 and --lifetime > 0")

@@ -189,6 +189,7 @@ probe() { # rtt: curl's view of one fresh connection to each proxy, three times
 }
 
 read -r -a rtt_list <<<"$rtts"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for ((round = 1; round <= rounds; round++)); do
   order=("${rtt_list[@]}")
   if ((round % 2 == 0)); then
@@ -225,6 +226,8 @@ done
   printf 'runs=%s\n' "$((per_round * rounds))"
   printf 'rounds=%s\n' "$rounds"
   printf 'warmup=%s\n' "$warmup"
+  printf 'load_before=%s\n' "$load_before"
+  printf 'load_after=%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf 'cpu=%s\n' "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   printf 'cores=%s\n' "$(nproc)"
   printf 'sasmint=%s (%s)\n' "$("$SASMINT" --version)" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock .cargo 2>/dev/null || echo '+changes')"
