@@ -8,9 +8,9 @@
 #
 #   SASMINT=target/release/sasmint PY=bench/.venv/bin/python bench/latency.sh [options]
 #
-#   --runs N        timed runs per contender and RTT, over all rounds (default 20)
+#   --runs N        timed runs per contender and RTT, over all rounds (default 30)
 #   --rounds R      passes over the RTTs, alternately up and down, contenders' order reversed
-#                   every other pass; their timings are merged (default 2)
+#                   every other pass; their timings are merged (default 3)
 #   --warmup N      untimed runs per contender, RTT and round (default 1)
 #   --rtts LIST     round-trip times in ms (default "0 20 40 80")
 #   --results DIR   raw results (default bench/results, git-ignored)
@@ -32,7 +32,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=20 rounds=2 warmup=1 rtts="0 20 40 80"
+runs=30 rounds=3 warmup=1 rtts="0 20 40 80"
 RESULTS="$ROOT/bench/results"
 CHART="$ROOT/bench/latency.png"
 while [[ $# -gt 0 ]]; do

@@ -173,7 +173,7 @@ def draw(rtts, fits, chart: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 4.6), dpi=90)
+    fig, ax = plt.subplots(figsize=(10, 4.6), dpi=90)
     top = max(rtts)
     for command, short, colour, medians, slope, intercept, _, _, _, _ in fits:
         ax.plot(rtts, [m * 1e3 for m in medians], "o", color=colour, markersize=5)
@@ -185,7 +185,7 @@ def draw(rtts, fits, chart: str) -> None:
         for k, style in ((SEQUENTIAL_FLOOR, "--"), (OVERLAPPED_FLOOR, ":")):
             name = "sequential" if k == SEQUENTIAL_FLOOR else "overlapped"
             ax.plot([0, top], [base, base + k * top], style, color="#2f2f2f", linewidth=1,
-                    label=f"{name} floor: {k} round trips (from sasmint's intercept)")
+                    label=f"{name} floor: {k} round trips\n(drawn from sasmint's intercept)")
     ax.set_xlabel("added round-trip time (ms), to both Azurite and the token endpoint", fontsize=8)
     ax.set_ylabel("median wall time (ms)", fontsize=8)
     ax.set_xticks(rtts)
@@ -193,7 +193,7 @@ def draw(rtts, fits, chart: str) -> None:
     ax.set_xlim(-2, top * 1.04)
     ax.set_ylim(0, None)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_title("One-token mint against RTT: slope = effective round trips", fontsize=9)
     fig.tight_layout()
     fig.savefig(chart, dpi=90)

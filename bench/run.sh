@@ -14,8 +14,8 @@
 #   --latency       instead of the three scenarios below, the latency scenario (bench/latency.sh:
 #                   a delay proxy in front of Azurite and the token endpoint, RTT 0-80 ms; chart
 #                   bench/latency.png, or RESULTS/latency.png with --quick), with
-#     --runs N      timed runs per contender and RTT (default 20; 4 with --quick)
-#     --rounds R    passes over the RTTs (default 2; 1 with --quick)
+#     --runs N      timed runs per contender and RTT (default 30; 4 with --quick)
+#     --rounds R    passes over the RTTs (default 3; 1 with --quick)
 #     --rtts LIST   round-trip times in ms (default "0 20 40 80")
 #
 # Honours CARGO_TARGET_DIR. Builds with the repository's .cargo/config.toml (which turns off
