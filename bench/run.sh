@@ -3,6 +3,7 @@
 # machine, against a local Azurite (HTTPS + OAuth) and a local managed-identity endpoint.
 #
 #   bench/run.sh [--skip-az] [--quick] [--batch N] [--results DIR] [--chart FILE]
+#   bench/run.sh --latency [--quick] [--runs N] [--rounds R] [--rtts "0 20 40 80"] [--results DIR] [--chart FILE]
 #
 #   --skip-az       leave out the Azure CLI rows (installing azure-cli takes ~75 s and ~700 MB)
 #   --quick         fewer runs (a smoke test; the numbers are not for publishing)
@@ -10,6 +11,12 @@
 #   --results DIR   where the hyperfine exports and summary.md go (default bench/results)
 #   --chart FILE    the chart (default bench/chart.png; with --quick, RESULTS/chart.png so a smoke
 #                   test never overwrites the published chart)
+#   --latency       instead of the three scenarios below, the latency scenario (bench/latency.sh:
+#                   a delay proxy in front of Azurite and the token endpoint, RTT 0-80 ms; chart
+#                   bench/latency.png, or RESULTS/latency.png with --quick), with
+#     --runs N      timed runs per contender and RTT (default 30; 4 with --quick)
+#     --rounds R    passes over the RTTs (default 3; 1 with --quick)
+#     --rtts LIST   round-trip times in ms (default "0 20 40 80")
 #
 # Honours CARGO_TARGET_DIR. Builds with the repository's .cargo/config.toml (which turns off
 # AWS-LC's CPU-jitter entropy; see bench/RESULTS.md); an AWS_LC_SYS_NO_JITTER_ENTROPY in the
@@ -39,6 +46,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 skip_az=0
 quick=0
+latency=0
+latency_args=()
 batch=10000
 RESULTS="$ROOT/bench/results"
 CHART=""
@@ -46,6 +55,12 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --skip-az) skip_az=1 ;;
     --quick) quick=1 ;;
+    --latency) latency=1 ;;
+    --runs | --rounds | --rtts)
+      [[ $# -ge 2 ]] || { echo "$1 needs a value" >&2; exit 2; }
+      latency_args+=("$1" "$2")
+      shift
+      ;;
     --batch)
       [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--batch needs a positive number" >&2; exit 2; }
       batch="$2"
@@ -64,8 +79,18 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+if ((!latency && ${#latency_args[@]})); then
+  echo "--runs, --rounds and --rtts go with --latency" >&2
+  exit 2
+fi
+chart_name=chart.png
+if ((latency)); then
+  skip_az=1 # az has no part in it
+  chart_name=latency.png
+  if ((quick)); then latency_args=(--runs 4 --rounds 1 "${latency_args[@]}"); fi
+fi
 if [[ -z "$CHART" ]]; then
-  if ((quick)); then CHART="$RESULTS/chart.png"; else CHART="$ROOT/bench/chart.png"; fi
+  if ((quick)); then CHART="$RESULTS/$chart_name"; else CHART="$ROOT/bench/$chart_name"; fi
 fi
 
 cd "$ROOT"
@@ -202,10 +227,15 @@ URL="$DEMO_CONTAINER_URL"
 container="${URL##*/}"
 
 mkdir -p "$RESULTS"
-for f in network offline batch; do rm -f "$RESULTS/$f.json" "$RESULTS/$f".round*.json; done
-rm -f "$RESULTS/summary.md" "$RESULTS/machine.txt"
-# Everything from here on also goes to run.log, next to the raw results.
-exec > >(tee "$RESULTS/run.log") 2>&1
+if ((latency)); then
+  # Everything from here on also goes to latency.log, next to the raw results.
+  exec > >(tee "$RESULTS/latency.log") 2>&1
+else
+  for f in network offline batch; do rm -f "$RESULTS/$f.json" "$RESULTS/$f".round*.json; done
+  rm -f "$RESULTS/summary.md" "$RESULTS/machine.txt"
+  # Everything from here on also goes to run.log, next to the raw results.
+  exec > >(tee "$RESULTS/run.log") 2>&1
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "Checking that every contender produces a working token"
@@ -233,6 +263,15 @@ if ((!skip_az)); then
 fi
 
 # ---------------------------------------------------------------------------------------------
+if ((latency)); then
+  # In the background, like hyperfine below, so that a signal stops it at once.
+  SASMINT="$SASMINT" PY="$PY" bash bench/latency.sh --results "$RESULTS" --chart "$CHART" "${latency_args[@]}" &
+  bench_pid=$!
+  wait "$bench_pid"
+  bench_pid=""
+  exit 0
+fi
+
 hf() { # name, min runs per round, then label/command pairs
   local name="$1" min_runs="$2"
   shift 2
