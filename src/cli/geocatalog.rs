@@ -60,6 +60,10 @@ pub enum GeoAction {
         /// Register a managed-identity source with this object id instead (no SAS).
         #[arg(long, value_name = "OBJECT_ID")]
         managed_identity: Option<String>,
+        /// Before registering, use the token once per right it grants (read, list), changing
+        /// no data; exit 4 and register nothing if the service refuses it.
+        #[arg(long, conflicts_with = "managed_identity")]
+        verify: bool,
     },
     /// List the catalog's ingestion sources.
     List,
@@ -84,10 +88,12 @@ impl GeocatalogArgs {
                 url,
                 expires_in,
                 managed_identity,
+                verify,
             } => Action::Register(RegisterOptions {
                 url,
                 expires_in,
                 managed_identity,
+                verify,
             }),
             GeoAction::List => Action::List,
             GeoAction::Show { id } => Action::Show { id },

@@ -86,6 +86,15 @@ pub struct MintArgs {
     #[arg(long, value_name = "FILE|-", env = "SASMINT_DELEGATION_KEY")]
     pub delegation_key: Option<PathBuf>,
 
+    /// Before printing, use the token once per right it grants, changing no data; exit 4 if
+    /// the service refuses it.
+    ///
+    /// One request per kind of right (read, add, create/write, delete, list, tags), e.g. a
+    /// conditional Put Blob that cannot match for w: see the README. Needs the network, also
+    /// with --delegation-key.
+    #[arg(long)]
+    pub verify: bool,
+
     /// What to print.
     #[arg(long, short, value_enum, default_value_t = MintOutput::Token, env = "SASMINT_OUTPUT")]
     pub output: MintOutput,
@@ -118,6 +127,7 @@ impl MintArgs {
                 allow_http: self.allow_http,
                 encryption_scope: self.encryption_scope,
                 delegation_key: self.delegation_key,
+                verify: self.verify,
                 azure: self.azure.options(),
             },
             output: self.output,
