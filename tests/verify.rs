@@ -322,6 +322,12 @@ async fn every_preset_verifies_and_changes_nothing() {
         r.ok();
         assert_eq!(r.json()["permissions"], "racwdt");
     }
+    // `c` without `w` may create but not overwrite: verified for a new blob, refused (with a hint
+    // saying why, besides the role) for one that exists.
+    run(&ts, &["mint", &absent, "-p", "c", "--verify"]).ok();
+    run(&ts, &["mint", &existing, "-p", "c", "--verify"])
+        .failed_with(4)
+        .says("cannot overwrite a blob that exists");
     // kusto-uri mints a read SAS for a blob.
     let r = run(&ts, &["kusto-uri", &existing, "--verify"]);
     r.ok().says("verified: the service authorised 'r'");
