@@ -5,12 +5,12 @@
 //!
 //! | right | request | authorised | why nothing changes |
 //! |---|---|---|---|
-//! | `r` | Get Blob Properties (`HEAD`) of a random name (a blob SAS: the blob) | 200, 404 | a read |
+//! | `r` | Get Blob Properties (`HEAD`) of a random name (a blob SAS: the blob) | 200, 404, 409 | a read |
 //! | `a` | Append Block (1 byte) to a random name (the blob), `If-Match` that cannot match | 404, 409, 412 | the blob does not exist, or the condition fails |
 //! | `c`/`w` | Put Blob (empty) on a random name (the blob), `If-Match` that cannot match | 404, 409, 412 | the condition fails |
 //! | `d` | Delete Blob of a random name (the blob), `If-Match` that cannot match | 404, 409, 412 | the blob does not exist, or the condition fails |
 //! | `l` | List Blobs, `maxresults=1` | 200 | a read |
-//! | `t` | Get Blob Tags of a random name (the blob) | 200, 404 | a read |
+//! | `t` | Get Blob Tags of a random name (the blob) | 200, 404, 409 | a read |
 //!
 //! A 401/403 is a refusal (exit 4, with the data role to grant). A 404 `ContainerNotFound`, any
 //! other status, or a write that succeeded is an error (exit 5); a transport failure is
@@ -62,10 +62,13 @@ pub async fn verify(
     endpoint.set_query(None);
     let endpoint = endpoint.to_string();
     let bad_url = |e: azure_core::Error| {
-        Failure::usage(format!(
-            "cannot verify the token at {endpoint}: {}",
-            redact::scrub(&e.to_string())
-        ))
+        Failure::new(
+            Kind::Internal,
+            format!(
+                "cannot verify the token at {endpoint}: {}",
+                redact::scrub(&e.to_string())
+            ),
+        )
     };
     // One random name per run: it exists nowhere, so every probe on it is a no-op.
     let nonce = uuid::Uuid::new_v4().simple().to_string();
