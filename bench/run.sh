@@ -30,7 +30,8 @@
 # invocation over all contenders (their order reversed every other round), so a burst of
 # background load lands on every contender rather than on one. The rounds' timings are merged
 # (bench/report.py --merge) before medians are taken:
-#   1. network: `sasmint mint URL --auth managed-identity` vs the Python SDK flow (bench/py_flow.py)
+#   1. network: `sasmint mint URL --auth managed-identity` (and the same with `--verify`: two more
+#      requests, the read and list probes) vs the Python SDK flow (bench/py_flow.py)
 #      vs the same two HTTP requests made by curl (bench/curl_floor.sh)
 #   2. offline: `sasmint mint URL --delegation-key key.json` vs `az storage container generate-sas
 #      --account-key` vs the Python SDK with the account key (bench/py_offline.py)
@@ -247,6 +248,7 @@ works() { # name token
   printf '    ok: %s\n' "$1" >&2
 }
 works "sasmint (network)" "$("$SASMINT" mint "$URL" --for ingest --auth managed-identity)"
+works "sasmint (network, --verify)" "$("$SASMINT" mint "$URL" --for ingest --verify --auth managed-identity)"
 works "python-sdk flow" "$("$PY" bench/py_flow.py "$URL")"
 floor="$(bash bench/curl_floor.sh "$URL")"
 [[ "$floor" == *"<Value>"* ]] || die "curl_floor.sh got no key: $floor"
@@ -298,6 +300,7 @@ hf() { # name, min runs per round, then label/command pairs
 
 hf network "$min_net" \
   "sasmint mint --auth managed-identity" "$(q "$SASMINT") mint $(q "$URL") --for ingest --auth managed-identity" \
+  "sasmint mint --verify --auth managed-identity" "$(q "$SASMINT") mint $(q "$URL") --for ingest --verify --auth managed-identity" \
   "Python SDK flow (py_flow.py)" "$(q "$PY") bench/py_flow.py $(q "$URL")" \
   "curl floor (curl_floor.sh)" "bash bench/curl_floor.sh $(q "$URL")"
 

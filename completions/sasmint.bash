@@ -403,7 +403,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__ard__subcmd__register)
-            opts="-o -v -q -h -V --credentials-id --description --prefix --expires-in --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --credentials-id --description --prefix --expires-in --verify --ard-endpoint --account-id --output --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -797,7 +797,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__geocatalog__subcmd__register)
-            opts="-o -v -q -h -V --expires-in --managed-identity --if-expiring-within --geocatalog --api-version --output --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --expires-in --managed-identity --if-expiring-within --verify --geocatalog --api-version --output --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1275,7 +1275,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__kusto__subcmd__uri)
-            opts="-o -v -q -h -V --managed-identity --output --expires-in --expiry --start --delegation-key --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --managed-identity --output --expires-in --expiry --start --delegation-key --verify --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1343,7 +1343,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__mint)
-            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --delegation-key --output --output-file --force --github-env --auth --account --timeout --verbose --quiet --help --version"
+            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --delegation-key --verify --output --output-file --force --github-env --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -54,6 +54,10 @@ pub enum ArdAction {
         /// How long the token lives (at most 7d).
         #[arg(long, value_name = "DURATION", default_value = "7d")]
         expires_in: String,
+        /// Before registering, use the token once for its write right (a conditional Put Blob
+        /// that cannot match), changing no data; exit 4 and register nothing if refused.
+        #[arg(long)]
+        verify: bool,
     },
     /// List registered credentials (stored SAS signatures masked).
     List {
@@ -86,12 +90,14 @@ impl ArdArgs {
                 description,
                 prefix,
                 expires_in,
+                verify,
             } => Action::Register(RegisterOptions {
                 url,
                 credentials_id,
                 description,
                 prefix,
                 expires_in,
+                verify,
             }),
             ArdAction::List { reveal } => Action::List { reveal },
             ArdAction::Show {

@@ -64,6 +64,10 @@ pub enum GeoAction {
         /// this from now (`kept`).
         #[arg(long, value_name = "DURATION")]
         if_expiring_within: Option<String>,
+        /// Before registering, use the token once per right it grants (read, list), changing
+        /// no data; exit 4 and register nothing if the service refuses it.
+        #[arg(long, conflicts_with = "managed_identity")]
+        verify: bool,
     },
     /// List the catalog's ingestion sources.
     List,
@@ -96,11 +100,13 @@ impl GeocatalogArgs {
                 expires_in,
                 managed_identity,
                 if_expiring_within,
+                verify,
             } => Action::Register(RegisterOptions {
                 url,
                 expires_in,
                 managed_identity,
                 if_expiring_within,
+                verify,
             }),
             GeoAction::List => Action::List,
             GeoAction::Status { expiring_within } => Action::Status { expiring_within },

@@ -34,6 +34,11 @@ pub struct KustoArgs {
     #[arg(long, value_name = "FILE|-")]
     pub delegation_key: Option<PathBuf>,
 
+    /// Before printing, use the SAS once per right it grants (read, and list for a container),
+    /// changing no data; exit 4 if the service refuses it.
+    #[arg(long)]
+    pub verify: bool,
+
     #[command(flatten)]
     pub azure: AzureArgs,
 }
@@ -48,6 +53,7 @@ impl KustoArgs {
             // that no lifetime was typed with --managed-identity.
             lifetime: self.lifetime.options(),
             delegation_key: self.delegation_key,
+            verify: self.verify,
             azure: self.azure.options(),
         }
     }

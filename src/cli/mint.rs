@@ -91,6 +91,15 @@ pub struct MintArgs {
     #[arg(long, value_name = "FILE|-", env = "SASMINT_DELEGATION_KEY")]
     pub delegation_key: Option<PathBuf>,
 
+    /// Before printing, use the token once per right it grants, changing no data; exit 4 if
+    /// the service refuses it.
+    ///
+    /// One request per kind of right (read, add, create/write, delete, list, tags), e.g. a
+    /// conditional Put Blob that cannot match for w: see the README. Needs the network, also
+    /// with --delegation-key.
+    #[arg(long)]
+    pub verify: bool,
+
     /// What to print.
     #[arg(long, short, value_enum, default_value_t = MintOutput::Token, env = "SASMINT_OUTPUT")]
     pub output: MintOutput,
@@ -137,6 +146,7 @@ impl MintArgs {
                 encryption_scope: self.encryption_scope,
                 correlation_id: self.correlation_id,
                 delegation_key: self.delegation_key,
+                verify: self.verify,
                 azure: self.azure.options(),
             },
             output: self.output,

@@ -9,5 +9,6 @@ pub mod credentials;
 pub mod field;
 pub mod geocatalog;
 pub mod http;
+pub mod probe;
 pub mod storage;
 pub mod transport;

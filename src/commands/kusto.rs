@@ -21,6 +21,8 @@ pub struct KustoRequest {
     pub output: KustoOutput,
     pub lifetime: LifetimeOptions,
     pub delegation_key: Option<PathBuf>,
+    /// Verify the SAS before printing it.
+    pub verify: bool,
     pub azure: AzureOptions,
 }
 
@@ -28,9 +30,9 @@ pub fn run(request: KustoRequest, quiet: bool) -> Result<()> {
     redact::register_env();
     let target = resource::parse(&request.url, request.azure.account.as_deref(), false, false)?;
     let uri = match &request.managed_identity {
-        Some(_) if request.lifetime.any() || request.delegation_key.is_some() => {
+        Some(_) if request.lifetime.any() || request.delegation_key.is_some() || request.verify => {
             return Err(Failure::usage(
-                "--managed-identity makes a URI without a SAS: --expires-in, --expiry, --start and --delegation-key do not apply",
+                "--managed-identity makes a URI without a SAS: --expires-in, --expiry, --start, --delegation-key and --verify do not apply",
             )
             .hint("drop those options, or drop --managed-identity to get a SAS URI"));
         }
@@ -54,6 +56,7 @@ pub fn run(request: KustoRequest, quiet: bool) -> Result<()> {
             let mut token =
                 TokenOptions::for_preset(Preset::Kusto, lifetime, request.azure.clone());
             token.delegation_key = request.delegation_key.clone();
+            token.verify = request.verify;
             let plan = pipeline::plan(&request.url, &token, now)?;
             let minted = pipeline::mint(plan, token.delegation_key.as_deref(), now, None, quiet)?;
             KustoUri {

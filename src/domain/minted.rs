@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A minted token and what it grants. Never holds the delegation key's value.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Minted {
     pub token: String,
     pub url: String,

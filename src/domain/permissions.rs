@@ -47,6 +47,71 @@ impl Permissions {
     }
 }
 
+/// A kind of right `--verify` proves with one request: the letters that allow the same kind of
+/// request share one (`c` and `w` both allow Put Blob).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Right {
+    Read,
+    Add,
+    Write,
+    Delete,
+    List,
+    Tags,
+}
+
+impl Right {
+    /// Every right with a probe, in the canonical order of their letters.
+    pub const ALL: [Right; 6] = [
+        Right::Read,
+        Right::Add,
+        Right::Write,
+        Right::Delete,
+        Right::List,
+        Right::Tags,
+    ];
+
+    /// The letters that grant this right (any one of them).
+    pub fn letters(self) -> &'static str {
+        match self {
+            Right::Read => "r",
+            Right::Add => "a",
+            Right::Write => "cw",
+            Right::Delete => "d",
+            Right::List => "l",
+            Right::Tags => "t",
+        }
+    }
+
+    /// The narrowest built-in data role that lets the signer exercise this right (a user
+    /// delegation SAS never allows more than its signer may do).
+    pub fn role(self) -> &'static str {
+        match self {
+            Right::Read | Right::List => "Storage Blob Data Reader",
+            Right::Add | Right::Write | Right::Delete => "Storage Blob Data Contributor",
+            Right::Tags => "Storage Blob Data Owner",
+        }
+    }
+}
+
+impl Permissions {
+    /// The rights `--verify` proves for these letters, in canonical order.
+    pub fn rights(&self) -> Vec<Right> {
+        Right::ALL
+            .into_iter()
+            .filter(|r| r.letters().chars().any(|c| self.0.contains(c)))
+            .collect()
+    }
+
+    /// The letters no probe covers (`x y m e o p i`: versions, the hierarchical namespace,
+    /// immutability), in canonical order.
+    pub fn unprobed(&self) -> String {
+        self.0
+            .chars()
+            .filter(|c| !Right::ALL.iter().any(|r| r.letters().contains(*c)))
+            .collect()
+    }
+}
+
 fn refused_for(letter: char, level: Level) -> Option<&'static str> {
     match (letter, level) {
         ('f', _) => Some("cannot be signed: the azure_storage_sas 1.0 signer does not support it"),
@@ -181,6 +246,29 @@ mod tests {
             CANONICAL.chars().filter(|c| *c != 'f').collect::<String>(),
             SIGNABLE
         );
+    }
+
+    #[test]
+    fn rights_to_verify() {
+        let rights = |letters: &str| Permissions::parse(letters, Level::Container).unwrap();
+        assert_eq!(rights("rl").rights(), [Right::Read, Right::List]);
+        assert_eq!(rights("w").rights(), [Right::Write]);
+        // `c` and `w` allow the same request: one probe.
+        assert_eq!(
+            rights("racwl").rights(),
+            [Right::Read, Right::Add, Right::Write, Right::List]
+        );
+        assert_eq!(rights("racwdxyltmeopi").rights(), Right::ALL);
+        assert_eq!(rights("racwdxyltmeopi").unprobed(), "xymeopi");
+        assert_eq!(rights("rl").unprobed(), "");
+        assert!(rights("xy").rights().is_empty());
+        // Every probed letter is a letter sasmint signs, and the rights do not overlap.
+        let all: String = Right::ALL.iter().map(|r| r.letters()).collect();
+        assert!(all.chars().all(|c| SIGNABLE.contains(c)));
+        assert_eq!(all.len(), 7);
+        assert_eq!(Right::Read.role(), "Storage Blob Data Reader");
+        assert_eq!(Right::Write.role(), "Storage Blob Data Contributor");
+        assert_eq!(Right::Delete.role(), "Storage Blob Data Contributor");
     }
 
     #[test]

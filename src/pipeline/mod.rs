@@ -4,9 +4,12 @@
 //!
 //! [`TokenOptions`] is the domain request: what the token is for and how long it lives. A
 //! command fills it from its own options (the consumers with their preset); `plan` checks it
-//! completely before anything is sent.
+//! completely before anything is sent. With `verify`, [`mint`] then uses the signed token once
+//! per right it grants ([`clients::probe`](crate::clients::probe)) before returning it, so a
+//! refused token is never printed or registered.
 
 use crate::clients::credentials::{self, Auth};
+use crate::clients::probe::{self, Verified};
 use crate::clients::{http, storage};
 use crate::domain::error::{Failure, Result};
 use crate::domain::keyfile::Key;
@@ -14,6 +17,7 @@ use crate::domain::lifetime::{self, Until, Window};
 use crate::domain::minted::Minted;
 use crate::domain::permissions::{Permissions, Preset};
 use crate::domain::redact;
+use crate::domain::resource::Level;
 use crate::domain::resource::{self, Target};
 use crate::domain::sas::{self, Spec};
 use crate::domain::shown;
@@ -93,6 +97,8 @@ pub struct TokenOptions {
     pub correlation_id: Option<String>,
     /// Sign offline with this saved key (a file, or `-` for stdin).
     pub delegation_key: Option<PathBuf>,
+    /// Use the token once per right it grants before handing it over (`--verify`).
+    pub verify: bool,
     pub azure: AzureOptions,
 }
 
@@ -107,6 +113,7 @@ impl TokenOptions {
             encryption_scope: None,
             correlation_id: None,
             delegation_key: None,
+            verify: false,
             azure,
         }
     }
@@ -118,6 +125,8 @@ pub struct MintPlan {
     pub spec: Spec,
     pub auth: Auth,
     pub timeout: u64,
+    /// Verify the signed token before returning it.
+    pub verify: bool,
 }
 
 /// Checks `url` with `options`: exit 2 on anything wrong, and no request sent.
@@ -163,6 +172,12 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
         )
         .hint("use the https URL (the token still allows http with --allow-http), or sign offline with --delegation-key"));
     }
+    if options.verify && !target.https {
+        return Err(Failure::usage(
+            "--verify sends the token to the service, and sends it over https only",
+        )
+        .hint("use the https URL (the token still allows http with --allow-http), or leave out --verify"));
+    }
     Ok(MintPlan {
         target,
         spec: Spec {
@@ -175,6 +190,7 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
         },
         auth: options.azure.auth,
         timeout: options.azure.timeout,
+        verify: options.verify,
     })
 }
 
@@ -220,7 +236,8 @@ pub fn credential(
 }
 
 /// Gets the key (offline from `delegation_key`, or from the service with `credential`, built
-/// from the plan's `--auth` when not given), fits the window inside it and signs.
+/// from the plan's `--auth` when not given), fits the window inside it and signs; with
+/// `--verify`, proves the token before returning it.
 pub fn mint(
     plan: MintPlan,
     delegation_key: Option<&std::path::Path>,
@@ -244,7 +261,46 @@ pub fn mint(
             })?
         }
     };
-    sign(plan, &key, delegation_key.is_some(), quiet)
+    let (verify, timeout, auth) = (plan.verify, plan.timeout, plan.auth);
+    let minted = sign(plan, &key, delegation_key.is_some(), quiet)?;
+    if verify {
+        let verified = network(
+            timeout,
+            "verifying the token",
+            probe(&minted, timeout, auth),
+        )?;
+        note_verified(quiet, &verified);
+    }
+    Ok(minted)
+}
+
+/// `--verify`: uses `minted` once per right it grants, changing no data; a refusal is exit 4
+/// with the data role the signer lacks.
+pub async fn probe(minted: &Minted, timeout: u64, auth: Auth) -> Result<Verified> {
+    let blob = minted.blob.is_some();
+    let level = if blob { Level::Blob } else { Level::Container };
+    let permissions = Permissions::parse(&minted.permissions, level)?;
+    let options = http::client_options(Duration::from_secs(timeout));
+    probe::verify(&minted.url, blob, &permissions, options, auth).await
+}
+
+/// Says what `--verify` proved, and which letters it could not.
+pub fn note_verified(quiet: bool, verified: &Verified) {
+    let mut text = if verified.proved.is_empty() {
+        "verified nothing: sasmint has no probe for the token's letters".to_owned()
+    } else {
+        format!(
+            "verified: the service authorised '{}' (one request per kind of right, no data changed)",
+            verified.proved
+        )
+    };
+    if !verified.unprobed.is_empty() {
+        text.push_str(&format!(
+            "; '{}' not verified (sasmint has no probe for these letters)",
+            verified.unprobed
+        ));
+    }
+    note(quiet, &text);
 }
 
 /// Reads a key saved by `sasmint key` and checks it has not expired.

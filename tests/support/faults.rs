@@ -12,6 +12,10 @@
 //! * [`FaultMode::Hang`]: reads the request and never answers;
 //! * [`FaultMode::MissingRole`]: answers what Azure answers a caller without a role that allows
 //!   `generateUserDelegationKey`: 403 `AuthorizationPermissionMismatch`, XML error body;
+//! * [`FaultMode::RefuseSas`]: forwards every request to Azurite except those carrying a SAS
+//!   (`sig=` in the query), which get the given status — for 403 the answer Azure gives a token
+//!   whose signer lacks the data role (`AuthorizationPermissionMismatch`): a signer that may
+//!   fetch keys (Storage Blob Delegator) but not use them;
 //! * [`FaultMode::CloseMidResponse`]: reads the request, sends a status line, headers promising a
 //!   body and a few bytes of it, then closes the connection;
 //! * [`FaultMode::Garbage`]: reads the request, answers with bytes that are not HTTP, closes;
@@ -54,6 +58,9 @@ pub enum FaultMode {
     Hang,
     /// 403 `AuthorizationPermissionMismatch` with Azure's XML error body, every time.
     MissingRole,
+    /// Requests with a SAS (`sig=` in the query) get this status (403: as `MissingRole`);
+    /// every other request (Bearer: Get User Delegation Key) is forwarded to Azurite.
+    RefuseSas(u16),
     /// 200 with a delegation key whose `SignedStart` is not a time, and [`BAD_KEY_VALUE`] as its
     /// value: the client cannot parse it, and must not quote it.
     BadKey,
@@ -134,6 +141,7 @@ impl FaultServer {
             | FaultMode::Always(_)
             | FaultMode::Hang
             | FaultMode::MissingRole
+            | FaultMode::RefuseSas(_)
             | FaultMode::BadKey => {
                 let handler = http_handler(az, mode, Arc::clone(&state));
                 Server::Http(HttpsServer::start(
@@ -281,6 +289,19 @@ fn http_handler(az: &Azurite, mode: FaultMode, state: Arc<State>) -> Handler {
                     }
                     .with_header("x-ms-error-code", "AuthorizationPermissionMismatch");
                 }
+                FaultMode::RefuseSas(403) if carries_sas(&request) => {
+                    state.record(&request.method, &target, Some(403), false);
+                    return HttpResponse {
+                        status: 403,
+                        headers: vec![("content-type".into(), "application/xml".into())],
+                        body: MISSING_ROLE_BODY.as_bytes().to_vec(),
+                    }
+                    .with_header("x-ms-error-code", "AuthorizationPermissionMismatch");
+                }
+                FaultMode::RefuseSas(status) if carries_sas(&request) => Some(Fault {
+                    status,
+                    retry_after: None,
+                }),
                 FaultMode::Hang => {
                     state.record(&request.method, &target, None, false);
                     // Dropped with the server's runtime when the server stops.
@@ -309,6 +330,14 @@ fn http_handler(az: &Azurite, mode: FaultMode, state: Arc<State>) -> Handler {
     })
 }
 
+/// Whether the request is authorised by a SAS (`sig=` in its query).
+fn carries_sas(request: &HttpRequest) -> bool {
+    request
+        .query
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|p| p.starts_with("sig=")))
+}
+
 async fn forward(
     client: &reqwest::Client,
     upstream: &str,
@@ -321,6 +350,11 @@ async fn forward(
         if !HOP_BY_HOP.contains(&name.as_str()) {
             builder = builder.header(name.as_str(), value.as_str());
         }
+    }
+    // reqwest sends no Content-Length for an empty body, and Azurite answers a bare 400 to a PUT
+    // without one: keep the client's.
+    if request.headers.iter().any(|(n, _)| n == "content-length") {
+        builder = builder.header("content-length", request.body.len());
     }
     let result = async {
         let response = builder.body(request.body.clone()).send().await?;

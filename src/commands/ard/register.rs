@@ -22,6 +22,8 @@ pub struct RegisterOptions {
     pub prefix: String,
     /// How long the token lives, as typed.
     pub expires_in: String,
+    /// Verify the token before registering it.
+    pub verify: bool,
 }
 
 pub(super) fn run(
@@ -31,11 +33,12 @@ pub(super) fn run(
     quiet: bool,
 ) -> Result<()> {
     ard::check_credentials_id(&options.credentials_id)?;
-    let token = TokenOptions::for_preset(
+    let mut token = TokenOptions::for_preset(
         Preset::MaxarArd,
         LifetimeOptions::expires_in(&options.expires_in),
         common.azure.clone(),
     );
+    token.verify = options.verify;
     let plan = pipeline::plan(&options.url, &token, now)?;
     let login = login()?;
     let container = plan.target.container.clone().unwrap_or_default();

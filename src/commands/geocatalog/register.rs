@@ -24,6 +24,8 @@ pub struct RegisterOptions {
     pub managed_identity: Option<String>,
     /// Change nothing when the source's token lives longer than this from now, as typed.
     pub if_expiring_within: Option<String>,
+    /// Verify the token before registering it.
+    pub verify: bool,
 }
 
 pub(super) fn run(
@@ -33,11 +35,12 @@ pub(super) fn run(
     quiet: bool,
 ) -> Result<()> {
     // Check everything first; only then build a credential or send anything.
-    let token = TokenOptions::for_preset(
+    let mut token = TokenOptions::for_preset(
         Preset::Geocatalog,
         LifetimeOptions::expires_in(&options.expires_in),
         common.azure.clone(),
     );
+    token.verify = options.verify;
     let plan = pipeline::plan(&options.url, &token, now)?;
     if let Some(id) = &options.managed_identity {
         check_object_id(id, "--managed-identity")?;

@@ -11,7 +11,7 @@ use crate::io::input::{self, read_source};
 use crate::io::outfile::{self, emit};
 use crate::io::runtime::{network, timed_out};
 use crate::io::terminal::{self, note};
-use crate::pipeline::{self, MintPlan};
+use crate::pipeline::{self, MintPlan, TokenOptions};
 use crate::render::mint::{self, MintOutput, Minted};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -129,7 +129,10 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
 
     let saved_key = args.token.delegation_key.is_some();
     let reported: Vec<bool> = plans.iter().map(Result::is_err).collect();
-    let outcomes = sign_all(plans, &keys, saved_key);
+    let mut outcomes = sign_all(plans, &keys, saved_key);
+    if args.token.verify {
+        verify_all(&mut outcomes, &args.token, quiet)?;
+    }
     for ((input, outcome), already) in inputs.iter().zip(&outcomes).zip(reported) {
         if let Outcome::Failed(f) = outcome {
             if args.fail_fast {
@@ -208,6 +211,61 @@ fn sign_all(
             .flat_map(|h| h.join().expect("signing does not panic"))
             .collect()
     })
+}
+
+/// `--verify`: every minted token is used once per right it grants (up to
+/// [`PARALLEL_ACCOUNTS`] tokens at a time, each with the whole `--timeout` once its turn
+/// comes); a token the service refuses becomes a failed input.
+fn verify_all(outcomes: &mut [Outcome], token: &TokenOptions, quiet: bool) -> Result<()> {
+    let minted: Vec<(usize, Minted)> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| match o {
+            Outcome::Minted(m) => Some((i, (**m).clone())),
+            Outcome::Failed(_) => None,
+        })
+        .collect();
+    if minted.is_empty() {
+        return Ok(());
+    }
+    let (timeout, auth) = (token.azure.timeout, token.azure.auth);
+    let turns = minted.len().div_ceil(PARALLEL_ACCOUNTS) as u64;
+    let per_token = std::time::Duration::from_secs(timeout);
+    let results = network(timeout * (turns + 1), "verifying the tokens", async move {
+        let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_ACCOUNTS));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, m) in minted {
+            let limit = limit.clone();
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                let result = tokio::time::timeout(per_token, pipeline::probe(&m, timeout, auth))
+                    .await
+                    .unwrap_or_else(|_| Err(timed_out("verifying the token", timeout)));
+                (i, result)
+            });
+        }
+        let mut results = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            results.push(done.map_err(|e| Failure::new(Kind::Internal, e.to_string()))?);
+        }
+        Ok(results)
+    })?;
+    let mut verified = 0;
+    for (i, result) in results {
+        match result {
+            Ok(_) => verified += 1,
+            Err(f) => outcomes[i] = Outcome::Failed(f),
+        }
+    }
+    if verified > 0 {
+        note(
+            quiet,
+            &format!(
+                "verified {verified} token(s): the service authorised each one's rights (one request per kind of right, no data changed)"
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// One key per account: read once from `--delegation-key`, or fetched per account in parallel.
