@@ -427,11 +427,32 @@ async fn show_never_prints_the_secret_and_delete_revokes() {
 
 // ---- bad input and login failures -------------------------------------------------------------
 
+/// A usage error: exit 2, nothing on stdout, exactly the error line (containing `error`) and the
+/// hint line (containing `hint`).
+#[track_caller]
+fn usage_error(r: &Run, what: &str, error: &str, hint: &str) {
+    r.failed_with(2);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{what}: error and hint only: {}", r.stderr);
+    assert!(
+        lines[0].starts_with("sasmint: error: ") && lines[0].contains(error),
+        "{what}: expected {error:?} in the error line: {}",
+        r.stderr
+    );
+    assert!(
+        lines[1].trim_start().starts_with("hint: ") && lines[1].contains(hint),
+        "{what}: expected {hint:?} in the hint: {}",
+        r.stderr
+    );
+}
+
 #[test]
 fn invalid_credentials_id_is_refused_before_any_request() {
     let ts = TokenServer::start();
     let service = Ard::start(azurite());
-    let c = azurite().container_url("ard-bad-id");
+    // The container URL is on a tripwire: storage is never asked either.
+    let storage = support::Tripwire::new();
+    let c = storage.container_url("ard-bad-id");
     for bad in ["my bucket", "a/b", "x.y", "ü-id", "id?x=1", "../admin", ""] {
         for args in [
             vec!["register", &c, "--credentials-id", bad],
@@ -439,34 +460,39 @@ fn invalid_credentials_id_is_refused_before_any_request() {
             vec!["delete", bad],
         ] {
             let r = ard(&ts, &service, Login::Token, &args);
-            assert_eq!(r.code, Some(2), "{args:?}: {}", r.stderr);
-            assert!(r.stdout.is_empty(), "{args:?}");
-            assert!(!r.stderr.trim().is_empty(), "{args:?}: says why");
+            usage_error(
+                &r,
+                &format!("{args:?}"),
+                &format!("'{bad}' is not a valid credentials id"),
+                "use only letters, digits, '_' and '-', e.g. my-delivery-bucket",
+            );
         }
     }
     assert_eq!(service.request_count(), 0, "nothing reached ARD");
     assert_eq!(ts.requests(), 0, "no storage token either");
+    storage.assert_untouched("storage");
 }
 
 #[test]
 fn missing_ard_login_is_bad_input() {
     let ts = TokenServer::start();
     let service = Ard::start(azurite());
-    let c = azurite().container_url("ard-no-login");
+    let storage = support::Tripwire::new();
+    let c = storage.container_url("ard-no-login");
     for login in [Login::Nothing, Login::UsernameOnly] {
         for args in [vec!["register", &c, "--credentials-id", "x"], vec!["list"]] {
             let r = ard(&ts, &service, login, &args);
-            assert_eq!(r.code, Some(2), "{login:?} {args:?}: {}", r.stderr);
-            assert!(r.stdout.is_empty());
-            assert!(
-                r.stderr.contains("MAXAR_ARD_"),
-                "{login:?}: names the variables: {}",
-                r.stderr
+            usage_error(
+                &r,
+                &format!("{login:?} {args:?}"),
+                "no Maxar ARD credentials: set MAXAR_ARD_TOKEN, or MAXAR_ARD_USERNAME and MAXAR_ARD_PASSWORD",
+                "an ARD admin user's token or password is needed",
             );
         }
     }
     assert_eq!(service.request_count(), 0);
     assert_eq!(ts.requests(), 0);
+    storage.assert_untouched("storage");
 }
 
 #[tokio::test]
@@ -544,11 +570,7 @@ async fn service_unavailable_with_retry_after_is_retried() {
     let log = calls(&service);
     assert_eq!(log[0], "POST /api/v1/auth/authenticate 503");
     assert_eq!(log[1], "POST /api/v1/auth/authenticate 200");
-    assert!(
-        r.elapsed >= Duration::from_secs(1),
-        "Retry-After was honoured ({:?})",
-        r.elapsed
-    );
+    assert_retry_after_honoured(&service, 503);
 
     // A 429 on the registration (its first request reads the stored description).
     service.fail_next(1, 429, Some(1));
@@ -561,6 +583,32 @@ async fn service_unavailable_with_retry_after_is_retried() {
     r.ok();
     proven_credentials(&service, "retry-me", &c);
     assert_eq!(service.pending_faults(), 0);
+    assert_retry_after_honoured(&service, 429);
+}
+
+/// The last request answered `status` (with `Retry-After: 1`) was sent again, to the same
+/// path, at least 1 s later by the stand-in's own clock (sasmint's own back-off before a first
+/// retry is under 0.7 s, so only the header explains the wait).
+#[track_caller]
+fn assert_retry_after_honoured(service: &Ard, status: u16) {
+    let log = service.requests();
+    let i = log
+        .iter()
+        .rposition(|r| r.status == status)
+        .unwrap_or_else(|| panic!("no {status} in {:?}", calls(service)));
+    let retry = log
+        .get(i + 1)
+        .unwrap_or_else(|| panic!("the {status} was not retried: {:?}", calls(service)));
+    assert_eq!(
+        (retry.method.as_str(), retry.path.as_str()),
+        (log[i].method.as_str(), log[i].path.as_str()),
+        "the same request again"
+    );
+    let gap = retry.received - log[i].received;
+    assert!(
+        gap >= Duration::from_secs(1),
+        "Retry-After: 1 was not honoured: retried after {gap:?}"
+    );
 }
 
 #[tokio::test]

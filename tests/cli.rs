@@ -5,7 +5,6 @@ mod support;
 
 use assert_cmd::Command;
 use std::io::Write;
-use std::net::TcpListener;
 use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -17,23 +16,76 @@ fn sasmint() -> Command {
     support::sasmint_offline()
 }
 
-/// A listener that fails the test if anything connects to it.
-struct Tripwire(TcpListener);
+/// Where a bad input could send a request, each a tripwire ([`support::Tripwire`]): the
+/// managed-identity token endpoint (`IDENTITY_ENDPOINT`), and the storage account and service
+/// endpoints (path-style `https://127.0.0.1:PORT/devstoreaccount1/…` container URLs, and
+/// `--geocatalog`/`--ard-endpoint` on the same listener). Inputs whose point is the URL itself
+/// keep their URL; the identity tripwire still catches a sign-in.
+struct Wires {
+    identity: support::Tripwire,
+    service: support::Tripwire,
+}
 
-impl Tripwire {
+impl Wires {
     fn new() -> Self {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.set_nonblocking(true).unwrap();
-        Tripwire(l)
-    }
-    fn port(&self) -> u16 {
-        self.0.local_addr().unwrap().port()
-    }
-    fn assert_untouched(&self) {
-        match self.0.accept() {
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-            other => panic!("a network request was made: {other:?}"),
+        Wires {
+            identity: support::Tripwire::new(),
+            service: support::Tripwire::new(),
         }
+    }
+
+    /// `https://127.0.0.1:PORT/devstoreaccount1/imagery`, on the service tripwire.
+    fn c(&self) -> String {
+        self.service.container_url("imagery")
+    }
+
+    /// `https://127.0.0.1:PORT/devstoreaccount1`, on the service tripwire.
+    fn account(&self) -> String {
+        format!("{}/{}", self.service.endpoint(), support::ACCOUNT)
+    }
+
+    /// `https://127.0.0.1:PORT`, on the service tripwire.
+    fn endpoint(&self) -> String {
+        self.service.endpoint()
+    }
+
+    /// Runs a bad input: exit 2, nothing on stdout, exactly two lines on stderr — the error,
+    /// containing `error`, and the hint, containing `hint` — and nothing connected to either
+    /// tripwire. Returns stderr.
+    #[track_caller]
+    fn refuses(&self, args: &[&str], error: &str, hint: &str) -> String {
+        assert!(!error.is_empty(), "{args:?}: say which error");
+        let mut cmd = sasmint();
+        cmd.env("IDENTITY_ENDPOINT", self.identity.identity_endpoint())
+            .env("IDENTITY_HEADER", "header-secret-value")
+            .args(args);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
+        // clap's own errors too: one error line and one hint line, nothing else.
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 2, "{args:?}: not error+hint: {stderr}");
+        assert!(
+            lines[0].starts_with("sasmint: error: "),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            lines[0].contains(error),
+            "{args:?}: expected {error:?} in the error line: {stderr}"
+        );
+        let hint_line = lines[1].trim_start();
+        assert!(hint_line.starts_with("hint: "), "{args:?}: {stderr}");
+        assert!(
+            hint_line.contains(hint),
+            "{args:?}: expected {hint:?} in the hint: {stderr}"
+        );
+        assert!(!stderr.contains("header-secret-value"), "{stderr}");
+        self.identity
+            .assert_untouched(&format!("{args:?}: the token endpoint"));
+        self.service
+            .assert_untouched(&format!("{args:?}: the storage or service endpoint"));
+        stderr
     }
 }
 
@@ -66,231 +118,273 @@ fn key_file() -> tempfile::NamedTempFile {
     f
 }
 
-/// Runs a bad input: exit 2, one error line and one hint line, nothing on stdout, no request.
-fn refuses(args: &[&str], expect: &str) {
-    let wire = Tripwire::new();
-    let mut cmd = sasmint();
-    cmd.env(
-        "IDENTITY_ENDPOINT",
-        format!("http://127.0.0.1:{}/msi", wire.port()),
-    )
-    .env("IDENTITY_HEADER", "header-secret-value")
-    .args(args);
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
-    assert!(
-        stderr.contains(expect),
-        "{args:?}: expected '{expect}' in: {stderr}"
-    );
-    // clap's own errors too: one error line and one hint line, nothing else.
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert!(stderr.starts_with("sasmint: error:"), "{args:?}: {stderr}");
-    assert!(lines.len() <= 2, "{args:?}: more than error+hint: {stderr}");
-    if lines.len() == 2 {
-        assert!(lines[1].trim_start().starts_with("hint:"), "{stderr}");
-    }
-    wire.assert_untouched();
-}
-
+/// A real-looking container URL, for the tests that sign offline (no request is ever made).
 const C: &str = "https://myacct.blob.core.windows.net/imagery";
+
+/// The hint every container-name error gives.
+const CONTAINER_NAME_RULES: &str =
+    "container names are 3-63 lowercase letters, digits and single hyphens";
+/// The hint every lifetime over the key's 7 days gives.
+const SEVEN_DAYS: &str = "a user delegation SAS lives at most 7 days";
 
 #[test]
 fn bad_urls_are_refused() {
-    refuses(&["mint", "not a url"], "is not a URL");
-    refuses(
+    // The URL is the point here: real account host names. Nothing may connect anywhere, and a
+    // sign-in would hit the identity tripwire.
+    let w = Wires::new();
+    w.refuses(
+        &["mint", "not a url"],
+        "'not a url' is not a URL",
+        "pass a container URL such as https://ACCOUNT.blob.core.windows.net/CONTAINER",
+    );
+    w.refuses(
         &["mint", "https://myacct.file.core.windows.net/share"],
-        "not a Blob Storage endpoint",
+        "is a file endpoint, not a Blob Storage endpoint",
+        "sasmint mints Blob Storage tokens",
     );
-    refuses(
+    w.refuses(
         &["mint", "https://example.com/imagery"],
-        "not a recognised Blob Storage endpoint",
+        "https://example.com/imagery is not a recognised Blob Storage endpoint",
+        "pass --account NAME for a custom domain",
     );
-    refuses(
+    w.refuses(
         &["mint", "http://myacct.blob.core.windows.net/imagery"],
-        "plain http",
+        "http://myacct.blob.core.windows.net/imagery uses plain http",
+        "use https: Azure Storage tokens are only minted for https endpoints",
     );
-    refuses(
+    w.refuses(
         &["mint", "http://127.0.0.1:10000/devstoreaccount1/imagery"],
-        "plain http",
+        "http://127.0.0.1:10000/devstoreaccount1/imagery uses plain http",
+        "`sasmint mint --allow-http` signs a token that also allows http, on loopback only",
     );
-    refuses(
-        &["mint", "https://myacct.blob.core.windows.net/"],
-        "names no container",
-    );
-    refuses(
-        &["mint", "https://myacct.blob.core.windows.net"],
-        "names no container",
-    );
-    refuses(
+    for url in [
+        "https://myacct.blob.core.windows.net/",
+        "https://myacct.blob.core.windows.net",
+    ] {
+        w.refuses(
+            &["mint", url],
+            "https://myacct.blob.core.windows.net/ names no container",
+            "add the container: https://myacct.blob.core.windows.net/CONTAINER",
+        );
+    }
+    w.refuses(
         &["mint", "https://myacct.blob.core.windows.net/Bad_Name"],
-        "not a valid container name",
+        "'Bad_Name' is not a valid container name",
+        CONTAINER_NAME_RULES,
     );
-    refuses(
+    w.refuses(
         &["mint", "https://my_acct.blob.core.windows.net/imagery"],
-        "not a valid storage account name",
+        "'my_acct' is not a valid storage account name",
+        "account names are 3-24 lowercase letters and digits",
     );
-    refuses(
+    w.refuses(
         &[
             "mint",
             "https://myacct.blob.core.windows.net/imagery/a%2F..%2Fb.tif",
         ],
-        "'..' path segment",
+        "the blob name has a '.' or '..' path segment, which HTTP clients resolve away",
+        "a token for it would be used on another blob",
     );
-    refuses(
+    w.refuses(
         &[
             "mint",
             "https://myacct.blob.core.windows.net/imagery/../other",
         ],
-        "'..' path segment",
+        "the URL https://myacct.blob.core.windows.net/imagery/../other has a '.' or '..' path segment",
+        "'CONTAINER/../other' would name the container 'other'",
     );
-    refuses(&["key", "not a url"], "is not a URL");
+    w.refuses(
+        &["key", "not a url"],
+        "'not a url' is not a URL",
+        "pass a container URL",
+    );
 }
 
 #[test]
 fn a_url_that_already_carries_a_sas_is_refused_without_echoing_it() {
-    let url = format!("{C}?sv=2026-04-06&sig=TOPSECRETSIGNATURE");
-    refuses(&["mint", &url], "already carries a query");
-    let out = sasmint().args(["mint", &url]).output().unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("TOPSECRET"));
+    let w = Wires::new();
+    let url = format!("{}?sv=2026-04-06&sig=TOPSECRETSIGNATURE", w.c());
+    let stderr = w.refuses(
+        &["mint", &url],
+        &format!("the URL {} already carries a query string", w.c()),
+        "pass the URL without '?…'; to look at an existing SAS use `sasmint inspect`",
+    );
+    assert!(!stderr.contains("TOPSECRET"), "{stderr}");
 }
 
 #[test]
 fn a_sas_pasted_after_a_wrong_separator_is_not_echoed() {
     // `&` typed instead of `?`: the token lands in the container name, which the error quotes.
-    let url = format!("{C}&sv=2026-04-06&sp=rl&sig=TOPSECRETSIGNATUREVALUE%3D");
-    refuses(&["mint", &url], "not a valid container name");
-    let out = sasmint().args(["mint", &url]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let w = Wires::new();
+    let url = format!(
+        "{}&sv=2026-04-06&sp=rl&sig=TOPSECRETSIGNATUREVALUE%3D",
+        w.c()
+    );
+    let stderr = w.refuses(
+        &["mint", &url],
+        "'imagery&sv=2026-04-06&sp=rl&sig=[REDACTED]' is not a valid container name",
+        CONTAINER_NAME_RULES,
+    );
     assert!(!stderr.contains("TOPSECRET"), "{stderr}");
-    assert!(stderr.contains("sig=[REDACTED]"), "{stderr}");
 }
 
 #[test]
 fn bad_permissions_are_refused() {
-    refuses(&["mint", C, "-p", "rz"], "unknown permission letter 'z'");
-    refuses(
-        &["mint", &format!("{C}/a.txt"), "-p", "rl"],
-        "does not apply to a single blob",
+    let w = Wires::new();
+    let c = &w.c();
+    let blob = &format!("{c}/a.txt");
+    w.refuses(
+        &["mint", c, "-p", "rz"],
+        "unknown permission letter 'z'",
+        "valid letters, in canonical order: racwdxyltmeopi",
     );
-    refuses(
-        &["mint", &format!("{C}/a.txt"), "--for", "geocatalog"],
-        "needs a container URL",
+    w.refuses(
+        &["mint", blob, "-p", "rl"],
+        "permission 'l' (list) does not apply to a single blob",
+        "to list, mint a token for the container URL instead",
     );
-    refuses(
-        &["mint", C, "--for", "ingest", "-p", "r"],
-        "cannot be used with",
+    w.refuses(
+        &["mint", blob, "--for", "geocatalog"],
+        "a geocatalog token needs a container URL, not a blob URL",
+        "drop the blob path from the URL",
     );
-    refuses(&["mint", C, "--for", "nobody"], "invalid value");
+    w.refuses(
+        &["mint", c, "--for", "ingest", "-p", "r"],
+        "the argument '--for <PRESET>' cannot be used with '--permissions <LETTERS>'",
+        "sasmint mint --help",
+    );
+    w.refuses(
+        &["mint", c, "--for", "nobody"],
+        "invalid value 'nobody' for '--for <PRESET>' [possible values: ingest, upload,",
+        "--help",
+    );
 }
 
 #[test]
 fn bad_lifetimes_are_refused() {
-    refuses(&["mint", C, "--expires-in", "8d"], "more than 7 days");
-    refuses(&["mint", C, "--expires-in", "8x"], "is not a duration");
-    refuses(
-        &["mint", C, "--expiry", "2020-01-01T00:00:00Z"],
-        "not in the future",
+    let w = Wires::new();
+    let c = &w.c();
+    w.refuses(
+        &["mint", c, "--expires-in", "8d"],
+        "is more than 7 days from now",
+        SEVEN_DAYS,
     );
-    refuses(
-        &["mint", C, "--expiry", "next tuesday"],
-        "not an RFC 3339 time",
+    for bad in ["8x", "-1h"] {
+        w.refuses(
+            &["mint", c, "--expires-in", bad],
+            &format!("'{bad}' is not a duration"),
+            "use a number and a unit: 90m, 8h, 7d",
+        );
+    }
+    w.refuses(
+        &["mint", c, "--expiry", "2020-01-01T00:00:00Z"],
+        "the expiry 2020-01-01T00:00:00Z is not in the future",
+        "pick a later --expiry",
     );
-    refuses(
-        &[
-            "mint",
-            C,
-            "--start",
-            &time_in(7200),
-            "--expiry",
-            &time_in(3600),
-        ],
-        "is not before the expiry",
+    w.refuses(
+        &["mint", c, "--expiry", "next tuesday"],
+        "--expiry 'next tuesday' is not an RFC 3339 time",
+        "write it like 2026-05-01T12:00:00Z",
     );
-    refuses(
-        &["mint", C, "--expires-in", "1h", "--expiry", &time_in(3600)],
-        "cannot be used with",
+    let (start, expiry) = (time_in(7200), time_in(3600));
+    w.refuses(
+        &["mint", c, "--start", &start, "--expiry", &expiry],
+        &format!("--start {start} is not before the expiry {expiry}"),
+        "the start must come before the expiry",
     );
-    refuses(
-        &["mint", C, "--expires-in", "-1h"],
-        "'-1h' is not a duration",
+    w.refuses(
+        &["mint", c, "--expires-in", "1h", "--expiry", &time_in(3600)],
+        "the argument '--expires-in <DURATION>' cannot be used with '--expiry <TIME>'",
+        "sasmint mint --help",
     );
     // Starting after the latest expiry any key can have (7 days from now, less a margin).
-    refuses(
+    let start = time_in(7 * 86_400 - 60);
+    w.refuses(
         &[
             "mint",
-            C,
+            c,
             "--start",
-            &time_in(7 * 86_400 - 60),
+            &start,
             "--expiry",
             &time_in(7 * 86_400 - 30),
         ],
-        "is too late",
+        &format!("--start {start} is too late: a delegation key can last only until"),
+        "pick an earlier --start",
     );
-    refuses(
-        &[
-            "key",
-            "https://myacct.blob.core.windows.net",
-            "--expires-in",
-            "30d",
-        ],
-        "more than 7 days",
+    w.refuses(
+        &["key", &w.account(), "--expires-in", "30d"],
+        "is more than 7 days from now",
+        SEVEN_DAYS,
     );
 }
 
 #[test]
 fn bad_options_are_refused() {
-    refuses(&["mint", C, "--ip", "::1"], "not an IPv4 address");
-    refuses(&["mint", C, "--ip", "10.0.0.9-10.0.0.1"], "runs backwards");
-    refuses(
-        &["mint", C, "--encryption-scope", "bad scope"],
-        "encryption scope",
+    let w = Wires::new();
+    let c = &w.c();
+    w.refuses(
+        &["mint", c, "--ip", "::1"],
+        "--ip '::1' is not an IPv4 address or range",
+        "the service accepts IPv4 only",
     );
-    refuses(
-        &["mint", C, "--auth", "client-secret"],
-        "--auth client-secret cannot be used",
+    w.refuses(
+        &["mint", c, "--ip", "10.0.0.9-10.0.0.1"],
+        "--ip range '10.0.0.9-10.0.0.1' runs backwards",
+        "put the lower address first",
     );
-    refuses(
-        &["mint", C, "--auth", "workload-identity"],
-        "AZURE_FEDERATED_TOKEN_FILE",
+    w.refuses(
+        &["mint", c, "--encryption-scope", "bad scope"],
+        "'bad scope' is not a valid encryption scope name",
+        "encryption scope names are 2-63 letters, digits and hyphens",
     );
-    refuses(&["mint", C, "--timeout", "0"], "invalid value");
+    w.refuses(
+        &["mint", c, "--auth", "client-secret"],
+        "--auth client-secret cannot be used: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not all set",
+        "set the variables it needs, or choose another --auth",
+    );
+    w.refuses(
+        &["mint", c, "--auth", "workload-identity"],
+        "--auth workload-identity cannot be used: AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID and AZURE_TENANT_ID are not all set",
+        "set the variables it needs, or choose another --auth",
+    );
+    w.refuses(
+        &["mint", c, "--timeout", "0"],
+        "invalid value '0' for '--timeout <SECONDS>': 0 is not in 1..=600",
+        "--help",
+    );
 }
 
 #[test]
 fn bad_delegation_keys_are_refused() {
+    let w = Wires::new();
+    let c = &w.c();
     let mut f = tempfile::NamedTempFile::new().unwrap();
     f.write_all(b"{\"value\": \"CDbbW7auD7G7KPwtUda3fRepaIxXK2WN1Gja\"}")
         .unwrap();
     let path = f.path().to_str().unwrap();
-    refuses(
-        &["mint", C, "--delegation-key", path],
-        "is not a delegation key",
+    let stderr = w.refuses(
+        &["mint", c, "--delegation-key", path],
+        &format!("{path} is not a delegation key: missing field `signedOid`"),
+        "save one with `sasmint key URL > key.json`",
     );
-    let out = sasmint()
-        .args(["mint", C, "--delegation-key", path])
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("CDbbW7"));
+    assert!(!stderr.contains("CDbbW7"), "{stderr}");
 
-    refuses(
-        &["mint", C, "--delegation-key", "/nonexistent/key.json"],
-        "cannot read",
+    w.refuses(
+        &["mint", c, "--delegation-key", "/nonexistent/key.json"],
+        "cannot read the delegation key /nonexistent/key.json: No such file or directory",
+        "give the path of a file saved by `sasmint key`, or - for stdin",
     );
 
     let mut expired = tempfile::NamedTempFile::new().unwrap();
+    let ended = time_in(-3600);
     expired
-        .write_all(key_json(&time_in(-7200), &time_in(-3600)).as_bytes())
+        .write_all(key_json(&time_in(-7200), &ended).as_bytes())
         .unwrap();
-    refuses(
-        &[
-            "mint",
-            C,
-            "--delegation-key",
-            expired.path().to_str().unwrap(),
-        ],
-        "expired",
+    let path = expired.path().to_str().unwrap();
+    w.refuses(
+        &["mint", c, "--delegation-key", path],
+        &format!("the delegation key in {path} expired at {ended}"),
+        "fetch a fresh one with `sasmint key`",
     );
 }
 
@@ -484,15 +578,17 @@ fn the_token_never_outlives_its_key() {
 
 #[test]
 fn a_key_that_ends_before_the_token_starts_is_refused() {
+    let w = Wires::new();
     let mut f = tempfile::NamedTempFile::new().unwrap();
-    f.write_all(key_json(&time_in(-3600), &time_in(3600)).as_bytes())
+    let (key_start, key_end) = (time_in(-3600), time_in(3600));
+    f.write_all(key_json(&key_start, &key_end).as_bytes())
         .unwrap();
     let path = f.path().to_str().unwrap().to_owned();
     let start = time_in(7200);
-    refuses(
+    w.refuses(
         &[
             "mint",
-            C,
+            &w.c(),
             "--start",
             &start,
             "--expires-in",
@@ -500,7 +596,10 @@ fn a_key_that_ends_before_the_token_starts_is_refused() {
             "--delegation-key",
             &path,
         ],
-        "leaves nothing of the token",
+        &format!(
+            "the delegation key is valid from {key_start} until {key_end}, which leaves nothing of the token's {start} to "
+        ),
+        "pick a --start and expiry inside the key's life, or fetch a key that covers them",
     );
 }
 
@@ -662,10 +761,16 @@ fn man_page() {
         let out = sasmint().arg("man").args(page).output().unwrap();
         assert!(out.status.success(), "sasmint man {page:?}");
     }
-    refuses(&["man", "nope"], "'sasmint nope' is not a command");
-    refuses(
+    let w = Wires::new();
+    w.refuses(
+        &["man", "nope"],
+        "'sasmint nope' is not a command",
+        "see 'sasmint --help' for the commands",
+    );
+    w.refuses(
         &["man", "geocatalog", "nope"],
         "'sasmint geocatalog nope' is not a command",
+        "see 'sasmint geocatalog --help' for the commands",
     );
 }
 
@@ -746,11 +851,14 @@ fn inspect_never_prints_the_signature() {
 
 #[test]
 fn inspect_refuses_what_is_not_a_sas() {
-    refuses(&["inspect", "hello"], "");
-    refuses(
-        &["inspect", "https://myacct.blob.core.windows.net/imagery"],
-        "",
-    );
+    let w = Wires::new();
+    for input in ["hello", "https://myacct.blob.core.windows.net/imagery"] {
+        w.refuses(
+            &["inspect", input],
+            "not a SAS token: there is no `sv` or `sig` parameter",
+            "pass a SAS query string (sv=...&sig=...) or a URL that carries one",
+        );
+    }
 }
 
 #[test]
@@ -784,41 +892,33 @@ fn kusto_uri_with_a_managed_identity_has_no_sas() {
             "h'https://myacct.blob.core.windows.net/raw/2026/it%27s.csv;managed_identity={oid}'\n"
         )
     );
-    refuses(
+    // kusto-uri with --managed-identity never makes a request at all; the tripwires check it.
+    let w = Wires::new();
+    w.refuses(
         &["kusto-uri", blob, "--managed-identity", "not-a-guid"],
-        "not an object id",
+        "--managed-identity 'not-a-guid' is not an object id (a GUID)",
+        "find it in the portal under the identity's Properties",
     );
-    refuses(
+    w.refuses(
         &[
             "kusto-uri",
             "https://myacct.blob.core.windows.net/",
             "--managed-identity",
             "system",
         ],
-        "names no container",
+        "https://myacct.blob.core.windows.net/ names no container",
+        "add the container: https://myacct.blob.core.windows.net/CONTAINER",
     );
-    refuses(
-        &[
-            "kusto-uri",
-            blob,
-            "--managed-identity",
-            "system",
-            "--expires-in",
-            "99d",
-        ],
-        "do not apply",
-    );
-    refuses(
-        &[
-            "kusto-uri",
-            blob,
-            "--managed-identity",
-            "system",
-            "--delegation-key",
-            "/nonexistent",
-        ],
-        "do not apply",
-    );
+    for (flag, value) in [
+        ("--expires-in", "99d"),
+        ("--delegation-key", "/nonexistent"),
+    ] {
+        w.refuses(
+            &["kusto-uri", blob, "--managed-identity", "system", flag, value],
+            "--managed-identity makes a URI without a SAS: --expires-in, --expiry, --start and --delegation-key do not apply",
+            "drop those options, or drop --managed-identity to get a SAS URI",
+        );
+    }
     // SASMINT_EXPIRES_IN set for other commands does not get in the way.
     let out = sasmint()
         .args(["kusto-uri", blob, "--managed-identity", "system"])
@@ -854,92 +954,126 @@ fn kusto_uri_with_a_sas_reads_only() {
     assert_eq!(base, format!("{C}/events.csv"));
     let p = params(token);
     assert_eq!((p["sp"].as_str(), p["sr"].as_str()), ("r", "b"));
-    refuses(
+    let w = Wires::new();
+    w.refuses(
         &[
             "kusto-uri",
-            &format!("{C}/events.csv"),
+            &format!("{}/events.csv", w.c()),
             "--expires-in",
             "9d",
         ],
-        "more than 7 days",
+        "is more than 7 days from now",
+        SEVEN_DAYS,
     );
 }
 
 #[test]
 fn delivery_commands_check_input_before_any_request() {
-    let gc = [
-        "--geocatalog",
-        "https://cat.abc.uksouth.geocatalog.spatio.azure.com",
-    ];
-    refuses(&["geocatalog", "list"], "no GeoCatalog endpoint");
-    refuses(
+    let w = Wires::new();
+    let c = &w.c();
+    let endpoint = w.endpoint();
+    let gc = ["--geocatalog", endpoint.as_str()];
+    let ard_endpoint = format!("{endpoint}/api/v1");
+    let ard = ["--ard-endpoint", ard_endpoint.as_str()];
+    w.refuses(
+        &["geocatalog", "list"],
+        "no GeoCatalog endpoint",
+        "pass --geocatalog https://NAME.ID.REGION.geocatalog.spatio.azure.com or set SASMINT_GEOCATALOG",
+    );
+    w.refuses(
         &[
             "geocatalog",
             "list",
             "--geocatalog",
             "http://cat.example.com",
         ],
-        "must use https",
+        "--geocatalog must use https",
+        "tokens and credentials are only sent over https",
     );
-    refuses(
-        &[&["geocatalog", "register", &format!("{C}/a.tif")], &gc[..]].concat(),
-        "needs a container URL",
+    w.refuses(
+        &[&["geocatalog", "register", &format!("{c}/a.tif")], &gc[..]].concat(),
+        "a geocatalog token needs a container URL, not a blob URL",
+        "drop the blob path from the URL",
     );
-    refuses(
+    w.refuses(
         &[
-            &["geocatalog", "register", C, "--expires-in", "8d"],
+            &["geocatalog", "register", c, "--expires-in", "8d"],
             &gc[..],
         ]
         .concat(),
-        "more than 7 days",
+        "is more than 7 days from now",
+        SEVEN_DAYS,
     );
-    refuses(
+    w.refuses(
         &[
-            &["geocatalog", "register", C, "--managed-identity", "x"],
+            &["geocatalog", "register", c, "--managed-identity", "x"],
             &gc[..],
         ]
         .concat(),
-        "not an object id",
+        "--managed-identity 'x' is not an object id (a GUID)",
+        "`sasmint geocatalog identities`",
     );
-    refuses(
+    w.refuses(
         &[&["geocatalog", "list", "--output", "token"], &gc[..]].concat(),
-        "--output token",
+        "--output token is only for `geocatalog register`",
+        "use --output text or --output json",
     );
-    refuses(
+    w.refuses(
         &[
             &["geocatalog", "list", "--api-version", "2023-01-01"],
             &gc[..],
         ]
         .concat(),
-        "invalid value",
+        "invalid value '2023-01-01' for '--api-version <API_VERSION>' [possible values: 2026-04-15, 2025-04-30-preview, 2024-01-31-preview]",
+        "'2026-04-15'",
     );
-    refuses(
-        &["ard", "register", C, "--credentials-id", "no spaces"],
-        "not a valid credentials id",
-    );
-    refuses(
-        &["ard", "register", C, "--credentials-id", "ok-id"],
-        "no Maxar ARD credentials",
-    );
-    refuses(
+    w.refuses(
         &[
-            "ard",
-            "register",
-            &format!("{C}/x"),
-            "--credentials-id",
-            "ok-id",
-        ],
-        "needs a container URL",
+            &["ard", "register", c, "--credentials-id", "no spaces"],
+            &ard[..],
+        ]
+        .concat(),
+        "'no spaces' is not a valid credentials id",
+        "use only letters, digits, '_' and '-'",
     );
-    refuses(&["ard", "show", "a/b"], "not a valid credentials id");
-    refuses(
+    w.refuses(
+        &[
+            &["ard", "register", c, "--credentials-id", "ok-id"],
+            &ard[..],
+        ]
+        .concat(),
+        "no Maxar ARD credentials: set MAXAR_ARD_TOKEN, or MAXAR_ARD_USERNAME and MAXAR_ARD_PASSWORD",
+        "an ARD admin user's token or password is needed",
+    );
+    w.refuses(
+        &[
+            &[
+                "ard",
+                "register",
+                &format!("{c}/x"),
+                "--credentials-id",
+                "ok-id",
+            ],
+            &ard[..],
+        ]
+        .concat(),
+        "a maxar-ard token needs a container URL, not a blob URL",
+        "drop the blob path from the URL",
+    );
+    w.refuses(
+        &[&["ard", "show", "a/b"], &ard[..]].concat(),
+        "'a/b' is not a valid credentials id",
+        "use only letters, digits, '_' and '-'",
+    );
+    w.refuses(
         &[
             "ard",
             "list",
             "--ard-endpoint",
             "http://ard.example.com/api/v1",
         ],
-        "must use https",
+        "--ard-endpoint must use https",
+        "tokens and credentials are only sent over https",
     );
 }
 
@@ -1042,26 +1176,38 @@ fn fail_fast_stops_at_the_first_bad_line_and_prints_nothing() {
 
 #[test]
 fn batch_refuses_what_cannot_work() {
-    refuses(
+    let w = Wires::new();
+    w.refuses(
         &[
             "mint",
-            C,
-            "https://myacct.blob.core.windows.net/two",
+            &w.c(),
+            &w.service.container_url("two"),
             "--output",
             "env",
         ],
         "--output env takes a single URL",
+        "use --output json (JSON lines) for several URLs",
     );
-    refuses(
+    w.refuses(
         &["mint", "--from-file", "-", "--delegation-key", "-"],
-        "cannot both read stdin",
+        "--from-file - and --delegation-key - cannot both read stdin",
+        "save the key to a file with `sasmint key --output-file key.json`",
     );
-    refuses(
+    w.refuses(
         &["mint", "--from-file", "/nonexistent/urls.txt"],
-        "cannot read",
+        "cannot read the URL list /nonexistent/urls.txt: No such file or directory",
+        "check the path, or pass - to read from stdin",
     );
-    refuses(&["mint", "--from-file", "/dev/null"], "holds no URLs");
-    refuses(&["mint"], "required");
+    w.refuses(
+        &["mint", "--from-file", "/dev/null"],
+        "/dev/null holds no URLs",
+        "put one container or blob URL per line",
+    );
+    w.refuses(
+        &["mint"],
+        "the following required arguments were not provided: <URL>...",
+        "sasmint mint --help",
+    );
 }
 
 #[test]

@@ -432,13 +432,18 @@ fn auto_without_any_credential_says_what_it_tried() {
 #[test]
 fn untrusted_certificate_fails_fast_with_a_hint() {
     let ts = TokenServer::start();
+    // A forwarding proxy with Azurite's certificate, which counts the connections it accepts:
+    // each attempt of the client is one connection (and never a request, as the handshake fails).
+    let fs = support::FaultServer::forwarding(azurite());
     let r = run_with(
         &ts,
         &[
             "mint",
-            &azurite().container_url("tls"),
+            &fs.container_url("tls"),
             "--auth",
             "managed-identity",
+            "--timeout",
+            "20",
         ],
         |cmd| {
             cmd.env_remove("SSL_CERT_FILE");
@@ -451,8 +456,16 @@ fn untrusted_certificate_fails_fast_with_a_hint() {
     let lines: Vec<&str> = r.stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{}", r.stderr);
     assert!(lines[0].starts_with("sasmint: error:"), "{}", r.stderr);
+    // Fast because it is not retried: one attempt, no request got through, and the run ends
+    // well before its 20 s --timeout (with room for a busy machine).
+    assert_eq!(
+        fs.connections(),
+        1,
+        "an untrusted certificate is never retried"
+    );
+    assert_eq!(fs.requests(), 0, "{:?}", fs.log());
     assert!(
-        r.elapsed < Duration::from_secs(2),
+        r.elapsed < Duration::from_secs(10),
         "TLS failure took {:?}",
         r.elapsed
     );

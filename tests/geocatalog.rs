@@ -673,10 +673,18 @@ async fn service_unavailable_with_retry_after_is_retried() {
         ),
         "the same lookup again"
     );
+    assert_waited_retry_after(&log[0], &log[1]);
+}
+
+/// `retry` came at least 1 s after `refused` (answered with `Retry-After: 1`), by the stand-in's
+/// own clock: sasmint's own back-off before a first retry is under 0.7 s, so only the header
+/// explains the wait.
+#[track_caller]
+fn assert_waited_retry_after(refused: &support::LoggedRequest, retry: &support::LoggedRequest) {
+    let gap = retry.received - refused.received;
     assert!(
-        r.elapsed >= Duration::from_secs(1),
-        "Retry-After was honoured ({:?})",
-        r.elapsed
+        gap >= Duration::from_secs(1),
+        "Retry-After: 1 was not honoured: retried after {gap:?}"
     );
 }
 
@@ -697,6 +705,8 @@ fn too_many_requests_is_retried() {
             .collect::<Vec<_>>(),
         [429, 200]
     );
+    let log = catalog.requests();
+    assert_waited_retry_after(&log[0], &log[1]);
 }
 
 #[test]
@@ -783,10 +793,18 @@ async fn service_error_echoing_the_request_is_redacted() {
 fn bad_input_sends_nothing() {
     let ts = TokenServer::start();
     let catalog = GeoCatalog::start(azurite());
-    let c = azurite().container_url("geo-bad-input");
+    // The container URL is on a tripwire: storage is never asked either.
+    let storage = support::Tripwire::new();
+    let c = storage.container_url("geo-bad-input");
     let endpoint = catalog.endpoint();
-    let cases: Vec<(&str, Vec<String>)> = vec![
-        ("no endpoint", vec!["list".into()]),
+    // (what, arguments, the error line says, the hint says)
+    let cases: Vec<(&str, Vec<String>, &str, &str)> = vec![
+        (
+            "no endpoint",
+            vec!["list".into()],
+            "no GeoCatalog endpoint",
+            "pass --geocatalog https://NAME.ID.REGION.geocatalog.spatio.azure.com or set SASMINT_GEOCATALOG",
+        ),
         (
             "plain http to a remote host",
             vec![
@@ -794,10 +812,14 @@ fn bad_input_sends_nothing() {
                 "--geocatalog".into(),
                 "http://catalog.example.com".into(),
             ],
+            "--geocatalog must use https",
+            "tokens and credentials are only sent over https",
         ),
         (
             "not a URL",
             vec!["list".into(), "--geocatalog".into(), "catalog".into()],
+            "--geocatalog 'catalog' is not a URL",
+            "pass the service's https:// endpoint",
         ),
         (
             "over 7 days",
@@ -809,6 +831,8 @@ fn bad_input_sends_nothing() {
                 "--geocatalog".into(),
                 endpoint.clone(),
             ],
+            "is more than 7 days from now",
+            "a user delegation SAS lives at most 7 days (the life of its key): use --expires-in 7d or less",
         ),
         (
             "container URL is not a URL",
@@ -818,6 +842,8 @@ fn bad_input_sends_nothing() {
                 "--geocatalog".into(),
                 endpoint.clone(),
             ],
+            "'not a url' is not a URL",
+            "pass a container URL such as https://ACCOUNT.blob.core.windows.net/CONTAINER",
         ),
         (
             "unknown api version",
@@ -828,15 +854,28 @@ fn bad_input_sends_nothing() {
                 "--geocatalog".into(),
                 endpoint.clone(),
             ],
+            "invalid value '2023-01-01' for '--api-version <API_VERSION>' [possible values: 2026-04-15, 2025-04-30-preview, 2024-01-31-preview]",
+            "hint: ",
         ),
     ];
-    for (what, args) in cases {
+    for (what, args, error, hint) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let r = geo_with(&ts, &args, |_| {});
-        assert_eq!(r.code, Some(2), "{what}: {}", r.stderr);
-        assert!(r.stdout.is_empty(), "{what}");
-        assert!(!r.stderr.trim().is_empty(), "{what}: says why");
+        r.failed_with(2).says(error).says(hint);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{what}: error and hint only: {}", r.stderr);
+        assert!(
+            lines[0].starts_with("sasmint: error: ") && lines[0].contains(error),
+            "{what}: {}",
+            r.stderr
+        );
+        assert!(
+            lines[1].trim_start().starts_with("hint: ") && lines[1].contains(hint),
+            "{what}: {}",
+            r.stderr
+        );
     }
     assert_eq!(catalog.request_count(), 0, "nothing reached the catalog");
     assert_eq!(ts.requests(), 0, "no token was even requested");
+    storage.assert_untouched("storage");
 }

@@ -36,7 +36,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_rustls::rustls;
@@ -91,6 +91,9 @@ pub struct FaultLog {
     pub status: Option<u16>,
     /// Whether it was forwarded to Azurite (`status` is then Azurite's).
     pub forwarded: bool,
+    /// When the server had read the request (its own clock): the gap between two of a
+    /// client's attempts is measured here, not by the test's wall time.
+    pub received: Instant,
 }
 
 #[derive(Default)]
@@ -101,12 +104,20 @@ struct State {
 }
 
 impl State {
-    fn record(&self, method: &str, target: &str, status: Option<u16>, forwarded: bool) {
+    fn record(
+        &self,
+        method: &str,
+        target: &str,
+        status: Option<u16>,
+        forwarded: bool,
+        received: Instant,
+    ) {
         self.log.lock().unwrap().push(FaultLog {
             method: method.to_owned(),
             target: target.to_owned(),
             status,
             forwarded,
+            received,
         });
     }
 }
@@ -217,10 +228,28 @@ impl FaultServer {
         self.state.log.lock().unwrap().len()
     }
 
-    /// TCP connections accepted (connection-level modes only: `CloseMidResponse`, `Garbage`,
-    /// `PlainHttp`).
+    /// TCP connections accepted, whether or not a TLS handshake or a request followed (a
+    /// client that does not trust the certificate connects once per attempt).
     pub fn connections(&self) -> usize {
-        self.state.connections.load(Ordering::SeqCst)
+        match &self.server {
+            Server::Http(s) => s.connections(),
+            Server::Raw(_) => self.state.connections.load(Ordering::SeqCst),
+        }
+    }
+
+    /// The time between each request and the next, as the server saw them (its own clock:
+    /// what a client waited between attempts, whatever else the machine was busy with).
+    pub fn gaps(&self) -> Vec<Duration> {
+        let mut times: Vec<Instant> = self
+            .state
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.received)
+            .collect();
+        times.sort();
+        times.windows(2).map(|w| w[1] - w[0]).collect()
     }
 
     /// Every request received so far, oldest first.
@@ -270,7 +299,7 @@ fn http_handler(az: &Azurite, mode: FaultMode, state: Arc<State>) -> Handler {
             let fault = match mode {
                 FaultMode::Always(f) => Some(f),
                 FaultMode::BadKey => {
-                    state.record(&request.method, &target, Some(200), false);
+                    state.record(&request.method, &target, Some(200), false, request.received);
                     return HttpResponse {
                         status: 200,
                         headers: vec![("content-type".into(), "application/xml".into())],
@@ -281,7 +310,7 @@ fn http_handler(az: &Azurite, mode: FaultMode, state: Arc<State>) -> Handler {
                     };
                 }
                 FaultMode::MissingRole => {
-                    state.record(&request.method, &target, Some(403), false);
+                    state.record(&request.method, &target, Some(403), false, request.received);
                     return HttpResponse {
                         status: 403,
                         headers: vec![("content-type".into(), "application/xml".into())],
@@ -303,14 +332,20 @@ fn http_handler(az: &Azurite, mode: FaultMode, state: Arc<State>) -> Handler {
                     retry_after: None,
                 }),
                 FaultMode::Hang => {
-                    state.record(&request.method, &target, None, false);
+                    state.record(&request.method, &target, None, false, request.received);
                     // Dropped with the server's runtime when the server stops.
                     return std::future::pending::<HttpResponse>().await;
                 }
                 _ => state.faults.lock().unwrap().take(),
             };
             if let Some(f) = fault {
-                state.record(&request.method, &target, Some(f.status), false);
+                state.record(
+                    &request.method,
+                    &target,
+                    Some(f.status),
+                    false,
+                    request.received,
+                );
                 let mut response = HttpResponse::json(
                     f.status,
                     &serde_json::json!({
@@ -324,7 +359,13 @@ fn http_handler(az: &Azurite, mode: FaultMode, state: Arc<State>) -> Handler {
                 return response;
             }
             let response = forward(&client, &upstream, &request, &target).await;
-            state.record(&request.method, &target, Some(response.status), true);
+            state.record(
+                &request.method,
+                &target,
+                Some(response.status),
+                true,
+                request.received,
+            );
             response
         })
     })
@@ -494,7 +535,7 @@ async fn serve_raw(
             let Some((method, target)) = read_request(&mut tls).await else {
                 return;
             };
-            state.record(&method, &target, None, false);
+            state.record(&method, &target, None, false, Instant::now());
             let bytes: &[u8] = match mode {
                 FaultMode::CloseMidResponse => {
                     b"HTTP/1.1 200 OK\r\ncontent-type: application/xml\r\ncontent-length: 4096\r\nx-ms-request-id: 00000000-0000-0000-0000-000000000000\r\n\r\n<?xml version=\"1.0\" encoding=\"utf-8\"?><UserDelegationKey><SignedOid>"

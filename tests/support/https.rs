@@ -10,8 +10,10 @@ use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Bytes, Incoming};
@@ -34,6 +36,9 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The whole body.
     pub body: Vec<u8>,
+    /// When the server had read the request in full (for gaps between a client's attempts,
+    /// measured by the server's own clock).
+    pub received: Instant,
 }
 
 impl HttpRequest {
@@ -119,6 +124,7 @@ pub type Handler = Arc<dyn Fn(HttpRequest) -> HandlerFuture + Send + Sync>;
 /// A running HTTPS server. Stops (and joins its thread) on drop.
 pub struct HttpsServer {
     port: u16,
+    connections: Arc<AtomicUsize>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -143,6 +149,8 @@ impl HttpsServer {
             .expect("stand-in: non-blocking listener");
         let port = listener.local_addr().expect("stand-in: local addr").port();
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&connections);
 
         let thread = std::thread::Builder::new()
             .name(format!("{name}-{port}"))
@@ -151,13 +159,14 @@ impl HttpsServer {
                     .enable_all()
                     .build()
                     .expect("stand-in: tokio runtime");
-                runtime.block_on(serve(listener, tls, handler, shutdown_rx));
+                runtime.block_on(serve(listener, tls, handler, counter, shutdown_rx));
                 // Dropping the runtime cancels the connection tasks still running.
             })
             .expect("stand-in: spawn server thread");
 
         HttpsServer {
             port,
+            connections,
             shutdown: Some(shutdown_tx),
             thread: Some(thread),
         }
@@ -166,6 +175,12 @@ impl HttpsServer {
     /// The port (on 127.0.0.1).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// TCP connections accepted so far, whether or not their TLS handshake succeeded (a client
+    /// that does not trust the certificate connects once per attempt and sends no request).
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// `https://127.0.0.1:PORT`
@@ -207,6 +222,7 @@ async fn serve(
     listener: std::net::TcpListener,
     tls: Arc<rustls::ServerConfig>,
     handler: Handler,
+    connections: Arc<AtomicUsize>,
     mut shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
     let listener = tokio::net::TcpListener::from_std(listener).expect("stand-in: tokio listener");
@@ -219,6 +235,7 @@ async fn serve(
         let Ok((stream, peer)) = accepted else {
             continue;
         };
+        connections.fetch_add(1, Ordering::SeqCst);
         let acceptor = acceptor.clone();
         let handler = Arc::clone(&handler);
         tokio::spawn(async move {
@@ -262,6 +279,7 @@ async fn dispatch(
             })
             .collect(),
         body,
+        received: Instant::now(),
     };
     to_hyper(handler(request).await)
 }

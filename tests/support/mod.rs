@@ -11,6 +11,7 @@
 //!   ([`create_container`], [`upload_blob`]) and SAS-only probes ([`list_blobs`], [`read_blob`],
 //!   [`write_blob`], [`delete_blob`]) that return `Err(Denied)` on a 4xx and panic on anything
 //!   unexpected. They are async: use `#[tokio::test]`.
+//! * [`Tripwire`]: a loopback listener that proves nothing connected to it (bad-input tests).
 //! * [`BlobHttp`]: raw blob requests sent exactly as given (the permission matrix), Bearer setup,
 //!   and [`mint_tokens`] for many tokens from one run of the binary.
 //!
@@ -49,6 +50,7 @@ mod ops;
 mod run;
 mod standin;
 mod token_server;
+mod tripwire;
 
 pub use ard::{
     is_credentials_id, Ard, StoredCredentials, UploadCheck, ARD_BASE_PATH, ARD_DEFAULT_PAGE_SIZE,
@@ -76,6 +78,7 @@ pub use token_server::{
     mint_jwt, mint_jwt_with, now_unix, random_hex, standard_claims, Behaviour, ServedRequest,
     TokenServer, MSI_API_VERSION, STORAGE_RESOURCE, TEST_OID, TEST_TID, TOKEN_PATH,
 };
+pub use tripwire::Tripwire;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

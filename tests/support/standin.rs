@@ -26,6 +26,8 @@ pub struct LoggedRequest {
     pub status: u16,
     /// The request body as sent. It may hold secrets (SAS tokens): tests use it to know them.
     pub body: String,
+    /// When the stand-in had read the request (its own clock).
+    pub received: std::time::Instant,
 }
 
 impl LoggedRequest {
@@ -43,6 +45,7 @@ impl LoggedRequest {
             api_version: (versions.len() == 1).then(|| versions[0].clone()),
             status,
             body: request.body_text(),
+            received: request.received,
         }
     }
 
