@@ -319,7 +319,7 @@ fn http_handler(az: &Azurite, mode: FaultMode, state: Arc<State>) -> Handler {
                     .with_header("x-ms-error-code", "AuthorizationPermissionMismatch");
                 }
                 FaultMode::RefuseSas(403) if carries_sas(&request) => {
-                    state.record(&request.method, &target, Some(403), false);
+                    state.record(&request.method, &target, Some(403), false, request.received);
                     return HttpResponse {
                         status: 403,
                         headers: vec![("content-type".into(), "application/xml".into())],
