@@ -62,9 +62,11 @@ fn err_text(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn one_line(text: &str, max_chars: usize) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    // Scrub before cutting: a cut secret no longer matches.
-    redact::scrub(&joined).chars().take(max_chars).collect()
+    // Scrub before joining the lines and before cutting: a secret split over two lines is
+    // found whole only across its line break, and a cut secret no longer matches.
+    let scrubbed = redact::scrub(text);
+    let joined = scrubbed.split_whitespace().collect::<Vec<_>>().join(" ");
+    joined.chars().take(max_chars).collect()
 }
 
 fn client_secret(env: Env, options: &ClientOptions) -> Candidate {
@@ -77,7 +79,8 @@ fn client_secret(env: Env, options: &ClientOptions) -> Candidate {
             "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not all set".into(),
         );
     };
-    redact::register(&secret);
+    // Before the first request: a token endpoint may echo it, in any encoding.
+    redact::register_credential(&secret);
     ClientSecretCredential::new(
         &tenant,
         client,
@@ -121,7 +124,7 @@ fn managed_identity(env: Env, options: &ClientOptions, explicit: bool) -> Candid
         );
     }
     if let Some(header) = env("IDENTITY_HEADER") {
-        redact::register(&header);
+        redact::register_credential(&header);
     }
     ManagedIdentityCredential::new(Some(ManagedIdentityCredentialOptions {
         user_assigned_id: env("AZURE_CLIENT_ID").map(UserAssignedId::ClientId),
@@ -140,7 +143,7 @@ fn azure_pipelines(env: Env, options: &ClientOptions) -> Candidate {
     ) else {
         return Err("AZURESUBSCRIPTION_TENANT_ID, AZURESUBSCRIPTION_CLIENT_ID, AZURESUBSCRIPTION_SERVICE_CONNECTION_ID and SYSTEM_ACCESSTOKEN are not all set".into());
     };
-    redact::register(&token);
+    redact::register_credential(&token);
     AzurePipelinesCredential::new(
         tenant,
         client,
@@ -235,7 +238,8 @@ impl TokenCredential for Chain {
             tracing::debug!(credential = name, "requesting a token");
             match credential.get_token(scopes, options.clone()).await {
                 Ok(token) => {
-                    redact::register(token.token.secret());
+                    // Before anyone sees it: a service may echo it (and each JWT segment).
+                    redact::register_credential(token.token.secret());
                     tracing::info!(credential = name, "got a token");
                     self.winner.store(index, Ordering::Relaxed);
                     return Ok(token);

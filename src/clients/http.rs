@@ -432,8 +432,10 @@ pub fn service_message(body: &[u8]) -> Option<String> {
             .or_else(|| json.get("message"))?;
         m.as_str()?.to_owned()
     };
-    // Scrub before cutting: half a signature no longer matches the registered one.
-    let first = crate::domain::redact::scrub(message.lines().next()?.trim()).into_owned();
+    // Scrub before cutting to the first line and to length: half a signature (on the first
+    // line, or before the cut) no longer matches the registered one.
+    let scrubbed = crate::domain::redact::scrub(&message);
+    let first = scrubbed.lines().next()?.trim();
     Some(first.chars().take(300).collect())
 }
 

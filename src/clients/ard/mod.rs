@@ -105,7 +105,7 @@ pub async fn authenticate(
             "Maxar ARD sign-in returned no access_token",
         )
     })?;
-    crate::domain::redact::register(&token);
+    crate::domain::redact::register_credential(&token);
     Ok(token)
 }
 
