@@ -126,22 +126,7 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
         Access::Letters(letters) => Permissions::parse(letters, level)?,
         Access::Preset(preset) => preset.permissions(level)?,
     };
-    let lifetime = &options.lifetime;
-    let start = lifetime
-        .start
-        .as_deref()
-        .map(|s| lifetime::parse_time(s, "--start"))
-        .transpose()?;
-    let until = match (&lifetime.expiry, &lifetime.expires_in) {
-        (Some(t), _) => Until::At(lifetime::parse_time(t, "--expiry")?),
-        (None, Some(d)) => Until::In(lifetime::parse_duration(d)?),
-        (None, None) => Until::In(DEFAULT_LIFETIME),
-    };
-    let window = lifetime::window(now, start, until)?;
-    let ip = options.ip.as_deref().map(sas::parse_ip).transpose()?;
-    if let Some(scope) = &options.encryption_scope {
-        sas::check_encryption_scope(scope)?;
-    }
+    let (window, ip) = check_shared(options, now)?;
     if !target.https && options.delegation_key.is_none() {
         return Err(Failure::usage(
             "fetching a delegation key needs https: the service accepts bearer tokens over https only",
@@ -160,6 +145,31 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
         auth: options.azure.auth,
         timeout: options.azure.timeout,
     })
+}
+
+/// Checks the options every URL shares (the lifetime, `--ip`, `--encryption-scope`): a batch
+/// calls it once first, so a bad one is one error rather than one per URL.
+pub fn check_shared(
+    options: &TokenOptions,
+    now: OffsetDateTime,
+) -> Result<(Window, Option<azure_storage_sas::SasIpRange>)> {
+    let lifetime = &options.lifetime;
+    let start = lifetime
+        .start
+        .as_deref()
+        .map(|s| lifetime::parse_time(s, "--start"))
+        .transpose()?;
+    let until = match (&lifetime.expiry, &lifetime.expires_in) {
+        (Some(t), _) => Until::At(lifetime::parse_time(t, "--expiry")?),
+        (None, Some(d)) => Until::In(lifetime::parse_duration(d)?),
+        (None, None) => Until::In(DEFAULT_LIFETIME),
+    };
+    let window = lifetime::window(now, start, until)?;
+    let ip = options.ip.as_deref().map(sas::parse_ip).transpose()?;
+    if let Some(scope) = &options.encryption_scope {
+        sas::check_encryption_scope(scope)?;
+    }
+    Ok((window, ip))
 }
 
 /// The credential for `auth`, with the pipeline options every client shares.

@@ -90,6 +90,8 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
         return Err(Failure::usage("--output env takes a single URL")
             .hint("use --output json (JSON lines) for several URLs"));
     }
+    // The options every URL shares: one error, not one per URL.
+    pipeline::check_shared(&args.token, now)?;
     let (inputs, label) = inputs(args)?;
 
     // Check every input before anything is sent.
