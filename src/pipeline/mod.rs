@@ -177,7 +177,7 @@ pub fn credential(
     auth: Auth,
     timeout: u64,
 ) -> Result<(Arc<dyn TokenCredential>, azure_core::http::ClientOptions)> {
-    let options = http::client_options(Duration::from_secs(timeout));
+    let options = http::client_options(Duration::from_secs(timeout))?;
     let credential = credentials::build(auth, &credentials::process_env, &options)?;
     Ok((credential, options))
 }
@@ -197,7 +197,7 @@ pub fn mint(
             let request = lifetime::key_request(now, plan.spec.window);
             note_clamp(quiet, request);
             let (credential, options) = match credential {
-                Some(c) => (c, http::client_options(Duration::from_secs(plan.timeout))),
+                Some(c) => (c, http::client_options(Duration::from_secs(plan.timeout))?),
                 None => self::credential(plan.auth, plan.timeout)?,
             };
             let target = plan.target.clone();
