@@ -17,6 +17,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    logging::install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version (and help for a bare `sasmint`) as clap prints them.
