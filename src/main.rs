@@ -16,6 +16,7 @@ use clap::error::ErrorKind;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    logging::install_panic_hook();
     let cli = match cli::parse() {
         Ok(cli) => cli,
         // Help and version (and help for a bare `sasmint`) as clap prints them.

@@ -246,8 +246,9 @@ pub fn parse_endpoint(text: &str, flag: &str) -> Result<Url> {
 /// Pipeline settings shared by storage, credential and service clients: bounded timeouts, a
 /// few retries (429/5xx, honouring `Retry-After`), no retries for TLS trust failures, and
 /// bounded response bodies ([`transport`]): no compression is asked for or undone, a success
-/// body over 1 MiB fails, an error body is read only up to 64 KiB.
-pub fn client_options(timeout: Duration) -> ClientOptions {
+/// body over 1 MiB fails, an error body is read only up to 64 KiB. Fails (exit 7) when TLS
+/// cannot be set up, e.g. when `SSL_CERT_FILE` holds no certificate.
+pub fn client_options(timeout: Duration) -> Result<ClientOptions> {
     let http = reqwest::Client::builder()
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .timeout(timeout)
@@ -258,8 +259,12 @@ pub fn client_options(timeout: Duration) -> ClientOptions {
         .no_brotli()
         .no_zstd()
         .build()
-        .expect("a reqwest client with default TLS builds");
-    ClientOptions {
+        .map_err(|e| {
+            let cause = std::error::Error::source(&e).map_or_else(|| e.to_string(), ToString::to_string);
+            Failure::new(Kind::Tls, format!("cannot set up TLS: {}", redact::scrub(&cause)))
+                .hint("check SSL_CERT_FILE and SSL_CERT_DIR: they must name PEM CA certificates (or unset them to use the system's)")
+        })?;
+    Ok(ClientOptions {
         transport: Some(Transport::new(Arc::new(CappedHttp::new(Arc::new(http))))),
         retry: RetryOptions::exponential(ExponentialRetryOptions {
             initial_delay: time::Duration::milliseconds(200),
@@ -270,7 +275,7 @@ pub fn client_options(timeout: Duration) -> ClientOptions {
         }),
         per_try_policies: vec![Arc::new(FailFastOnTls)],
         ..Default::default()
-    }
+    })
 }
 
 /// Turns a TLS trust failure into a non-transport error, so the retry policy gives up at once

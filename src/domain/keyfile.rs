@@ -4,13 +4,14 @@
 //! `signedService`, `signedVersion` and `value`. The value is a secret: it is never shown in
 //! `Debug` output or error messages.
 
-use crate::domain::error::{Failure, Result};
+use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::lifetime;
 use crate::domain::shown;
 use azure_storage_common::models::UserDelegationKey;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -54,43 +55,216 @@ impl fmt::Debug for Key {
     }
 }
 
+/// Where a key came from: it decides the exit code, and how the fields are named.
+#[derive(Debug, Clone, Copy)]
+enum Origin<'a> {
+    /// A key file (`source` names it in messages): a bad field is a usage error (exit 2), named
+    /// as in the JSON.
+    File(&'a str),
+    /// Get User Delegation Key: a bad field is a service error (exit 5), named as in the XML.
+    Service,
+}
+
+/// The fields of a delegation key.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Oid,
+    Tid,
+    Start,
+    Expiry,
+    Service,
+    Version,
+    Value,
+    DelegatedUserTid,
+}
+
+impl Field {
+    fn name(self, origin: Origin<'_>) -> &'static str {
+        let (json, xml) = match self {
+            Field::Oid => ("signedOid", "SignedOid"),
+            Field::Tid => ("signedTid", "SignedTid"),
+            Field::Start => ("signedStart", "SignedStart"),
+            Field::Expiry => ("signedExpiry", "SignedExpiry"),
+            Field::Service => ("signedService", "SignedService"),
+            Field::Version => ("signedVersion", "SignedVersion"),
+            Field::Value => ("value", "Value"),
+            Field::DelegatedUserTid => ("signedDelegatedUserTid", "SignedDelegatedUserTid"),
+        };
+        match origin {
+            Origin::File(_) => json,
+            Origin::Service => xml,
+        }
+    }
+}
+
+/// The length of the keys the service issues: 32 bytes (44 base64 characters). Azure's keys
+/// and Azurite's (an HMAC-SHA256) both have it, as do every key in the signing vectors.
+pub const KEY_BYTES: usize = 32;
+
+/// A key field that breaks the rules. The message names the field and never quotes its value
+/// (it could be the key itself, or carry control characters).
+fn invalid(origin: Origin<'_>, field: Field, problem: &str) -> Failure {
+    let name = field.name(origin);
+    match origin {
+        Origin::File(source) => {
+            Failure::usage(format!("{source} is not a delegation key: {name} {problem}"))
+                .hint("save a fresh one with `sasmint key URL > key.json`, and do not edit it")
+        }
+        Origin::Service => Failure::new(
+            Kind::Service,
+            format!("the delegation key the service returned is not valid: {name} {problem}"),
+        )
+        .hint("check that the URL points at Azure Blob Storage (or Azurite), not at a proxy or another service"),
+    }
+}
+
+/// `8-4-4-4-12` hex digits, as Entra ID writes object and tenant ids.
+pub fn is_guid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// `YYYY-MM-DD`, a real date: the form of a service version.
+pub fn is_version(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let shape = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shape
+        && time::Date::parse(
+            text,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .is_ok()
+}
+
+/// A key's fields before they are checked.
+struct Unchecked<'a> {
+    oid: &'a str,
+    tid: &'a str,
+    start: OffsetDateTime,
+    expiry: OffsetDateTime,
+    service: &'a str,
+    version: &'a str,
+    value: &'a [u8],
+    delegated_user_tid: Option<&'a str>,
+}
+
+/// The one set of rules for a key, from a key file or from the service: `signedOid` and
+/// `signedTid` are GUIDs, `signedVersion` a `YYYY-MM-DD` date, `signedService` is `b`, the value
+/// is [`KEY_BYTES`] long, the times have a UTC form in 0000-9999, and the key lives after its
+/// start for at most 7 days plus [`lifetime::KEY_LIFE_TOLERANCE`]. So no field can add a query
+/// parameter, a line break or a control character to a token (`azure_storage_sas` writes
+/// `skoid`, `sktid`, `sks` and `skv` without percent-encoding them). Returns the times in UTC.
+fn check(origin: Origin<'_>, key: &Unchecked<'_>) -> Result<(OffsetDateTime, OffsetDateTime)> {
+    let bad = |field, problem: &str| invalid(origin, field, problem);
+    if !is_guid(key.oid) {
+        return Err(bad(Field::Oid, "is not a GUID"));
+    }
+    if !is_guid(key.tid) {
+        return Err(bad(Field::Tid, "is not a GUID"));
+    }
+    if key.delegated_user_tid.is_some_and(|t| !is_guid(t)) {
+        return Err(bad(Field::DelegatedUserTid, "is not a GUID"));
+    }
+    if key.service != "b" {
+        return Err(bad(Field::Service, "is not \"b\" (Blob Storage)"));
+    }
+    if !is_version(key.version) {
+        return Err(bad(
+            Field::Version,
+            "is not a service version (a date like 2026-04-06)",
+        ));
+    }
+    if key.value.is_empty() {
+        return Err(bad(Field::Value, "is empty"));
+    }
+    if key.value.len() != KEY_BYTES {
+        return Err(bad(
+            Field::Value,
+            "is not a 32-byte key (44 base64 characters), as the service issues",
+        ));
+    }
+    let in_range = "is out of range (its UTC date must be 0000-9999)";
+    let start = lifetime::utc_seconds(key.start).ok_or_else(|| bad(Field::Start, in_range))?;
+    let expiry = lifetime::utc_seconds(key.expiry).ok_or_else(|| bad(Field::Expiry, in_range))?;
+    if expiry <= start {
+        return Err(bad(Field::Expiry, "is not after the start"));
+    }
+    if expiry - start > lifetime::MAX_LIFETIME + lifetime::KEY_LIFE_TOLERANCE {
+        return Err(bad(
+            Field::Expiry,
+            "is more than 7 days after the start: the service issues keys of at most 7 days",
+        ));
+    }
+    Ok((start, expiry))
+}
+
 impl Key {
-    /// From the service's answer (all fields must be present).
+    /// From the service's answer: every field must be present and pass [`check`], else a
+    /// service error (exit 5) naming the field.
     pub fn from_sdk(sdk: UserDelegationKey) -> Result<Self> {
         let missing = |field: &str| {
             Failure::new(
-                crate::domain::error::Kind::Service,
+                Kind::Service,
                 format!("the delegation key the service returned has no {field}"),
             )
         };
-        let start = sdk.signed_start.ok_or_else(|| missing("SignedStart"))?;
-        let expiry = sdk.signed_expiry.ok_or_else(|| missing("SignedExpiry"))?;
-        let value = sdk.value.as_deref().ok_or_else(|| missing("Value"))?;
+        let unchecked = Unchecked {
+            oid: sdk
+                .signed_oid
+                .as_deref()
+                .ok_or_else(|| missing("SignedOid"))?,
+            tid: sdk
+                .signed_tid
+                .as_deref()
+                .ok_or_else(|| missing("SignedTid"))?,
+            start: sdk.signed_start.ok_or_else(|| missing("SignedStart"))?,
+            expiry: sdk.signed_expiry.ok_or_else(|| missing("SignedExpiry"))?,
+            service: sdk
+                .signed_service
+                .as_deref()
+                .ok_or_else(|| missing("SignedService"))?,
+            version: sdk
+                .signed_version
+                .as_deref()
+                .ok_or_else(|| missing("SignedVersion"))?,
+            value: sdk.value.as_deref().ok_or_else(|| missing("Value"))?,
+            delegated_user_tid: sdk.signed_delegated_user_tid.as_deref(),
+        };
+        let (start, expiry) = check(Origin::Service, &unchecked)?;
         let file = KeyFile {
-            signed_oid: sdk.signed_oid.clone().ok_or_else(|| missing("SignedOid"))?,
-            signed_tid: sdk.signed_tid.clone().ok_or_else(|| missing("SignedTid"))?,
+            signed_oid: unchecked.oid.to_owned(),
+            signed_tid: unchecked.tid.to_owned(),
             signed_start: lifetime::format(start),
             signed_expiry: lifetime::format(expiry),
-            signed_service: sdk
-                .signed_service
-                .clone()
-                .ok_or_else(|| missing("SignedService"))?,
-            signed_version: sdk
-                .signed_version
-                .clone()
-                .ok_or_else(|| missing("SignedVersion"))?,
-            value: base64::engine::general_purpose::STANDARD.encode(value),
+            signed_service: unchecked.service.to_owned(),
+            signed_version: unchecked.version.to_owned(),
+            value: base64::engine::general_purpose::STANDARD.encode(unchecked.value),
         };
         Ok(Self {
             file,
             start,
             expiry,
-            sdk,
+            // In UTC, so the signing library formats them as checked.
+            sdk: UserDelegationKey {
+                signed_start: Some(start),
+                signed_expiry: Some(expiry),
+                ..sdk
+            },
         })
     }
 
-    /// Reads a key saved by `sasmint key`; `source` names it in messages.
+    /// Reads a key saved by `sasmint key`; `source` names it in messages. Every field must pass
+    /// [`check`], else a usage error (exit 2) naming the field.
     pub fn from_json(text: &str, source: &str) -> Result<Self> {
+        let origin = Origin::File(source);
         let bad = |what: String| {
             Failure::usage(format!(
                 "{} is not a delegation key: {what}",
@@ -109,29 +283,34 @@ impl Key {
             };
             bad(what)
         })?;
-        let time = |name: &str, text: &str| {
-            lifetime::parse_time(text, name)
-                .map_err(|_| bad(format!("{name} is not an RFC 3339 time")))
+        let time = |field: Field, text: &str| {
+            OffsetDateTime::parse(text.trim(), &Rfc3339)
+                .map_err(|_| invalid(origin, field, "is not an RFC 3339 time"))
         };
-        let start = time("signedStart", &file.signed_start)?;
-        let expiry = time("signedExpiry", &file.signed_expiry)?;
-        if file.signed_service != "b" {
-            return Err(bad("signedService must be \"b\" (Blob Storage)".to_owned()));
-        }
-        if file.signed_oid.trim().is_empty() || file.signed_tid.trim().is_empty() {
-            return Err(bad("signedOid and signedTid must not be empty".to_owned()));
-        }
-        if file.signed_version.len() != 10 {
-            return Err(bad("signedVersion must look like 2026-04-06".to_owned()));
-        }
+        let start = time(Field::Start, &file.signed_start)?;
+        let expiry = time(Field::Expiry, &file.signed_expiry)?;
         let value = base64::engine::general_purpose::STANDARD
             .decode(file.value.trim())
-            .ok()
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| bad("value is not base64".to_owned()))?;
-        if expiry <= start {
-            return Err(bad("signedExpiry is not after signedStart".to_owned()));
-        }
+            .map_err(|_| invalid(origin, Field::Value, "is not base64"))?;
+        let (start, expiry) = check(
+            origin,
+            &Unchecked {
+                oid: &file.signed_oid,
+                tid: &file.signed_tid,
+                start,
+                expiry,
+                service: &file.signed_service,
+                version: &file.signed_version,
+                value: &value,
+                delegated_user_tid: None,
+            },
+        )?;
+        let file = KeyFile {
+            signed_start: lifetime::format(start),
+            signed_expiry: lifetime::format(expiry),
+            value: base64::engine::general_purpose::STANDARD.encode(&value),
+            ..file
+        };
         let sdk = UserDelegationKey {
             signed_delegated_user_tid: None,
             signed_oid: Some(file.signed_oid.clone()),
@@ -152,7 +331,8 @@ impl Key {
 
     /// The JSON `sasmint key` prints.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.file).expect("plain strings serialize")
+        // Plain strings: serializing them cannot fail, and `{}` is no key file either.
+        serde_json::to_string_pretty(&self.file).unwrap_or_else(|_| "{}".to_owned())
     }
 }
 
@@ -194,5 +374,171 @@ mod tests {
             assert_eq!(e.kind, crate::domain::error::Kind::Usage, "{bad}");
             assert!(!e.message.contains("CDbbW7"), "{}", e.message);
         }
+    }
+
+    /// Each field that breaks the rules, and the name the error must give it.
+    fn bad_fields() -> Vec<(&'static str, &'static str, String)> {
+        let oid = "8e0c6a5c-6a36-4c5a-9c5c-1f1c0b2f6c11";
+        let tid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+        let value = "CDbbW7auD7G7KPwtUda3fRepaIxXK2WN1Gja/igmRuY=";
+        vec![
+            (
+                "signedOid",
+                "SignedOid",
+                GOOD.replace(oid, "x&sp=racwdl&se=2099-01-01T00:00:00Z"),
+            ),
+            (
+                "signedOid",
+                "SignedOid",
+                GOOD.replace(oid, &format!("\\u001b[31m{oid}")),
+            ),
+            ("signedOid", "SignedOid", GOOD.replace(oid, "")),
+            (
+                "signedTid",
+                "SignedTid",
+                GOOD.replace(tid, &format!("{tid}\\nsecond")),
+            ),
+            (
+                "signedTid",
+                "SignedTid",
+                GOOD.replace(tid, &tid.replace('-', "")),
+            ),
+            (
+                "signedVersion",
+                "SignedVersion",
+                GOOD.replace("2026-10-06", "12&sp=rwdl"),
+            ),
+            (
+                "signedVersion",
+                "SignedVersion",
+                GOOD.replace("2026-10-06", "2026-13-06"),
+            ),
+            (
+                "signedService",
+                "SignedService",
+                GOOD.replace("\"b\"", "\"q\""),
+            ),
+            ("value", "Value", GOOD.replace(value, "")),
+            ("value", "Value", GOOD.replace(value, "AAAA")),
+            (
+                "signedExpiry",
+                "SignedExpiry",
+                GOOD.replace("2025-03-08T00:00:00Z", "2026-05-01T00:00:00Z"),
+            ),
+            (
+                "signedExpiry",
+                "SignedExpiry",
+                GOOD.replace("2025-03-08T00:00:00Z", "9999-12-31T23:59:59-23:59"),
+            ),
+            (
+                "signedExpiry",
+                "SignedExpiry",
+                GOOD.replace("2025-03-08T00:00:00Z", "2025-03-01T00:00:00Z"),
+            ),
+            (
+                "signedStart",
+                "SignedStart",
+                GOOD.replace("2025-03-01T00:00:00Z", "0000-01-01T00:00:00+00:01"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_field_is_checked_and_named() {
+        for (json_name, _, text) in bad_fields() {
+            let e = Key::from_json(&text, "key.json").unwrap_err();
+            assert_eq!(e.kind, crate::domain::error::Kind::Usage, "{text}");
+            assert!(e.message.contains(json_name), "{json_name}: {}", e.message);
+            assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
+            assert!(!e.message.contains("CDbbW7"), "{}", e.message);
+        }
+    }
+
+    /// The same rules for the service's answer: a service error (exit 5), named as in the XML.
+    #[test]
+    fn the_service_key_is_checked_by_the_same_rules() {
+        let good = Key::from_json(GOOD, "key.json").unwrap();
+        assert!(Key::from_sdk(good.sdk.clone()).is_ok());
+        for (json_name, xml_name, text) in bad_fields() {
+            // The key file's text as the service's model, without the key file's checks.
+            let file: KeyFile = serde_json::from_str(&text).unwrap();
+            let time = |t: &str| OffsetDateTime::parse(t, &Rfc3339).ok();
+            let sdk = UserDelegationKey {
+                signed_delegated_user_tid: None,
+                signed_oid: Some(file.signed_oid),
+                signed_tid: Some(file.signed_tid),
+                signed_start: time(&file.signed_start),
+                signed_expiry: time(&file.signed_expiry),
+                signed_service: Some(file.signed_service),
+                signed_version: Some(file.signed_version),
+                value: base64::engine::general_purpose::STANDARD
+                    .decode(file.value)
+                    .ok(),
+            };
+            let e = Key::from_sdk(sdk).unwrap_err();
+            assert_eq!(e.kind, crate::domain::error::Kind::Service, "{json_name}");
+            assert!(e.message.contains(xml_name), "{xml_name}: {}", e.message);
+            assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
+        }
+        let mut far = good.sdk.clone();
+        far.signed_delegated_user_tid = Some("x&sp=rwdl".to_owned());
+        let e = Key::from_sdk(far).unwrap_err();
+        assert!(
+            e.message.contains("SignedDelegatedUserTid"),
+            "{}",
+            e.message
+        );
+    }
+
+    /// The service's times come back in UTC, so the signing library can format them.
+    #[test]
+    fn service_times_are_converted_to_utc() {
+        let mut sdk = Key::from_json(GOOD, "key.json").unwrap().sdk;
+        sdk.signed_start = Some(time::macros::datetime!(2025-03-01 02:00:00.9 +02:00));
+        let key = Key::from_sdk(sdk).unwrap();
+        assert_eq!(key.file.signed_start, "2025-03-01T00:00:00Z");
+        assert_eq!(key.sdk.signed_start.unwrap().offset(), time::UtcOffset::UTC);
+    }
+
+    /// `azure_storage_sas` writes skoid, sktid, sks and skv without percent-encoding them: a
+    /// checked key gives a token with each parameter once and nothing to escape.
+    #[test]
+    fn a_signed_token_has_each_parameter_once() {
+        use crate::domain::lifetime::Window;
+        use crate::domain::permissions::Permissions;
+        use crate::domain::{resource, sas};
+        let key = Key::from_json(GOOD, "key.json").unwrap();
+        let target = resource::parse(
+            "https://acct.blob.core.windows.net/imagery",
+            None,
+            false,
+            false,
+        )
+        .unwrap();
+        let spec = sas::Spec {
+            permissions: Permissions::parse("rl", target.level()).unwrap(),
+            window: Window {
+                start: key.start,
+                expiry: key.expiry,
+            },
+            https_only: true,
+            ip: None,
+            encryption_scope: None,
+            correlation_id: None,
+        };
+        let token = sas::sign(&target, &spec, &key.sdk).unwrap();
+        let names: Vec<&str> = token
+            .split('&')
+            .map(|p| p.split_once('=').unwrap().0)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "sv", "sr", "st", "se", "sp", "spr", "skoid", "sktid", "skt", "ske", "sks", "skv",
+                "sig"
+            ],
+            "{token}"
+        );
+        assert!(!token.chars().any(|c| c.is_control() || c.is_whitespace()));
     }
 }

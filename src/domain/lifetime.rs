@@ -55,22 +55,45 @@ pub fn parse_duration(text: &str) -> Result<Duration> {
     Ok(total)
 }
 
-/// Parses an RFC 3339 time (`2026-05-01T12:00:00Z`, offsets allowed), truncated to seconds.
-pub fn parse_time(text: &str, flag: &str) -> Result<OffsetDateTime> {
-    OffsetDateTime::parse(text.trim(), &Rfc3339)
-        .map(truncate)
-        .map_err(|_| {
-            Failure::usage(format!(
-                "{flag} '{}' is not an RFC 3339 time",
-                shown::value(text)
-            ))
-            .hint("write it like 2026-05-01T12:00:00Z")
-        })
+/// The latest a delegation key's life may end after its start, as read from a key file or the
+/// service: 7 days, plus a tolerance for clocks that differ. sasmint itself asks for at most
+/// 7 days plus [`SKEW`] (the back-dated start); an hour leaves room for a service whose clock
+/// is a little ahead, and still refuses any key longer than a week.
+pub const KEY_LIFE_TOLERANCE: Duration = Duration::hours(1);
+
+/// `t` in UTC to the second, if its UTC date has four digits (0000-9999): the range RFC 3339
+/// and the service can write. `None` for anything else, such as `9999-12-31T23:59:59-23:59`.
+pub fn utc_seconds(t: OffsetDateTime) -> Option<OffsetDateTime> {
+    t.checked_to_offset(time::UtcOffset::UTC)
+        .filter(|u| (0..=9999).contains(&u.year()))
+        .and_then(|u| u.replace_nanosecond(0).ok())
 }
 
-/// Formats a time the way the service signs it: UTC, seconds, `Z`.
+/// Parses an RFC 3339 time (`2026-05-01T12:00:00Z`, offsets allowed), truncated to seconds.
+/// A time whose UTC date is outside 0000-9999 is refused.
+pub fn parse_time(text: &str, flag: &str) -> Result<OffsetDateTime> {
+    let parsed = OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|_| {
+        Failure::usage(format!(
+            "{flag} '{}' is not an RFC 3339 time",
+            shown::value(text)
+        ))
+        .hint("write it like 2026-05-01T12:00:00Z")
+    })?;
+    utc_seconds(parsed).ok_or_else(|| {
+        // Trimmed, it parsed as RFC 3339: nothing in it needs escaping.
+        Failure::usage(format!("{flag} '{}' is out of range", text.trim()))
+            .hint("give a time within the next 7 days, like 2026-05-01T12:00:00Z")
+    })
+}
+
+/// Formats a time the way the service signs it: UTC, seconds, `Z`. A time with no UTC form
+/// (out of range) is shown as RFC 3339 with its own offset, for messages only.
 pub fn format(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let Some(t) = t.checked_to_offset(time::UtcOffset::UTC) else {
+        return t
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| "an out-of-range time".to_owned());
+    };
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),
@@ -82,11 +105,11 @@ pub fn format(t: OffsetDateTime) -> String {
     )
 }
 
-/// Drops sub-second digits (the SDKs truncate rather than round) and converts to UTC.
+/// Drops sub-second digits (the SDKs truncate rather than round) and converts to UTC. For the
+/// clock: a time out of [`utc_seconds`]' range (never the clock's) is returned unchanged, and
+/// [`window`] then refuses it.
 pub fn truncate(t: OffsetDateTime) -> OffsetDateTime {
-    t.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .expect("0 is a valid nanosecond")
+    utc_seconds(t).unwrap_or(t)
 }
 
 /// How the user asked for the token to end.
@@ -106,15 +129,37 @@ pub struct Window {
 /// The token's window from the user's flags, checked against the 7-day limit. A duration
 /// counts from an explicit `--start`, else from now (not from the back-dated default start).
 pub fn window(now: OffsetDateTime, start: Option<OffsetDateTime>, until: Until) -> Result<Window> {
-    let now = truncate(now);
+    let clock = || {
+        Failure::usage(format!(
+            "this machine's clock ({}) is out of range",
+            format(now)
+        ))
+        .hint("set the system clock")
+    };
+    let now = utc_seconds(now).ok_or_else(clock)?;
     let explicit_start = start.is_some();
-    let start = start.unwrap_or(now - SKEW);
-    let expiry = match until {
-        Until::In(d) if explicit_start => start.checked_add(d).ok_or_else(|| {
-            Failure::usage("the expiry is out of range").hint("use a nearer --start")
+    let start = match start {
+        Some(t) => utc_seconds(t).ok_or_else(|| {
+            Failure::usage(format!("--start {} is out of range", format(t)))
+                .hint("give a --start within 7 days of now")
         })?,
-        Until::In(d) => now + d,
-        Until::At(t) => truncate(t),
+        None => now.checked_sub(SKEW).ok_or_else(clock)?,
+    };
+    let expiry = match until {
+        Until::In(d) if explicit_start => {
+            start.checked_add(d).and_then(utc_seconds).ok_or_else(|| {
+                Failure::usage("the expiry (--start plus --expires-in) is out of range")
+                    .hint("a user delegation SAS lives at most 7 days: use --expires-in 7d or less")
+            })?
+        }
+        Until::In(d) => now.checked_add(d).and_then(utc_seconds).ok_or_else(|| {
+            Failure::usage("the expiry (now plus --expires-in) is out of range")
+                .hint("a user delegation SAS lives at most 7 days: use --expires-in 7d or less")
+        })?,
+        Until::At(t) => utc_seconds(t).ok_or_else(|| {
+            Failure::usage(format!("--expiry {} is out of range", format(t)))
+                .hint("give an --expiry within 7 days of now")
+        })?,
     };
     if expiry <= now {
         return Err(Failure::usage(format!(
@@ -143,7 +188,9 @@ pub fn window(now: OffsetDateTime, start: Option<OffsetDateTime>, until: Until) 
         ))
         .hint(hint));
     }
-    let latest_key_expiry = now + MAX_LIFETIME - KEY_MARGIN;
+    let latest_key_expiry = now
+        .checked_add(MAX_LIFETIME - KEY_MARGIN)
+        .ok_or_else(clock)?;
     if start >= latest_key_expiry {
         return Err(Failure::usage(format!(
             "--start {} is too late: a delegation key can last only until {}",
@@ -173,11 +220,16 @@ pub struct KeyRequest {
 }
 
 /// A key that covers `window` where it can: starting no later than the token (and back-dated
-/// for skew), expiring with the token but never more than 7 days minus a margin from now.
+/// for skew), expiring with the token but never more than 7 days minus a margin from now, and
+/// lasting no more than 7 days plus the back-dating (a token that starts days ago gets a key,
+/// and so an expiry, that ends 7 days after its start). Saturating: never panics, whatever the
+/// window; [`window`] has already refused one out of range.
 pub fn key_request(now: OffsetDateTime, window: Window) -> KeyRequest {
     let now = truncate(now);
-    let start = window.start.min(now - SKEW);
-    let cap = now + MAX_LIFETIME - KEY_MARGIN;
+    let start = window.start.min(now.saturating_sub(SKEW));
+    let cap = now
+        .saturating_add(MAX_LIFETIME - KEY_MARGIN)
+        .min(start.saturating_add(MAX_LIFETIME + SKEW));
     let expiry = window.expiry.min(cap);
     KeyRequest {
         start,

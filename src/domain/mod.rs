@@ -10,6 +10,8 @@ pub mod minted;
 pub mod permissions;
 #[cfg(test)]
 pub mod proptest_config;
+#[cfg(test)]
+mod proptests;
 pub mod redact;
 pub mod resource;
 pub mod sas;

@@ -142,22 +142,7 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
         Access::Letters(letters) => Permissions::parse(letters, level)?,
         Access::Preset(preset) => preset.permissions(level)?,
     };
-    let lifetime = &options.lifetime;
-    let start = lifetime
-        .start
-        .as_deref()
-        .map(|s| lifetime::parse_time(s, "--start"))
-        .transpose()?;
-    let until = match (&lifetime.expiry, &lifetime.expires_in) {
-        (Some(t), _) => Until::At(lifetime::parse_time(t, "--expiry")?),
-        (None, Some(d)) => Until::In(lifetime::parse_duration(d)?),
-        (None, None) => Until::In(DEFAULT_LIFETIME),
-    };
-    let window = lifetime::window(now, start, until)?;
-    let ip = options.ip.as_deref().map(sas::parse_ip).transpose()?;
-    if let Some(scope) = &options.encryption_scope {
-        sas::check_encryption_scope(scope)?;
-    }
+    let (window, ip) = check_shared(options, now)?;
     let correlation_id = options
         .correlation_id
         .as_deref()
@@ -225,12 +210,37 @@ pub fn check_token_recipient(target: &Target, azure: &AzureOptions) -> Result<()
     Ok(())
 }
 
+/// Checks the options every URL shares (the lifetime, `--ip`, `--encryption-scope`): a batch
+/// calls it once first, so a bad one is one error rather than one per URL.
+pub fn check_shared(
+    options: &TokenOptions,
+    now: OffsetDateTime,
+) -> Result<(Window, Option<azure_storage_sas::SasIpRange>)> {
+    let lifetime = &options.lifetime;
+    let start = lifetime
+        .start
+        .as_deref()
+        .map(|s| lifetime::parse_time(s, "--start"))
+        .transpose()?;
+    let until = match (&lifetime.expiry, &lifetime.expires_in) {
+        (Some(t), _) => Until::At(lifetime::parse_time(t, "--expiry")?),
+        (None, Some(d)) => Until::In(lifetime::parse_duration(d)?),
+        (None, None) => Until::In(DEFAULT_LIFETIME),
+    };
+    let window = lifetime::window(now, start, until)?;
+    let ip = options.ip.as_deref().map(sas::parse_ip).transpose()?;
+    if let Some(scope) = &options.encryption_scope {
+        sas::check_encryption_scope(scope)?;
+    }
+    Ok((window, ip))
+}
+
 /// The credential for `auth`, with the pipeline options every client shares.
 pub fn credential(
     auth: Auth,
     timeout: u64,
 ) -> Result<(Arc<dyn TokenCredential>, azure_core::http::ClientOptions)> {
-    let options = http::client_options(Duration::from_secs(timeout));
+    let options = http::client_options(Duration::from_secs(timeout))?;
     let credential = credentials::build(auth, &credentials::process_env, &options)?;
     Ok((credential, options))
 }
@@ -251,7 +261,7 @@ pub fn mint(
             let request = lifetime::key_request(now, plan.spec.window);
             note_clamp(quiet, request);
             let (credential, options) = match credential {
-                Some(c) => (c, http::client_options(Duration::from_secs(plan.timeout))),
+                Some(c) => (c, http::client_options(Duration::from_secs(plan.timeout))?),
                 None => self::credential(plan.auth, plan.timeout)?,
             };
             let target = plan.target.clone();
@@ -280,7 +290,7 @@ pub async fn probe(minted: &Minted, timeout: u64, auth: Auth) -> Result<Verified
     let blob = minted.blob.is_some();
     let level = if blob { Level::Blob } else { Level::Container };
     let permissions = Permissions::parse(&minted.permissions, level)?;
-    let options = http::client_options(Duration::from_secs(timeout));
+    let options = http::client_options(Duration::from_secs(timeout))?;
     probe::verify(&minted.url, blob, &permissions, options, auth).await
 }
 

@@ -45,14 +45,14 @@ async fn session(
     let token = match login {
         Login::Token(t) => t,
         Login::Password { username, password } => {
-            let anonymous = Service::new("Maxar ARD", options(), None, auth);
+            let anonymous = Service::new("Maxar ARD", options()?, None, auth);
             ard::authenticate(&anonymous, base, &username, &password).await?
         }
     };
     redact::register(&token);
     let service = Service::new(
         "Maxar ARD",
-        options(),
+        options()?,
         Some(Arc::new(StaticBearer(token.into()))),
         auth,
     );

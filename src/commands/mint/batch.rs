@@ -96,6 +96,8 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
         ))
         .hint("use --output json (JSON lines) for several URLs"));
     }
+    // The options every URL shares: one error, not one per URL.
+    pipeline::check_shared(&args.token, now)?;
     let (inputs, label) = inputs(args)?;
 
     // Check every input before anything is sent.

@@ -16,8 +16,12 @@ use crate::render::mint::{render, MintOutput};
 use std::path::PathBuf;
 use time::OffsetDateTime;
 
-pub fn run(request: MintRequest, quiet: bool) -> Result<()> {
+pub fn run(mut request: MintRequest, quiet: bool) -> Result<()> {
     redact::register_env();
+    // `--correlation-id auto`: one fresh id for the whole run, every token of a batch alike.
+    if request.token.correlation_id.as_deref().map(str::trim) == Some("auto") {
+        request.token.correlation_id = Some(uuid::Uuid::new_v4().to_string());
+    }
     let now = lifetime::truncate(OffsetDateTime::now_utc());
     let ci_file = ci_file(&request)?;
     if request.from_file.is_none() && request.urls.len() == 1 {
