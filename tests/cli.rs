@@ -915,7 +915,7 @@ fn kusto_uri_with_a_managed_identity_has_no_sas() {
     ] {
         w.refuses(
             &["kusto-uri", blob, "--managed-identity", "system", flag, value],
-            "--managed-identity makes a URI without a SAS: --expires-in, --expiry, --start and --delegation-key do not apply",
+            "--managed-identity makes a URI without a SAS: --expires-in, --expiry, --start, --delegation-key and --verify do not apply",
             "drop those options, or drop --managed-identity to get a SAS URI",
         );
     }
