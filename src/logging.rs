@@ -9,7 +9,7 @@
 
 use crate::domain::redact::ScrubbedStderr;
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Write as _};
+use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tracing_subscriber::EnvFilter;
 
@@ -30,7 +30,8 @@ pub fn init(verbose: u8, quiet: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(ScrubbedStderr::default)
-        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        // No colour: every log line has its control characters escaped (ScrubbedStderr).
+        .with_ansi(false)
         .with_target(verbose >= 2)
         .without_time()
         .try_init();

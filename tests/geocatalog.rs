@@ -831,7 +831,7 @@ fn bad_input_sends_nothing() {
                 "--geocatalog".into(),
                 endpoint.clone(),
             ],
-            "is more than 7 days from now",
+            "a lifetime of 8d is more than 7 days",
             "a user delegation SAS lives at most 7 days (the life of its key): use --expires-in 7d or less",
         ),
         (

@@ -86,6 +86,22 @@ pub fn parse_time(text: &str, flag: &str) -> Result<OffsetDateTime> {
     })
 }
 
+/// A duration the way durations are typed: `7d1s`, `8h`, `90m` (`0s` for none).
+pub fn format_duration(d: Duration) -> String {
+    let mut left = d.whole_seconds().max(0);
+    let mut text = String::new();
+    for (unit, seconds) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if left >= seconds {
+            text.push_str(&format!("{}{unit}", left / seconds));
+            left %= seconds;
+        }
+    }
+    if text.is_empty() {
+        text.push_str("0s");
+    }
+    text
+}
+
 /// Formats a time the way the service signs it: UTC, seconds, `Z`. A time with no UTC form
 /// (out of range) is shown as RFC 3339 with its own offset, for messages only.
 pub fn format(t: OffsetDateTime) -> String {
@@ -127,7 +143,8 @@ pub struct Window {
 }
 
 /// The token's window from the user's flags, checked against the 7-day limit. A duration
-/// counts from an explicit `--start`, else from now (not from the back-dated default start).
+/// counts from the start: an explicit `--start`, else the default start back-dated by [`SKEW`]
+/// against clock skew, so that `se − st` is never longer than the duration.
 pub fn window(now: OffsetDateTime, start: Option<OffsetDateTime>, until: Until) -> Result<Window> {
     let clock = || {
         Failure::usage(format!(
@@ -138,6 +155,15 @@ pub fn window(now: OffsetDateTime, start: Option<OffsetDateTime>, until: Until) 
     };
     let now = utc_seconds(now).ok_or_else(clock)?;
     let explicit_start = start.is_some();
+    if let Until::In(d) = until {
+        if d > MAX_LIFETIME {
+            return Err(Failure::usage(format!(
+                "a lifetime of {} is more than 7 days",
+                format_duration(d)
+            ))
+            .hint("a user delegation SAS lives at most 7 days (the life of its key): use --expires-in 7d or less"));
+        }
+    }
     let start = match start {
         Some(t) => utc_seconds(t).ok_or_else(|| {
             Failure::usage(format!("--start {} is out of range", format(t)))
@@ -152,7 +178,10 @@ pub fn window(now: OffsetDateTime, start: Option<OffsetDateTime>, until: Until) 
                     .hint("a user delegation SAS lives at most 7 days: use --expires-in 7d or less")
             })?
         }
-        Until::In(d) => now.checked_add(d).and_then(utc_seconds).ok_or_else(|| {
+        // From the back-dated start, not from now: the token's interval `se − st` is exactly
+        // the lifetime asked for, which is what an account's SAS expiration policy measures
+        // (a 1-day Block policy refuses a token signed for 1 day and 15 minutes).
+        Until::In(d) => start.checked_add(d).and_then(utc_seconds).ok_or_else(|| {
             Failure::usage("the expiry (now plus --expires-in) is out of range")
                 .hint("a user delegation SAS lives at most 7 days: use --expires-in 7d or less")
         })?,
@@ -297,10 +326,16 @@ mod tests {
     }
 
     #[test]
-    fn default_window_backdates_start() {
+    fn default_window_backdates_start_within_the_lifetime() {
+        // se − st is the lifetime asked for, as an account's SAS expiration policy measures it.
         let w = window(NOW, None, Until::In(Duration::hours(8))).unwrap();
         assert_eq!(format(w.start), "2026-11-22T07:45:00Z");
-        assert_eq!(format(w.expiry), "2026-11-22T16:00:00Z");
+        assert_eq!(format(w.expiry), "2026-11-22T15:45:00Z");
+        assert_eq!(w.expiry - w.start, Duration::hours(8));
+        // From an explicit start, too.
+        let start = datetime!(2026-11-22 09:00 UTC);
+        let w = window(NOW, Some(start), Until::In(Duration::days(1))).unwrap();
+        assert_eq!(w.expiry - w.start, Duration::days(1));
     }
 
     #[test]
@@ -333,8 +368,27 @@ mod tests {
     }
 
     #[test]
-    fn key_request_clamps_under_seven_days() {
+    fn durations_are_shown_as_typed() {
+        assert_eq!(
+            format_duration(Duration::days(7) + Duration::seconds(1)),
+            "7d1s"
+        );
+        assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
+        assert_eq!(format_duration(Duration::ZERO), "0s");
+    }
+
+    #[test]
+    fn seven_days_needs_no_clamping_from_the_backdated_start() {
         let w = window(NOW, None, Until::In(Duration::days(7))).unwrap();
+        assert_eq!(w.expiry - w.start, Duration::days(7));
+        let k = key_request(NOW, w);
+        assert!(!k.clamped);
+        assert_eq!(k.expiry, w.expiry);
+    }
+
+    #[test]
+    fn key_request_clamps_under_seven_days() {
+        let w = window(NOW, None, Until::At(datetime!(2026-11-29 08:00 UTC))).unwrap();
         let k = key_request(NOW, w);
         assert!(k.clamped);
         assert_eq!(format(k.start), "2026-11-22T07:45:00Z");

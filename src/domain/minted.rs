@@ -17,6 +17,8 @@ pub struct Minted {
     pub permissions: String,
     pub start: String,
     pub expiry: String,
+    /// `se − st` in seconds: what an account's SAS expiration policy measures.
+    pub interval_seconds: i64,
     pub protocol: String,
     pub ip: Option<String>,
     pub encryption_scope: Option<String>,

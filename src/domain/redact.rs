@@ -703,7 +703,15 @@ impl Write for ScrubbedStderr {
             return Ok(());
         }
         let text = String::from_utf8_lossy(&self.0);
-        let result = io::stderr().lock().write_all(scrub(&text).as_bytes());
+        let scrubbed = scrub(&text);
+        // One event is one line: whatever it quotes (a server's header, a URL) cannot add
+        // lines or drive the terminal, as for every other stderr line.
+        let (body, end) = match scrubbed.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (&*scrubbed, ""),
+        };
+        let line = format!("{}{end}", crate::domain::shown::escape(body));
+        let result = io::stderr().lock().write_all(line.as_bytes());
         self.0.clear();
         result
     }

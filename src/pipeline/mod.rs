@@ -376,6 +376,7 @@ pub fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minte
         permissions: spec.permissions.as_str().to_owned(),
         start: lifetime::format(start),
         expiry: lifetime::format(expiry),
+        interval_seconds: (expiry - start).whole_seconds(),
         protocol: if spec.https_only {
             "https"
         } else {

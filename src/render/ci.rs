@@ -153,6 +153,7 @@ mod tests {
             permissions: "rl".into(),
             start: "2026-11-30T08:45:00Z".into(),
             expiry: "2026-11-30T17:00:00Z".into(),
+            interval_seconds: 30_600,
             protocol: "https".into(),
             ip: None,
             encryption_scope: None,

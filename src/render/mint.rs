@@ -68,6 +68,7 @@ mod tests {
             permissions: "r".into(),
             start: "2026-11-22T07:45:00Z".into(),
             expiry: "2026-11-22T16:00:00Z".into(),
+            interval_seconds: 30_600,
             protocol: "https".into(),
             ip: None,
             encryption_scope: None,
