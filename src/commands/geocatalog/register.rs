@@ -63,6 +63,15 @@ pub(super) fn run(
         Some(id) => Connection::ManagedIdentity { object_id: id }.kind(),
     };
     let timeout = common.azure.timeout;
+    // With --verify the token is proven before the catalog hears of it: a refused token
+    // registers nothing and sends the catalog nothing, not even the lookup.
+    let mut plan = Some(plan);
+    let mut minted = None;
+    if options.verify && options.managed_identity.is_none() {
+        if let Some(plan) = plan.take() {
+            minted = Some(pipeline::mint(plan, None, now, Some(credential.clone()), quiet)?);
+        }
+    }
     let existing = network(
         timeout,
         "looking up the ingestion source",
@@ -87,10 +96,9 @@ pub(super) fn run(
         }
     }
 
-    let minted = match &options.managed_identity {
-        None => Some(pipeline::mint(plan, None, now, Some(credential), quiet)?),
-        Some(_) => None,
-    };
+    if let (None, None, Some(plan)) = (&options.managed_identity, &minted, plan) {
+        minted = Some(pipeline::mint(plan, None, now, Some(credential), quiet)?);
+    }
     let connection = match (&minted, &options.managed_identity) {
         (Some(m), _) => Connection::Sas { token: &m.token },
         (None, Some(id)) => Connection::ManagedIdentity { object_id: id },
