@@ -199,6 +199,27 @@ impl Service {
     }
 }
 
+/// A typed model `T` from a JSON service answer: an empty answer (a 201/204 without a body)
+/// is the model's defaults; a shape that does not fit the API is the service's error (exit 5),
+/// never quoted (it may echo a secret).
+pub fn parse_answer<T: serde::de::DeserializeOwned>(
+    value: Value,
+    what: &str,
+    service: &str,
+) -> Result<T> {
+    if value.is_null() {
+        if let Ok(empty) = serde_json::from_value(Value::Object(serde_json::Map::new())) {
+            return Ok(empty);
+        }
+    }
+    serde_json::from_value(value).map_err(|_| {
+        Failure::new(
+            Kind::Service,
+            format!("{what}: {service} answered with a body that does not fit its API"),
+        )
+    })
+}
+
 /// The error code of a JSON error body: `error.code` (Azure.Core), or `error` when it is a
 /// string (Maxar ARD's `{"error": "<code>", "message"}`).
 fn error_code_in(body: &[u8]) -> Option<String> {

@@ -5,7 +5,7 @@ mod models;
 
 pub use models::RegisteredCredentials;
 
-use crate::clients::http::{CallError, Service};
+use crate::clients::http::{self, CallError, Service};
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::shown;
 use azure_core::http::{Method, Url};
@@ -275,14 +275,9 @@ impl Ard {
     }
 }
 
-/// A `T` from a service answer; a shape that does not fit is the service's error.
+/// A `T` from a Maxar ARD answer ([`http::parse_answer`]).
 fn parse<T: DeserializeOwned>(value: Value, what: &str) -> Result<T> {
-    serde_json::from_value(value).map_err(|_| {
-        Failure::new(
-            Kind::Service,
-            format!("{what}: Maxar ARD answered with a body that does not fit its API"),
-        )
-    })
+    http::parse_answer(value, what, "Maxar ARD")
 }
 
 fn to_json<T: serde::Serialize>(body: &T) -> Value {

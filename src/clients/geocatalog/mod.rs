@@ -5,7 +5,7 @@ mod models;
 
 pub use models::{IngestionSource, ManagedIdentity, SourceSummary, SourceView};
 
-use crate::clients::http::{CallError, Service};
+use crate::clients::http::{self, CallError, Service};
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::shown;
 use azure_core::http::{Method, Url};
@@ -416,20 +416,9 @@ fn check_id(id: &str) -> Result<()> {
     Ok(())
 }
 
-/// A `T` from a service answer; a shape that does not fit is the service's error.
+/// A `T` from a GeoCatalog answer ([`http::parse_answer`]).
 fn parse<T: DeserializeOwned>(value: Value, what: &str) -> Result<T> {
-    if value.is_null() {
-        // An empty answer (201/204 without a body): whatever the model has as defaults.
-        if let Ok(empty) = serde_json::from_value(Value::Object(serde_json::Map::new())) {
-            return Ok(empty);
-        }
-    }
-    serde_json::from_value(value).map_err(|_| {
-        Failure::new(
-            Kind::Service,
-            format!("{what}: the GeoCatalog answered with a body that does not fit its API"),
-        )
-    })
+    http::parse_answer(value, what, "the GeoCatalog")
 }
 
 impl IngestionSource {
