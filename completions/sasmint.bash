@@ -532,11 +532,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -574,11 +574,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -728,11 +728,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -770,11 +770,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -797,7 +797,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__geocatalog__subcmd__register)
-            opts="-o -v -q -h -V --expires-in --managed-identity --if-expiring-within --verify --geocatalog --api-version --output --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --expires-in --managed-identity --if-expiring-within --verify --github-env --geocatalog --api-version --output --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -824,11 +824,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -866,11 +866,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -912,11 +912,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json token github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --auth)
@@ -1275,7 +1275,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__kusto__subcmd__uri)
-            opts="-o -v -q -h -V --managed-identity --output --expires-in --expiry --start --delegation-key --verify --auth --account --timeout --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --managed-identity --output --expires-in --expiry --start --delegation-key --verify --github-env --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1286,11 +1286,11 @@ _sasmint() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "uri kql json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "uri kql json github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "uri kql json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "uri kql json github-actions azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --expires-in)

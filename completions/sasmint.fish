@@ -108,7 +108,9 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fi
 2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
 json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+token\t'Only the minted SAS token (register only)'
+github-actions\t'GitHub Actions (register only): masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)'
+azure-pipelines\t'Azure Pipelines (register only): ##vso[task.setvariable] lines, the token as a secret'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -138,7 +140,9 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_s
 2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
 json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+token\t'Only the minted SAS token (register only)'
+github-actions\t'GitHub Actions (register only): masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)'
+azure-pipelines\t'Azure Pipelines (register only): ##vso[task.setvariable] lines, the token as a secret'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -149,6 +153,7 @@ azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePower
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l verify -d 'Before registering, use the token once per right it grants (read, list), changing no data; exit 4 and register nothing if the service refuses it'
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l github-env -d 'With --output github-actions: write to GITHUB_ENV (SAS_TOKEN …) instead of step outputs in GITHUB_OUTPUT (sas_token …)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -159,7 +164,9 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_s
 2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
 json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+token\t'Only the minted SAS token (register only)'
+github-actions\t'GitHub Actions (register only): masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)'
+azure-pipelines\t'Azure Pipelines (register only): ##vso[task.setvariable] lines, the token as a secret'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -180,7 +187,9 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_s
 2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
 json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+token\t'Only the minted SAS token (register only)'
+github-actions\t'GitHub Actions (register only): masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)'
+azure-pipelines\t'Azure Pipelines (register only): ##vso[task.setvariable] lines, the token as a secret'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -200,7 +209,9 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_s
 2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
 json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+token\t'Only the minted SAS token (register only)'
+github-actions\t'GitHub Actions (register only): masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)'
+azure-pipelines\t'Azure Pipelines (register only): ##vso[task.setvariable] lines, the token as a secret'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -220,7 +231,9 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_s
 2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
 json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+token\t'Only the minted SAS token (register only)'
+github-actions\t'GitHub Actions (register only): masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)'
+azure-pipelines\t'Azure Pipelines (register only): ##vso[task.setvariable] lines, the token as a secret'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -240,7 +253,9 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_s
 2024-01-31-preview\t'Legacy: `/api/ingestion-sources`, `sourceType`, server-assigned ids, bare-array lists'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -s o -l output -d 'What to print' -r -f -a "text\t'Lines for people'
 json\t'JSON'
-token\t'Only the minted SAS token (register only)'"
+token\t'Only the minted SAS token (register only)'
+github-actions\t'GitHub Actions (register only): masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)'
+azure-pipelines\t'Azure Pipelines (register only): ##vso[task.setvariable] lines, the token as a secret'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'
 azd\t'The account of `azd auth login`'
@@ -366,7 +381,9 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_sub
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l managed-identity -d 'Use the cluster\'s managed identity instead of a SAS: an object id, or `system`' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s o -l output -d 'What to print' -r -f -a "uri\t'The URI'
 kql\t'A KQL obfuscated string literal, h\'…\', to paste into `.ingest`'
-json\t'JSON with the URI and how it authenticates'"
+json\t'JSON with the URI and how it authenticates'
+github-actions\t'GitHub Actions: masks a SAS URI, writes kusto_uri to GITHUB_OUTPUT (or GITHUB_ENV)'
+azure-pipelines\t'Azure Pipelines: ##vso[task.setvariable] lines, a SAS URI as a secret'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l expires-in -d 'How long the token lives: 90m, 8h, 7d (at most 7d), from --start if given, else from now [env: SASMINT_EXPIRES_IN]' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l expiry -d 'When the token expires, RFC 3339 (2026-05-01T12:00:00Z); at most 7 days ahead' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l start -d 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]' -r
@@ -381,6 +398,7 @@ azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePower
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l verify -d 'Before printing, use the SAS once per right it grants (read, and list for a container), changing no data; exit 4 if the service refuses it'
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l github-env -d 'With --output github-actions: write to GITHUB_ENV (KUSTO_URI …) instead of step outputs in GITHUB_OUTPUT (kusto_uri …)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s q -l quiet -d 'Only errors on stderr'
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -s h -l help -d 'Print help (see more with \'--help\')'

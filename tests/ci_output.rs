@@ -264,3 +264,64 @@ fn correlation_id_is_signed_shown_and_handed_to_ci() {
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains("is not a GUID"), "{}", r.stderr);
 }
+
+#[test]
+fn kusto_uri_hands_its_uri_to_ci() {
+    let f = Fixture::new();
+    let blob = format!("{URL}/events.csv");
+    let kusto = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = support::sasmint_offline();
+        cmd.args(["kusto-uri", &blob]).args(extra);
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        Run::of(&mut cmd)
+    };
+    let sas = ["--delegation-key", f.key.as_str(), "--expires-in", "1h"];
+
+    // A SAS URI is a secret: masked, then written as a step output.
+    let outputs = f.file("kusto_output", "");
+    let r = kusto(
+        &[&sas[..], &["--output", "github-actions"]].concat(),
+        &[("GITHUB_OUTPUT", &outputs)],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let written = blocks(&std::fs::read_to_string(&outputs).unwrap());
+    assert_eq!(written[0].0, "kusto_uri");
+    let uri = &written[0].1;
+    assert!(uri.contains("sig="), "{uri}");
+    assert_eq!(r.stdout, format!("::add-mask::{}\n", github_data(uri)));
+    assert_eq!(written[1].0, "expiry");
+
+    // Azure Pipelines: the SAS URI as a secret variable.
+    let r = kusto(&[&sas[..], &["--output", "azure-pipelines"]].concat(), &[]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("##vso[task.setvariable variable=KUSTO_URI;issecret=true]https://"),
+        "{}",
+        r.stdout
+    );
+
+    // A managed-identity URI holds no secret: nothing to mask.
+    let outputs = f.file("kusto_mi", "");
+    let r = kusto(
+        &["--managed-identity", "system", "--output", "github-actions"],
+        &[("GITHUB_OUTPUT", &outputs)],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let written = blocks(&std::fs::read_to_string(&outputs).unwrap());
+    assert_eq!(
+        written,
+        [(
+            "kusto_uri".to_owned(),
+            format!("{blob};managed_identity=system")
+        )]
+    );
+
+    // Outside a runner: bad input.
+    let r = kusto(&[&sas[..], &["--output", "github-actions"]].concat(), &[]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("GITHUB_OUTPUT"), "{}", r.stderr);
+}

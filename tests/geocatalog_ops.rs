@@ -261,3 +261,44 @@ async fn status_marks_each_source_and_exits_8_when_any_needs_attention() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
+
+#[tokio::test]
+async fn register_hands_the_token_to_github_actions() {
+    let ts = TokenServer::start();
+    let catalog = GeoCatalog::start(azurite());
+    let c = container("ops-ci").await;
+    let dir = tempfile::tempdir().unwrap();
+    let outputs = dir.path().join("github_output");
+    std::fs::write(&outputs, "").unwrap();
+    let mut cmd = support::sasmint(azurite(), &ts);
+    cmd.args(["geocatalog", "register", &c, "--output", "github-actions"])
+        .args([
+            "--auth",
+            "managed-identity",
+            "--geocatalog",
+            &catalog.endpoint(),
+        ])
+        .env("GITHUB_OUTPUT", &outputs);
+    let r = Run::of(&mut cmd);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let stored = catalog.sources_for(&c).remove(0);
+    let token = stored.sas_token.unwrap();
+    assert_eq!(
+        r.stdout,
+        format!("::add-mask::{}\n", token.replace('%', "%25"))
+    );
+    let written = std::fs::read_to_string(&outputs).unwrap();
+    assert!(written.starts_with("sas_token<<ghadelimiter_"), "{written}");
+    assert!(written.contains(&format!("\n{token}\n")), "{written}");
+    assert!(written.contains("source_id<<"), "{written}");
+    assert!(written.contains(&format!("\n{}\n", stored.id)), "{written}");
+
+    // The other verbs have no token to hand on.
+    let r = geo(&ts, &catalog, &["status", "--output", "github-actions"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is only for `geocatalog register`"),
+        "{}",
+        r.stderr
+    );
+}

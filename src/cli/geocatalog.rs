@@ -68,6 +68,10 @@ pub enum GeoAction {
         /// no data; exit 4 and register nothing if the service refuses it.
         #[arg(long, conflicts_with = "managed_identity")]
         verify: bool,
+        /// With --output github-actions: write to GITHUB_ENV (SAS_TOKEN …) instead of step
+        /// outputs in GITHUB_OUTPUT (sas_token …).
+        #[arg(long)]
+        github_env: bool,
     },
     /// List the catalog's ingestion sources.
     List,
@@ -101,12 +105,14 @@ impl GeocatalogArgs {
                 managed_identity,
                 if_expiring_within,
                 verify,
+                github_env,
             } => Action::Register(RegisterOptions {
                 url,
                 expires_in,
                 managed_identity,
                 if_expiring_within,
                 verify,
+                github_env,
             }),
             GeoAction::List => Action::List,
             GeoAction::Status { expiring_within } => Action::Status { expiring_within },

@@ -39,6 +39,11 @@ pub struct KustoArgs {
     #[arg(long)]
     pub verify: bool,
 
+    /// With --output github-actions: write to GITHUB_ENV (KUSTO_URI …) instead of step outputs
+    /// in GITHUB_OUTPUT (kusto_uri …).
+    #[arg(long)]
+    pub github_env: bool,
+
     #[command(flatten)]
     pub azure: AzureArgs,
 }
@@ -54,6 +59,7 @@ impl KustoArgs {
             lifetime: self.lifetime.options(),
             delegation_key: self.delegation_key,
             verify: self.verify,
+            github_env: self.github_env,
             azure: self.azure.options(),
         }
     }

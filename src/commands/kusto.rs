@@ -8,7 +8,7 @@ use crate::domain::permissions::Preset;
 use crate::domain::{lifetime, redact, resource};
 use crate::io::terminal::stdout;
 use crate::pipeline::{self, AzureOptions, LifetimeOptions, TokenOptions};
-use crate::render::kusto::{render, KustoOutput, KustoUri};
+use crate::render::kusto::{ci_values, render, KustoOutput, KustoUri};
 use std::path::PathBuf;
 use time::OffsetDateTime;
 
@@ -23,11 +23,17 @@ pub struct KustoRequest {
     pub delegation_key: Option<PathBuf>,
     /// Verify the SAS before printing it.
     pub verify: bool,
+    /// With `--output github-actions`: GITHUB_ENV instead of GITHUB_OUTPUT.
+    pub github_env: bool,
     pub azure: AzureOptions,
 }
 
 pub fn run(request: KustoRequest, quiet: bool) -> Result<()> {
     redact::register_env();
+    let ci_file = super::ci::github_file(
+        request.output == KustoOutput::GithubActions,
+        request.github_env,
+    )?;
     let target = resource::parse(&request.url, request.azure.account.as_deref(), false, false)?;
     let uri = match &request.managed_identity {
         Some(_) if request.lifetime.any() || request.delegation_key.is_some() || request.verify => {
@@ -67,5 +73,9 @@ pub fn run(request: KustoRequest, quiet: bool) -> Result<()> {
             }
         }
     };
-    stdout(&render(&uri, request.output)?)
+    stdout(&render(&uri, request.output)?)?;
+    if let Some(path) = ci_file {
+        super::ci::write_github(&path, &ci_values(&uri), request.github_env)?;
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! `io` writes it. Nothing here knows clap.
 
 pub mod ard;
+mod ci;
 pub mod geocatalog;
 pub mod inspect;
 pub mod key;

@@ -14,14 +14,15 @@ use crate::domain::minted::Minted;
 
 /// One value handed to CI: its output name (GitHub step output), its variable name
 /// (environment / Azure Pipelines), the value, and whether it is a secret.
-struct Value<'a> {
-    output: &'static str,
-    variable: &'static str,
-    value: &'a str,
-    secret: bool,
+pub struct Value<'a> {
+    pub output: &'static str,
+    pub variable: &'static str,
+    pub value: &'a str,
+    pub secret: bool,
 }
 
-fn values(minted: &Minted) -> Vec<Value<'_>> {
+/// What `mint` hands to CI.
+pub fn mint_values(minted: &Minted) -> Vec<Value<'_>> {
     let mut all = vec![
         Value {
             output: "sas_token",
@@ -88,8 +89,8 @@ fn github_escape(value: &str) -> String {
 }
 
 /// The `::add-mask::` lines for stdout: every secret value (the token and the URL).
-pub fn github_masks(minted: &Minted) -> String {
-    values(minted)
+pub fn github_masks(values: &[Value<'_>]) -> String {
+    values
         .iter()
         .filter(|v| v.secret)
         .map(|v| format!("::add-mask::{}\n", github_escape(v.value)))
@@ -99,8 +100,8 @@ pub fn github_masks(minted: &Minted) -> String {
 /// What to append to `GITHUB_OUTPUT` (step outputs, `sas_token` …) or, with `env`, to
 /// `GITHUB_ENV` (`SAS_TOKEN` …): `NAME<<DELIMITER`, the value, the delimiter. `delimiter` must
 /// not occur in any value (the caller makes a random one; [`delimiter_fits`] checks).
-pub fn github_file(minted: &Minted, env: bool, delimiter: &str) -> String {
-    values(minted)
+pub fn github_file(values: &[Value<'_>], env: bool, delimiter: &str) -> String {
+    values
         .iter()
         .map(|v| {
             let name = if env { v.variable } else { v.output };
@@ -110,8 +111,8 @@ pub fn github_file(minted: &Minted, env: bool, delimiter: &str) -> String {
 }
 
 /// Whether `delimiter` occurs in none of the values.
-pub fn delimiter_fits(minted: &Minted, delimiter: &str) -> bool {
-    values(minted).iter().all(|v| !v.value.contains(delimiter))
+pub fn delimiter_fits(values: &[Value<'_>], delimiter: &str) -> bool {
+    values.iter().all(|v| !v.value.contains(delimiter))
 }
 
 /// Azure Pipelines logging-command value: `%`, `\r`, `\n` escaped.
@@ -123,8 +124,8 @@ fn pipelines_escape(value: &str) -> String {
 }
 
 /// The `##vso[task.setvariable …]` lines for stdout; the token and the URL are secret.
-pub fn azure_pipelines(minted: &Minted) -> String {
-    values(minted)
+pub fn azure_pipelines(values: &[Value<'_>]) -> String {
+    values
         .iter()
         .map(|v| {
             let secret = if v.secret { ";issecret=true" } else { "" };
@@ -169,7 +170,7 @@ mod tests {
     #[test]
     fn github_masks_escape_percent_and_line_breaks() {
         assert_eq!(
-            github_masks(&minted()),
+            github_masks(&mint_values(&minted())),
             "::add-mask::sv=2026-04-06&sp=rl&sig=a%252Bb%253D\n\
              ::add-mask::https://acct.blob.core.windows.net/c?sv=2026-04-06&sp=rl&sig=a%252Bb%253D\n"
         );
@@ -178,21 +179,23 @@ mod tests {
 
     #[test]
     fn github_file_uses_the_delimiter_form() {
-        let text = github_file(&minted(), false, "ghadelimiter_X");
+        let m = minted();
+        let values = mint_values(&m);
+        let text = github_file(&values, false, "ghadelimiter_X");
         assert!(text.starts_with(
             "sas_token<<ghadelimiter_X\nsv=2026-04-06&sp=rl&sig=a%2Bb%3D\nghadelimiter_X\n"
         ));
         assert!(text.contains("expiry<<ghadelimiter_X\n2026-11-30T17:00:00Z\nghadelimiter_X\n"));
         assert!(text.contains("correlation_id<<"));
-        let env = github_file(&minted(), true, "D");
+        let env = github_file(&values, true, "D");
         assert!(env.starts_with("SAS_TOKEN<<D\n"));
-        assert!(delimiter_fits(&minted(), "ghadelimiter_X"));
-        assert!(!delimiter_fits(&minted(), "sig="));
+        assert!(delimiter_fits(&values, "ghadelimiter_X"));
+        assert!(!delimiter_fits(&values, "sig="));
     }
 
     #[test]
     fn azure_pipelines_marks_the_token_and_url_secret() {
-        let text = azure_pipelines(&minted());
+        let text = azure_pipelines(&mint_values(&minted()));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],

@@ -16,6 +16,8 @@ crate::domain::choices! {
         Text = "text": "Lines for people",
         Json = "json": "JSON",
         Token = "token": "Only the minted SAS token (register only)",
+        GithubActions = "github-actions": "GitHub Actions (register only): masks the token, writes step outputs to GITHUB_OUTPUT (or GITHUB_ENV)",
+        AzurePipelines = "azure-pipelines": "Azure Pipelines (register only): ##vso[task.setvariable] lines, the token as a secret",
     }
 }
 
@@ -36,6 +38,8 @@ pub fn registered(
 ) -> Result<String> {
     let view = source.view(version);
     match format {
+        GeoOutput::GithubActions => Ok(super::ci::github_masks(&ci_values(&view, token))),
+        GeoOutput::AzurePipelines => Ok(super::ci::azure_pipelines(&ci_values(&view, token))),
         GeoOutput::Token => Ok(token.map(|t| format!("{t}\n")).unwrap_or_default()),
         GeoOutput::Json => super::json(&json!({"action": action, "source": view})),
         GeoOutput::Text => {
@@ -53,6 +57,33 @@ pub fn registered(
             ))
         }
     }
+}
+
+/// What `register` hands to CI: the token (a secret), the source's id and the token's expiry.
+pub fn ci_values<'a>(view: &'a SourceView, token: Option<&'a str>) -> Vec<super::ci::Value<'a>> {
+    let mut values = Vec::new();
+    if let Some(token) = token {
+        values.push(super::ci::Value {
+            output: "sas_token",
+            variable: "SAS_TOKEN",
+            value: token,
+            secret: true,
+        });
+    }
+    for (output, variable, value) in [
+        ("source_id", "GEOCATALOG_SOURCE_ID", &view.id),
+        ("expiry", "SAS_EXPIRY", &view.expiration),
+    ] {
+        if let Some(value) = value {
+            values.push(super::ci::Value {
+                output,
+                variable,
+                value,
+                secret: false,
+            });
+        }
+    }
+    values
 }
 
 /// `" (source created T, token expires T)"` or `" (source created T, identity OID)"` for the

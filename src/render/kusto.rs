@@ -9,6 +9,8 @@ crate::domain::choices! {
         Uri = "uri": "The URI",
         Kql = "kql": "A KQL obfuscated string literal, h'…', to paste into `.ingest`",
         Json = "json": "JSON with the URI and how it authenticates",
+        GithubActions = "github-actions": "GitHub Actions: masks a SAS URI, writes kusto_uri to GITHUB_OUTPUT (or GITHUB_ENV)",
+        AzurePipelines = "azure-pipelines": "Azure Pipelines: ##vso[task.setvariable] lines, a SAS URI as a secret",
     }
 }
 
@@ -22,8 +24,29 @@ pub struct KustoUri {
     pub expiry: Option<String>,
 }
 
+/// What `kusto-uri` hands to CI: the URI (a secret when it carries a SAS) and its expiry.
+pub fn ci_values(uri: &KustoUri) -> Vec<super::ci::Value<'_>> {
+    let mut values = vec![super::ci::Value {
+        output: "kusto_uri",
+        variable: "KUSTO_URI",
+        value: &uri.uri,
+        secret: uri.auth == "sas",
+    }];
+    if let Some(expiry) = &uri.expiry {
+        values.push(super::ci::Value {
+            output: "expiry",
+            variable: "SAS_EXPIRY",
+            value: expiry,
+            secret: false,
+        });
+    }
+    values
+}
+
 pub fn render(uri: &KustoUri, format: KustoOutput) -> Result<String> {
     Ok(match format {
+        KustoOutput::GithubActions => super::ci::github_masks(&ci_values(uri)),
+        KustoOutput::AzurePipelines => super::ci::azure_pipelines(&ci_values(uri)),
         KustoOutput::Uri => format!("{}\n", uri.uri),
         // h'…' keeps the URI out of Kusto's logs; percent-encoding leaves no quote in it.
         KustoOutput::Kql => format!("h'{}'\n", uri.uri),

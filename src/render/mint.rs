@@ -23,8 +23,8 @@ pub fn shell_quote(value: &str) -> String {
 /// the masks only: the values go to the runner's file ([`super::ci::github_file`]).
 pub fn render(minted: &Minted, format: MintOutput) -> String {
     match format {
-        MintOutput::GithubActions => super::ci::github_masks(minted),
-        MintOutput::AzurePipelines => super::ci::azure_pipelines(minted),
+        MintOutput::GithubActions => super::ci::github_masks(&super::ci::mint_values(minted)),
+        MintOutput::AzurePipelines => super::ci::azure_pipelines(&super::ci::mint_values(minted)),
         MintOutput::Token => format!("{}\n", minted.token),
         MintOutput::Url => format!("{}\n", minted.url),
         MintOutput::Json => {

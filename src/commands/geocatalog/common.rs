@@ -45,9 +45,15 @@ impl Common {
     }
 }
 
-pub(super) fn no_token_output(output: GeoOutput, why: &str) -> Result<()> {
-    if output == GeoOutput::Token {
-        return Err(Failure::usage(format!("--output token {why}"))
+/// Refuses `--output token` (and the CI formats, with `ci`) where there is no token to hand on.
+pub(super) fn no_token_output(output: GeoOutput, why: &str, ci: bool) -> Result<()> {
+    let refused = match output {
+        GeoOutput::Token => true,
+        GeoOutput::GithubActions | GeoOutput::AzurePipelines => ci,
+        GeoOutput::Text | GeoOutput::Json => false,
+    };
+    if refused {
+        return Err(Failure::usage(format!("--output {} {why}", output.name()))
             .hint("use --output text or --output json"));
     }
     Ok(())

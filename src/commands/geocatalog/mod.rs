@@ -59,7 +59,7 @@ pub fn run(request: GeocatalogRequest, quiet: bool) -> Result<()> {
                 .hint("take the id from `sasmint geocatalog list`"))
         }
         other => {
-            no_token_output(common.output, "is only for `geocatalog register`")?;
+            no_token_output(common.output, "is only for `geocatalog register`", true)?;
             match other {
                 Action::Register(_) => unreachable!("handled above"),
                 Action::List => list::run(&common),

@@ -26,6 +26,8 @@ pub struct RegisterOptions {
     pub if_expiring_within: Option<String>,
     /// Verify the token before registering it.
     pub verify: bool,
+    /// With `--output github-actions`: GITHUB_ENV instead of GITHUB_OUTPUT.
+    pub github_env: bool,
 }
 
 pub(super) fn run(
@@ -47,8 +49,13 @@ pub(super) fn run(
         no_token_output(
             common.output,
             "needs a SAS; --managed-identity registers none",
+            false,
         )?;
     }
+    let ci_file = crate::commands::ci::github_file(
+        common.output == render::GeoOutput::GithubActions,
+        options.github_env,
+    )?;
     let keep_while = options
         .if_expiring_within
         .as_deref()
@@ -69,7 +76,13 @@ pub(super) fn run(
     let mut minted = None;
     if options.verify && options.managed_identity.is_none() {
         if let Some(plan) = plan.take() {
-            minted = Some(pipeline::mint(plan, None, now, Some(credential.clone()), quiet)?);
+            minted = Some(pipeline::mint(
+                plan,
+                None,
+                now,
+                Some(credential.clone()),
+                quiet,
+            )?);
         }
     }
     let existing = network(
@@ -85,14 +98,14 @@ pub(super) fn run(
                     "the source's token lives long enough: no new token was minted",
                 );
             }
-            return stdout(&render::registered(
+            return finish(
                 Action::Kept,
                 source,
                 &container_url,
                 None,
-                common.version,
-                common.output,
-            )?);
+                common,
+                ci_file.as_deref().map(|path| (path, options.github_env)),
+            );
         }
     }
 
@@ -110,14 +123,38 @@ pub(super) fn run(
             .await
     })?;
     let token = minted.as_ref().map(|m| m.token.as_str());
-    stdout(&render::registered(
+    finish(
         action,
         &source,
         &container_url,
         token,
+        common,
+        ci_file.as_deref().map(|path| (path, options.github_env)),
+    )
+}
+
+/// Prints what was done and, for GitHub Actions, appends the values to the runner's file.
+fn finish(
+    action: Action,
+    source: &IngestionSource,
+    container_url: &str,
+    token: Option<&str>,
+    common: &Common,
+    github: Option<(&std::path::Path, bool)>,
+) -> Result<()> {
+    stdout(&render::registered(
+        action,
+        source,
+        container_url,
+        token,
         common.version,
         common.output,
-    )?)
+    )?)?;
+    if let Some((path, env)) = github {
+        let view = source.view(common.version);
+        crate::commands::ci::write_github(path, &render::ci_values(&view, token), env)?;
+    }
+    Ok(())
 }
 
 /// Whether `source` needs no change: a SAS source whose token expires later than `now +

@@ -5,10 +5,9 @@ mod request;
 
 pub use request::MintRequest;
 
-use crate::clients::credentials;
+use super::ci::write_github;
 use crate::domain::error::{Failure, Result};
 use crate::domain::{lifetime, redact};
-use crate::io::append::append;
 use crate::io::outfile::{self, emit};
 use crate::pipeline;
 use crate::render::ci;
@@ -36,35 +35,20 @@ pub fn run(mut request: MintRequest, quiet: bool) -> Result<()> {
             request.force,
         )?;
         if let Some(path) = ci_file {
-            let delimiter = loop {
-                let candidate = format!("ghadelimiter_{}", uuid::Uuid::new_v4());
-                if ci::delimiter_fits(&minted, &candidate) {
-                    break candidate;
-                }
-            };
-            append(
-                &path,
-                &ci::github_file(&minted, request.github_env, &delimiter),
-            )?;
+            write_github(&path, &ci::mint_values(&minted), request.github_env)?;
         }
         return Ok(());
     }
     batch::run(&request, now, quiet)
 }
 
-/// For `--output github-actions`, the runner's file the values go to (`GITHUB_OUTPUT`, or
-/// `GITHUB_ENV` with `--github-env`); checked before anything is sent.
+/// For `--output github-actions`, the runner's file the values go to; checked before anything
+/// is sent, with the CI formats' other rules.
 fn ci_file(request: &MintRequest) -> Result<Option<PathBuf>> {
     let ci = matches!(
         request.output,
         MintOutput::GithubActions | MintOutput::AzurePipelines
     );
-    if request.github_env && request.output != MintOutput::GithubActions {
-        return Err(
-            Failure::usage("--github-env goes with --output github-actions")
-                .hint("add --output github-actions, or drop --github-env"),
-        );
-    }
     if ci && request.output_file.is_some() {
         return Err(Failure::usage(format!(
             "--output {} writes for the CI runner; --output-file does not apply",
@@ -72,19 +56,8 @@ fn ci_file(request: &MintRequest) -> Result<Option<PathBuf>> {
         ))
         .hint("drop --output-file"));
     }
-    if request.output != MintOutput::GithubActions {
-        return Ok(None);
-    }
-    let variable = if request.github_env {
-        "GITHUB_ENV"
-    } else {
-        "GITHUB_OUTPUT"
-    };
-    match credentials::process_env(variable) {
-        Some(path) => Ok(Some(PathBuf::from(path))),
-        None => Err(Failure::usage(format!(
-            "--output github-actions needs {variable}, which is not set"
-        ))
-        .hint("run inside a GitHub Actions step, or choose another --output")),
-    }
+    super::ci::github_file(
+        request.output == MintOutput::GithubActions,
+        request.github_env,
+    )
 }
