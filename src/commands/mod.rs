@@ -9,3 +9,4 @@ pub mod inspect;
 pub mod key;
 pub mod kusto;
 pub mod mint;
+pub mod revoke_keys;
