@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('geocatalog', 'geocatalog', [CompletionResultType]::ParameterValue, 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source')
             [CompletionResult]::new('ard', 'ard', [CompletionResultType]::ParameterValue, 'Register a write-only SAS with Maxar ARD as order-delivery credentials')
             [CompletionResult]::new('kusto-uri', 'kusto-uri', [CompletionResultType]::ParameterValue, 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion')
+            [CompletionResult]::new('revoke-keys', 'revoke-keys', [CompletionResultType]::ParameterValue, 'Incident response: revoke every user delegation key of a storage account')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff): sasmint(1), or a command''s own page, sasmint-COMMAND(1)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -421,6 +422,28 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'sasmint;revoke-keys' {
+            [CompletionResult]::new('--subscription', '--subscription', [CompletionResultType]::ParameterName, 'The subscription that holds the account: its resource id is found by listing the subscription''s storage accounts')
+            [CompletionResult]::new('--resource-id', '--resource-id', [CompletionResultType]::ParameterName, 'The account''s resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Storage/storageAccounts/NAME); no listing needed')
+            [CompletionResult]::new('--arm-endpoint', '--arm-endpoint', [CompletionResultType]::ParameterName, 'Azure Resource Manager''s endpoint [default: the blob endpoint''s cloud: management.azure.com, management.chinacloudapi.cn or management.usgovcloudapi.net]')
+            [CompletionResult]::new('--arm-audience', '--arm-audience', [CompletionResultType]::ParameterName, 'The token audience of that endpoint [default: its cloud''s management audience; for a custom endpoint, the blob endpoint''s cloud''s, else https://management.azure.com]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Revoke without asking (needed when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Revoke without asking (needed when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'sasmint;completions' {
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)')
@@ -450,6 +473,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('geocatalog', 'geocatalog', [CompletionResultType]::ParameterValue, 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source')
             [CompletionResult]::new('ard', 'ard', [CompletionResultType]::ParameterValue, 'Register a write-only SAS with Maxar ARD as order-delivery credentials')
             [CompletionResult]::new('kusto-uri', 'kusto-uri', [CompletionResultType]::ParameterValue, 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion')
+            [CompletionResult]::new('revoke-keys', 'revoke-keys', [CompletionResultType]::ParameterValue, 'Incident response: revoke every user delegation key of a storage account')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff): sasmint(1), or a command''s own page, sasmint-COMMAND(1)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -511,6 +535,9 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             break
         }
         'sasmint;help;kusto-uri' {
+            break
+        }
+        'sasmint;help;revoke-keys' {
             break
         }
         'sasmint;help;completions' {

@@ -43,6 +43,9 @@ _sasmint() {
             sasmint,mint)
                 cmd="sasmint__subcmd__mint"
                 ;;
+            sasmint,revoke-keys)
+                cmd="sasmint__subcmd__revoke__subcmd__keys"
+                ;;
             sasmint__subcmd__ard,delete)
                 cmd="sasmint__subcmd__ard__subcmd__delete"
                 ;;
@@ -142,6 +145,9 @@ _sasmint() {
             sasmint__subcmd__help,mint)
                 cmd="sasmint__subcmd__help__subcmd__mint"
                 ;;
+            sasmint__subcmd__help,revoke-keys)
+                cmd="sasmint__subcmd__help__subcmd__revoke__subcmd__keys"
+                ;;
             sasmint__subcmd__help__subcmd__ard,delete)
                 cmd="sasmint__subcmd__help__subcmd__ard__subcmd__delete"
                 ;;
@@ -179,7 +185,7 @@ _sasmint() {
 
     case "${cmd}" in
         sasmint)
-            opts="-v -q -h -V --verbose --quiet --help --version mint key inspect geocatalog ard kusto-uri completions man help"
+            opts="-v -q -h -V --verbose --quiet --help --version mint key inspect geocatalog ard kusto-uri revoke-keys completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,7 +945,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__help)
-            opts="mint key inspect geocatalog ard kusto-uri completions man help"
+            opts="mint key inspect geocatalog ard kusto-uri revoke-keys completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,6 +1224,20 @@ _sasmint() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sasmint__subcmd__help__subcmd__revoke__subcmd__keys)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sasmint__subcmd__inspect)
             opts="-o -v -q -h -V --output --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1403,6 +1423,56 @@ _sasmint() {
                     ;;
                 --output-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "auto azure-cli azd managed-identity workload-identity client-secret azure-pipelines" -- "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sasmint__subcmd__revoke__subcmd__keys)
+            opts="-y -o -v -q -h -V --subscription --resource-id --arm-endpoint --arm-audience --yes --output --auth --account --timeout --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --arm-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --arm-audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --auth)

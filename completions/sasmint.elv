@@ -32,6 +32,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand geocatalog 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source'
             cand ard 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
             cand kusto-uri 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
+            cand revoke-keys 'Incident response: revoke every user delegation key of a storage account'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff): sasmint(1), or a command''s own page, sasmint-COMMAND(1)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -387,6 +388,27 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'sasmint;revoke-keys'= {
+            cand --subscription 'The subscription that holds the account: its resource id is found by listing the subscription''s storage accounts'
+            cand --resource-id 'The account''s resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Storage/storageAccounts/NAME); no listing needed'
+            cand --arm-endpoint 'Azure Resource Manager''s endpoint [default: the blob endpoint''s cloud: management.azure.com, management.chinacloudapi.cn or management.usgovcloudapi.net]'
+            cand --arm-audience 'The token audience of that endpoint [default: its cloud''s management audience; for a custom endpoint, the blob endpoint''s cloud''s, else https://management.azure.com]'
+            cand -o 'What to print'
+            cand --output 'What to print'
+            cand --auth 'How to get an Entra ID token'
+            cand --account 'The storage account name, for a custom domain whose host does not name it'
+            cand --timeout 'Give up on the network after this many seconds (all retries included)'
+            cand -y 'Revoke without asking (needed when stdin is not a terminal)'
+            cand --yes 'Revoke without asking (needed when stdin is not a terminal)'
+            cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'sasmint;completions'= {
             cand -v 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
             cand --verbose 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
@@ -414,6 +436,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand geocatalog 'Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source'
             cand ard 'Register a write-only SAS with Maxar ARD as order-delivery credentials'
             cand kusto-uri 'Print a blob or container URI for Azure Data Explorer (Kusto) ingestion'
+            cand revoke-keys 'Incident response: revoke every user delegation key of a storage account'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff): sasmint(1), or a command''s own page, sasmint-COMMAND(1)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -459,6 +482,8 @@ set edit:completion:arg-completer[sasmint] = {|@words|
         &'sasmint;help;ard;delete'= {
         }
         &'sasmint;help;kusto-uri'= {
+        }
+        &'sasmint;help;revoke-keys'= {
         }
         &'sasmint;help;completions'= {
         }

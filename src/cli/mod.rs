@@ -9,6 +9,7 @@ mod geocatalog;
 mod inspect;
 mod kusto;
 mod mint;
+mod revoke_keys;
 mod values;
 
 use crate::commands;
@@ -21,6 +22,7 @@ pub use self::geocatalog::GeocatalogArgs;
 pub use self::inspect::InspectArgs;
 pub use self::kusto::KustoArgs;
 pub use self::mint::{KeyArgs, MintArgs};
+pub use self::revoke_keys::RevokeKeysArgs;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 no credential, 4 access denied,
@@ -80,6 +82,13 @@ pub enum Command {
     /// otherwise it carries a read SAS minted like `mint --for kusto`.
     #[command(name = "kusto-uri", after_long_help = kusto::KUSTO_EXAMPLES)]
     KustoUri(KustoArgs),
+    /// Incident response: revoke every user delegation key of a storage account.
+    ///
+    /// Asks Azure Resource Manager (revokeUserDelegationKeys) to revoke them, which breaks every
+    /// user delegation SAS signed for the account: sasmint's and anyone else's. Needs
+    /// Storage Account Contributor (or a role with the revoke action) on the account.
+    #[command(name = "revoke-keys", after_long_help = revoke_keys::REVOKE_EXAMPLES)]
+    RevokeKeys(RevokeKeysArgs),
     /// Print a shell completion script.
     #[command(
         after_long_help = "Example:\n  sasmint completions bash > ~/.local/share/bash-completion/completions/sasmint"
@@ -138,6 +147,7 @@ impl Command {
             Command::Geocatalog(a) => Some(&mut a.azure),
             Command::Ard(a) => Some(&mut a.azure),
             Command::KustoUri(a) => Some(&mut a.azure),
+            Command::RevokeKeys(a) => Some(&mut a.azure),
             Command::Inspect(_) | Command::Completions { .. } | Command::Man { .. } => None,
         }
     }
@@ -153,6 +163,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Geocatalog(args) => commands::geocatalog::run(args.request(), quiet),
         Command::Ard(args) => commands::ard::run(args.request(), quiet),
         Command::KustoUri(args) => commands::kusto::run(args.request(), quiet),
+        Command::RevokeKeys(args) => commands::revoke_keys::run(args.request(), quiet),
         Command::Completions { shell } => docs::completions(shell, Cli::command()),
         Command::Man { command } => docs::man(Cli::command(), &command),
     }

@@ -27,4 +27,5 @@ value_enum!(
     crate::render::inspect::InspectOutput,
     crate::render::kusto::KustoOutput,
     crate::render::mint::MintOutput,
+    crate::render::revoke_keys::RevokeOutput,
 );

@@ -150,6 +150,18 @@ impl Service {
         url: Url,
         body: Option<&Value>,
     ) -> std::result::Result<Value, CallError> {
+        self.call_with_status(method, url, body)
+            .await
+            .map(|(_, value)| value)
+    }
+
+    /// [`call`](Self::call), also returning the success status (200, 201, 202, …).
+    pub async fn call_with_status(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+    ) -> std::result::Result<(u16, Value), CallError> {
         let endpoint = format!(
             "{}://{}{}",
             url.scheme(),
@@ -175,9 +187,9 @@ impl Service {
                 let status = u16::from(raw.status());
                 let bytes = raw.into_body();
                 if bytes.is_empty() {
-                    return Ok(Value::Null);
+                    return Ok((status, Value::Null));
                 }
-                serde_json::from_slice(&bytes).map_err(|_| {
+                let value = serde_json::from_slice(&bytes).map_err(|_| {
                     CallError::Failed(Failure::new(
                         Kind::Service,
                         format!(
@@ -185,7 +197,8 @@ impl Service {
                             self.name
                         ),
                     ))
-                })
+                })?;
+                Ok((status, value))
             }
             Err(e) => Err(CallError::from_sdk(&e).unwrap_or_else(|| {
                 CallError::Failed(classify_transport(
@@ -236,6 +249,26 @@ fn error_code_in(body: &[u8]) -> Option<String> {
 fn is_code(code: &str, status: u16) -> bool {
     let code = code.trim();
     !code.is_empty() && code != status.to_string()
+}
+
+/// Sets `api-version=VERSION` on `url`, dropping any other `api-version`; the rest of the query
+/// is kept as it is (continuation tokens are opaque).
+pub fn set_api_version(url: &mut Url, version: &str) {
+    let mut query: Vec<&str> = url
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| {
+            let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
+            !pair.is_empty()
+                && !percent_encoding::percent_decode_str(name)
+                    .decode_utf8_lossy()
+                    .eq_ignore_ascii_case("api-version")
+        })
+        .collect();
+    let version = format!("api-version={version}");
+    query.push(&version);
+    url.set_query(Some(&query.join("&")));
 }
 
 /// Parses a service endpoint: https (bearer tokens are only sent over https), no query.

@@ -5,6 +5,7 @@
 //! [`Failure`]: crate::domain::error::Failure
 
 pub mod ard;
+pub mod arm;
 pub mod credentials;
 pub mod field;
 pub mod geocatalog;

@@ -10,3 +10,4 @@ pub mod inspect;
 pub mod key;
 pub mod kusto;
 pub mod mint;
+pub mod revoke_keys;

@@ -92,3 +92,29 @@ fn stdout_was_closed() -> bool {
 fn stdout_was_closed() -> bool {
     false
 }
+
+/// Asks `question` on stderr and reads the answer from stdin, which must be a terminal: `y` or
+/// `yes` (any case) is yes; anything else, or end of input, is no. `None` when stdin is not a
+/// terminal (the caller then needs an explicit flag such as `--yes`).
+pub fn confirm(question: &str) -> Option<bool> {
+    use std::io::{BufRead, IsTerminal, Read};
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return None;
+    }
+    let _ = write!(
+        std::io::stderr(),
+        "sasmint: {} ",
+        for_stderr(question, MESSAGE_BYTES)
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    // One short line; a terminal's line is bounded anyway.
+    if stdin.lock().take(64).read_line(&mut answer).is_err() {
+        return Some(false);
+    }
+    Some(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}

@@ -7,6 +7,7 @@ pub mod geocatalog;
 pub mod inspect;
 pub mod kusto;
 pub mod mint;
+pub mod revoke_keys;
 
 use crate::domain::error::{Failure, Kind, Result};
 use serde::Serialize;

@@ -11,6 +11,8 @@
 //!   ([`create_container`], [`upload_blob`]) and SAS-only probes ([`list_blobs`], [`read_blob`],
 //!   [`write_blob`], [`delete_blob`]) that return `Err(Denied)` on a 4xx and panic on anything
 //!   unexpected. They are async: use `#[tokio::test]`.
+//! * [`Arm`]: a strict local stand-in for the Azure Resource Manager operations of
+//!   `revoke-keys` (list a subscription's storage accounts, revoke user delegation keys).
 //! * [`Tripwire`]: a loopback listener that proves nothing connected to it (bad-input tests).
 //! * [`BlobHttp`]: raw blob requests sent exactly as given (the permission matrix), Bearer setup,
 //!   and [`mint_tokens`] for many tokens from one run of the binary.
@@ -40,6 +42,7 @@
 #![allow(dead_code, unused_imports)]
 
 mod ard;
+mod arm;
 mod azurite;
 mod blob;
 mod faults;
@@ -55,6 +58,9 @@ mod tripwire;
 pub use ard::{
     is_credentials_id, Ard, StoredCredentials, UploadCheck, ARD_BASE_PATH, ARD_DEFAULT_PAGE_SIZE,
     ARD_MAX_LIMIT, ARD_TOKEN_LIFETIME,
+};
+pub use arm::{
+    Arm, ArmAccount, ARM_API_VERSION, ARM_DEFAULT_PAGE_SIZE, ARM_RESOURCE, ARM_SUBSCRIPTION,
 };
 pub use azurite::{error_chain, http_client_trusting, locate, Azurite, ACCOUNT, AZURITE_VERSION};
 pub use blob::{
