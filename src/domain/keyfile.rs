@@ -23,6 +23,10 @@ pub struct KeyFile {
     pub signed_service: String,
     pub signed_version: String,
     pub value: String,
+    /// The tenant whose users may use tokens signed with the key (`skdutid`): set when the key
+    /// was asked for with `DelegatedUserTid` (`--delegated-user-tenant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_delegated_user_tid: Option<String>,
 }
 
 impl fmt::Debug for KeyFile {
@@ -34,6 +38,7 @@ impl fmt::Debug for KeyFile {
             .field("signed_expiry", &self.signed_expiry)
             .field("signed_service", &self.signed_service)
             .field("signed_version", &self.signed_version)
+            .field("signed_delegated_user_tid", &self.signed_delegated_user_tid)
             .field("value", &"<redacted>")
             .finish()
     }
@@ -80,6 +85,7 @@ impl Key {
                 .clone()
                 .ok_or_else(|| missing("SignedVersion"))?,
             value: base64::engine::general_purpose::STANDARD.encode(value),
+            signed_delegated_user_tid: sdk.signed_delegated_user_tid.clone(),
         };
         Ok(Self {
             file,
@@ -132,8 +138,13 @@ impl Key {
         if expiry <= start {
             return Err(bad("signedExpiry is not after signedStart".to_owned()));
         }
+        if let Some(tid) = &file.signed_delegated_user_tid {
+            if uuid::Uuid::try_parse(tid).is_err() {
+                return Err(bad("signedDelegatedUserTid is not a GUID".to_owned()));
+            }
+        }
         let sdk = UserDelegationKey {
-            signed_delegated_user_tid: None,
+            signed_delegated_user_tid: file.signed_delegated_user_tid.clone(),
             signed_oid: Some(file.signed_oid.clone()),
             signed_tid: Some(file.signed_tid.clone()),
             signed_start: Some(start),
