@@ -593,6 +593,43 @@ mod tests {
     }
 
     #[test]
+    fn dfs_urls_name_directories_and_keep_their_endpoint() {
+        let t = ok("https://lake1.dfs.core.windows.net/deliveries/orders/in/");
+        assert_eq!(t.level(), Level::Directory);
+        assert_eq!(t.account, "lake1");
+        assert_eq!(t.blob.as_deref(), Some("orders/in"));
+        assert_eq!(t.directory_depth(), Some(2));
+        assert_eq!(t.service(), "https://lake1.blob.core.windows.net/");
+        assert_eq!(
+            t.resource_url(),
+            "https://lake1.dfs.core.windows.net/deliveries/orders/in"
+        );
+        assert!(t.on_dfs() && !t.custom_domain);
+        assert_eq!(parse(&t.resource_url(), None, false, false).unwrap(), t);
+
+        let fs = ok("https://lake1.dfs.core.usgovcloudapi.net/deliveries");
+        assert_eq!(fs.level(), Level::Container);
+        assert_eq!(fs.service(), "https://lake1.blob.core.usgovcloudapi.net/");
+
+        let d = ok("https://acct.blob.core.windows.net/ctr/a/b/c")
+            .into_directory()
+            .unwrap();
+        assert_eq!(d.level(), Level::Directory);
+        assert_eq!(d.directory_depth(), Some(3));
+        assert_eq!(
+            d.resource_url(),
+            "https://acct.blob.core.windows.net/ctr/a/b/c"
+        );
+        assert!(ok("https://acct.blob.core.windows.net/ctr")
+            .into_directory()
+            .is_err());
+        assert_eq!(
+            ok("https://acct.blob.core.windows.net/ctr/x").directory_depth(),
+            None
+        );
+    }
+
+    #[test]
     fn messages_keep_the_port() {
         let e = err("https://127.0.0.1:10000/devstoreaccount1");
         assert!(

@@ -463,6 +463,48 @@ mod tests {
     }
 
     #[test]
+    fn header_values_are_printable_and_bounded() {
+        assert!(check_header("--content-type", "application/pdf; charset=utf-8").is_ok());
+        assert!(check_header("--content-disposition", "attachment; filename=\"é.pdf\"").is_ok());
+        let long = "x".repeat(HEADER_LIMIT + 1);
+        for bad in [
+            "",
+            " lead",
+            "trail ",
+            "a\r\nb",
+            "a\u{7f}b",
+            "a\u{85}b",
+            long.as_str(),
+        ] {
+            let e = check_header("--cache-control", bad).unwrap_err();
+            assert!(!e.message.chars().any(char::is_control), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn snapshot_and_version_ids() {
+        for good in [
+            "2025-03-01T12:34:56.1234567Z",
+            "2025-03-01T12:34:56Z",
+            "2025-03-01T12:34:56.1Z",
+        ] {
+            assert!(check_blob_state("--snapshot", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "yesterday",
+            "2025-03-01T12:34:56.12345678Z",
+            "2025-03-01T12:34:56",
+            "2025-13-01T12:34:56Z",
+            "2025-03-01T12:34:56.12a4567Z",
+            "2025-03-01 12:34:56Z",
+            "2025-03-01T12:34:56+01:00",
+        ] {
+            assert!(check_blob_state("--version-id", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn ip_ranges() {
         assert_eq!(
             parse_ip("10.0.0.1").unwrap(),
