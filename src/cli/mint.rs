@@ -205,6 +205,7 @@ impl MintArgs {
                 snapshot: self.snapshot,
                 version_id: self.version_id,
                 directory: self.directory,
+                data_lake: true,
                 delegation_key: self.delegation_key,
                 verify: self.verify,
                 azure: self.azure.options(),

@@ -107,6 +107,9 @@ pub struct TokenOptions {
     pub version_id: Option<String>,
     /// `--directory`: the blob URL's path names a directory (`sr=d`).
     pub directory: bool,
+    /// Accept Data Lake (`dfs`) URLs and directories: `mint` does; the consumers, which
+    /// register a container URL with a service, do not.
+    pub data_lake: bool,
     /// Sign offline with this saved key (a file, or `-` for stdin).
     pub delegation_key: Option<PathBuf>,
     /// Use the token once per right it grants before handing it over (`--verify`).
@@ -130,6 +133,7 @@ impl TokenOptions {
             snapshot: None,
             version_id: None,
             directory: false,
+            data_lake: false,
             delegation_key: None,
             verify: false,
             azure,
@@ -157,6 +161,13 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
         options.allow_http,
         false,
     )?;
+    if !options.data_lake && (target.on_dfs() || options.directory) {
+        return Err(Failure::usage(format!(
+            "{} is a Data Lake (dfs) URL or directory; only `sasmint mint` signs those",
+            shown::value(&target.resource_url())
+        ))
+        .hint("use the blob endpoint https://ACCOUNT.blob.core.windows.net/CONTAINER (the token works on the dfs endpoint too)"));
+    }
     if options.directory {
         if target.on_dfs() {
             return Err(Failure::usage(
