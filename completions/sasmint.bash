@@ -1261,13 +1261,17 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__key)
-            opts="-v -q -h -V --expires-in --output-file --force --auth --account --timeout --verbose --quiet --help --version"
+            opts="-v -q -h -V --expires-in --delegated-user-tenant --output-file --force --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delegated-user-tenant)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1363,7 +1367,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__mint)
-            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --delegation-key --verify --output --output-file --force --github-env --auth --account --timeout --verbose --quiet --help --version"
+            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --directory --content-disposition --content-type --content-encoding --content-language --cache-control --delegated-user --delegated-user-tenant --snapshot --version-id --delegation-key --verify --output --output-file --force --github-env --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1406,6 +1410,42 @@ _sasmint() {
                     return 0
                     ;;
                 --correlation-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-disposition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-language)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delegated-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delegated-user-tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

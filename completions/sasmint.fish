@@ -55,6 +55,15 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l start -d 'When 
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l ip -d 'Only accept requests from this IPv4 address or range (a.b.c.d or a.b.c.d-e.f.g.h)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l encryption-scope -d 'Encrypt blobs written with the token under this encryption scope' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l correlation-id -d 'Sign a correlation id (scid) into the token: storage logs it with every request made with the token. A GUID, or `auto` for a fresh one (shown in json and CI output)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l content-disposition -d 'Blob tokens: Get Blob answers with this Content-Disposition (rscd), e.g. \'attachment; filename="report.pdf"\' for a download link with a file name' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l content-type -d 'Blob tokens: Get Blob answers with this Content-Type (rsct)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l content-encoding -d 'Blob tokens: Get Blob answers with this Content-Encoding (rsce)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l content-language -d 'Blob tokens: Get Blob answers with this Content-Language (rscl)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l cache-control -d 'Blob tokens: Get Blob answers with this Cache-Control (rscc)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l delegated-user -d 'Only this Entra user (object id) may use the token, together with a bearer token of their own (sduoid)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l delegated-user-tenant -d 'Ask for the delegation key with this tenant (DelegatedUserTid), so a user of another tenant may use the token (skdutid). With --delegation-key, the key must carry it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l snapshot -d 'A read token for one snapshot of the blob (sr=bs), e.g. 2025-03-01T12:34:56.1234567Z; the URL carries snapshot=' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l version-id -d 'A read token for one version of the blob (sr=bv); the URL carries versionid=' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l delegation-key -d 'Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s o -l output -d 'What to print' -r -f -a "token\t'The bare query string, without `?`'
 url\t'The container or blob URL with the token'
@@ -74,6 +83,7 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l account -d 'The
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l fail-fast -d 'With several inputs: stop at the first failure and print nothing'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l allow-http -d 'Allow plain http as well as https (spr=https,http). Default: https only'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l directory -d 'The URL\'s path below the container names a directory of a hierarchical-namespace (Data Lake Gen2) account: mint a directory SAS (sr=d) for it and everything below it'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l verify -d 'Before printing, use the token once per right it grants, changing no data; exit 4 if the service refuses it'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l force -d 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l github-env -d 'With --output github-actions: write the values to GITHUB_ENV (SAS_TOKEN, SAS_URL …) instead of step outputs in GITHUB_OUTPUT (sas_token, sas_url …)'
@@ -82,6 +92,7 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s q -l quiet -d '
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s V -l version -d 'Print version'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l expires-in -d 'How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l delegated-user-tenant -d 'Ask for a key whose tokens a user of this tenant may use (DelegatedUserTid): saved as signedDelegatedUserTid, signed into tokens as skdutid' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l output-file -d 'Write the key to this file instead of stdout: a new file with mode 0600, written atomically' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l auth -d 'How to get an Entra ID token' -r -f -a "auto\t'Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI'
 azure-cli\t'The account of `az login`'

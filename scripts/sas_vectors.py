@@ -9,11 +9,13 @@ produces them. The cases cover what the Azurite emulator cannot prove:
 * issue 11: `sip` (one address, a range), `spr` (https, https+http) and `ses`, on a container SAS
   and a blob SAS, and all three together. sasmint already mints these: tests/vectors_extra.rs
   runs the real binary on every case marked `"sasmint_runs": true` and checks it against them.
-* issue 12: `scid` (correlation id). Data only, for when sasmint signs it.
+* issue 12: `scid` (correlation id).
 * issue 13: directory SAS (`sr=d`, `sdd`) from azure-storage-file-datalake's
   `generate_directory_sas`, `sduoid` (`user_delegation_oid=`), `skdutid` (the key's
   `signed_delegated_user_tid`), response header overrides (`rscc rscd rsce rscl rsct`), snapshot
-  (`sr=bs`) and version (`sr=bv`) blob SAS. Data only, for when sasmint signs them.
+  (`sr=bs`) and version (`sr=bv`) blob SAS. sasmint signs all of them but one:
+  `i13-container-response-headers` (the SDK signs `rsc*` on a container SAS, sasmint refuses
+  them there), whose `sasmint_runs` stays false.
 
 Run it (it needs the network once, for PyPI; the SDK versions are pinned and recorded in the JSON):
 
@@ -177,57 +179,58 @@ CASES = [
     case("i12-blob-correlation-id", 12, "scid (--correlation-id)",
          "Blob SAS carrying a correlation id.", "blob", "r", name=BLOB, runs=True, protocol="https",
          correlation_id=CORRELATION_ID),
-    # --- issue 13: directory SAS (data only) ----------------------------------------------------
+    # --- issue 13: directory SAS ---
     case("i13-directory-depth1-w", 13, "directory SAS (sr=d, sdd=1)",
          "Write-only directory SAS on one top-level folder (the upload preset on orders/), from "
          "azure-storage-file-datalake generate_directory_sas.", "directory", "w", account=LAKE,
-         container="deliveries", name="orders", protocol="https"),
+         container="deliveries", name="orders", runs=True, protocol="https"),
     case("i13-directory-depth3-rl", 13, "directory SAS (sr=d, sdd=3)",
          "Read+list directory SAS three levels down.", "directory", "rl", account=LAKE,
-         container="deliveries", name="raw/2025/03", protocol="https"),
+         container="deliveries", name="raw/2025/03", runs=True, protocol="https"),
     case("i13-directory-depth3-racwdl", 13, "directory SAS (sr=d, sdd=3)",
          "Directory SAS with every blob letter a directory can carry.", "directory", "racwdl",
-         account=LAKE, container="deliveries", name="raw/2025/03", protocol="https"),
-    # --- issue 13: sduoid, skdutid (data only) --------------------------------------------------
+         account=LAKE, container="deliveries", name="raw/2025/03", runs=True, protocol="https"),
+    # --- issue 13: sduoid, skdutid ---
     case("i13-container-delegated-user", 13, "sduoid (--delegated-user)",
          "Container SAS usable only together with that Entra user's own bearer token.",
-         "container", "rl", protocol="https", user_delegation_oid=DELEGATED_OID),
+         "container", "rl", runs=True, protocol="https", user_delegation_oid=DELEGATED_OID),
     case("i13-blob-delegated-user", 13, "sduoid (--delegated-user)",
          "Blob SAS usable only together with that Entra user's own bearer token.", "blob", "r",
-         name=BLOB, protocol="https", user_delegation_oid=DELEGATED_OID),
+         name=BLOB, runs=True, protocol="https", user_delegation_oid=DELEGATED_OID),
     case("i13-container-delegated-tenant", 13, "skdutid (key asked with DelegatedUserTid)",
          "Container SAS signed with a key whose signed_delegated_user_tid is set: the SDK emits and "
-         "signs skdutid from the key.", "container", "rl", protocol="https",
+         "signs skdutid from the key.", "container", "rl", runs=True, protocol="https",
          key_extra={"signed_delegated_user_tid": DELEGATED_TID}),
     case("i13-blob-delegated-user-and-tenant", 13,
          "sduoid + skdutid (--delegated-user with --delegated-user-tenant)",
          "Blob SAS for one user of another tenant: sduoid plus a key with DelegatedUserTid.",
-         "blob", "r", name=BLOB, protocol="https", user_delegation_oid=DELEGATED_OID,
+         "blob", "r", name=BLOB, runs=True, protocol="https", user_delegation_oid=DELEGATED_OID,
          key_extra={"signed_delegated_user_tid": DELEGATED_TID}),
-    # --- issue 13: response header overrides (data only) ----------------------------------------
+    # --- issue 13: response header overrides ---
     case("i13-blob-response-headers-all", 13, "rscc rscd rsce rscl rsct (--cache-control ... --content-type)",
          "Blob SAS overriding all five response headers, values with characters that must be "
-         "percent-encoded.", "blob", "r", name=BLOB, protocol="https",
+         "percent-encoded.", "blob", "r", name=BLOB, runs=True, protocol="https",
          cache_control="max-age=3600, must-revalidate",
          content_disposition='attachment; filename="Q1 summary report.pdf"',
          content_encoding="gzip", content_language="en-US, fr-CA",
          content_type="application/pdf; charset=utf-8"),
     case("i13-blob-content-disposition", 13, "rscd (--content-disposition)",
          "Blob SAS for a browser download link with a file name: only rscd.", "blob", "r",
-         name=BLOB, protocol="https", content_disposition='attachment; filename="summary.pdf"'),
+         name=BLOB, runs=True, protocol="https",
+         content_disposition='attachment; filename="summary.pdf"'),
     case("i13-container-response-headers", 13, "rsc* on a container SAS",
          "The SDK accepts and signs response header overrides on a container SAS too (the issue "
          "asks sasmint to refuse them there unless the service honours them).", "container", "rl",
          protocol="https", content_type="text/csv", content_disposition="inline"),
-    # --- issue 13: snapshot and version (data only) ---------------------------------------------
+    # --- issue 13: snapshot and version ---
     case("i13-blob-snapshot", 13, "sr=bs (--snapshot)",
          "Read SAS for one snapshot: the id is signed on the signedSnapshotTime line and is NOT in "
-         "the token; the URL must carry snapshot=.", "blob", "r", name=BLOB, protocol="https",
-         snapshot="2025-03-01T12:34:56.1234567Z"),
+         "the token; the URL must carry snapshot=.", "blob", "r", name=BLOB, runs=True,
+         protocol="https", snapshot="2025-03-01T12:34:56.1234567Z"),
     case("i13-blob-version", 13, "sr=bv (--version-id)",
          "Read SAS for one version: the id is signed on the signedSnapshotTime line and is NOT in "
-         "the token; the URL must carry versionid=.", "blob", "r", name=BLOB, protocol="https",
-         version_id="2025-02-27T09:15:00.1234567Z"),
+         "the token; the URL must carry versionid=.", "blob", "r", name=BLOB, runs=True,
+         protocol="https", version_id="2025-02-27T09:15:00.1234567Z"),
 ]
 
 OVERRIDES = {
@@ -407,9 +410,9 @@ def document():
             "emulator cannot prove (it ignores sip, answers 500 for ses, accepts any spr with a comma, "
             "never reads scid/sduoid/skdutid/sdd, skips sr=d and sr=bv tokens, and leaves the snapshot "
             "line empty for sr=bs). Generated by scripts/sas_vectors.py; do not edit by hand. Cases "
-            "with sasmint_runs=true (issues 11 and 12) are checked against the sasmint binary by "
-            "tests/vectors_extra.rs; the others (issue 13) are data for features sasmint does "
-            "not sign yet."
+            "with sasmint_runs=true are checked against the sasmint binary by "
+            "tests/vectors_extra.rs; i13-container-response-headers is not (sasmint refuses "
+            "response headers on a container token)."
         ),
         "generator": "scripts/sas_vectors.py",
         "sdk": {

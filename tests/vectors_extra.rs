@@ -1,7 +1,10 @@
-//! `--ip`, `--allow-http`, `--encryption-scope` and `--correlation-id` proved against a second,
-//! independent implementation: the Azure SDK for Python. Azurite cannot prove them (it ignores
-//! `sip`, answers 500 for `ses`, accepts any `spr` with a comma and fails every token carrying
-//! `scid`), so tests/data/ud-sas-python-extra.json,
+//! `--ip`, `--allow-http`, `--encryption-scope`, `--correlation-id`, directory SAS (dfs URLs and
+//! `--directory`), `--delegated-user`, `--delegated-user-tenant`, the response header overrides
+//! (`--content-disposition` …), `--snapshot` and `--version-id` proved against a second,
+//! independent implementation: the Azure SDK for Python (its Data Lake SDK for directories).
+//! Azurite cannot prove most of them (it ignores `sip`, answers 500 for `ses`, accepts any `spr`
+//! with a comma, fails every token carrying `scid`, `sduoid` or `skdutid`, skips `sr=d` and
+//! `sr=bv`, and leaves the snapshot line empty for `sr=bs`), so tests/data/ud-sas-python-extra.json,
 //! written by scripts/sas_vectors.py with the SDK version it records, holds the SDK's
 //! string-to-sign, line by line, for each of them.
 //!
@@ -15,9 +18,12 @@
 //!   so the test signs with times around now and puts those into the same four lines.
 //!
 //! The result must be sasmint's `sig`, and every other query parameter must equal the SDK's after
-//! percent-decoding. So sasmint signs the same fields, in the same lines, with the same values, as
-//! the SDK. The cases of issue 13 in the same file are data for features sasmint does not
-//! sign yet; `the_vector_file_is_self_consistent` checks them all.
+//! percent-decoding, plus the `snapshot=`/`versionid=` the SDK leaves to the URL (sasmint puts them
+//! in the token). So sasmint signs the same fields, in the same lines, with the same values, as
+//! the SDK. A directory case runs twice, on the dfs URL and on the blob URL with `--directory`,
+//! and both must give the same token. One case is not run: `i13-container-response-headers`,
+//! response headers on a container token, which the SDK signs and sasmint refuses (exit 2,
+//! checked here); `the_vector_file_is_self_consistent` checks them all.
 
 mod support;
 
@@ -65,7 +71,7 @@ const FIELDS: [&str; 28] = [
 
 /// Inputs this test can hand to `sasmint mint`; any other non-null input fails the test, so a
 /// case is never checked while silently ignoring part of it.
-const EXPRESSIBLE: [&str; 13] = [
+const EXPRESSIBLE: [&str; 21] = [
     "account_name",
     "container_name",
     "blob_name",
@@ -77,8 +83,28 @@ const EXPRESSIBLE: [&str; 13] = [
     "protocol",
     "encryption_scope",
     "correlation_id",
+    "user_delegation_oid",
+    "cache_control",
+    "content_disposition",
+    "content_encoding",
+    "content_language",
+    "content_type",
+    "snapshot",
+    "version_id",
     "user_delegation_key",
     "service_version",
+];
+
+/// The one case sasmint deliberately does not sign: response headers on a container token.
+const REFUSED: &str = "i13-container-response-headers";
+
+/// The response header inputs and the `mint` options that carry them.
+const HEADER_OPTIONS: [(&str, &str); 5] = [
+    ("cache_control", "--cache-control"),
+    ("content_disposition", "--content-disposition"),
+    ("content_encoding", "--content-encoding"),
+    ("content_language", "--content-language"),
+    ("content_type", "--content-type"),
 ];
 
 /// Everything but unreserved characters and `/`, as the SDK and the vectors encode blob paths.
@@ -184,12 +210,9 @@ fn the_vector_file_is_self_consistent() {
         let id = s(&case, "id");
         let issue = case["issue"].as_u64().expect("issue");
         *per_issue.entry(issue).or_insert(0) += 1;
-        // Issue 11's features are the ones sasmint has; the others are data for later.
-        assert_eq!(
-            case["sasmint_runs"].as_bool(),
-            Some(issue == 11 || issue == 12),
-            "{id}"
-        );
+        // sasmint signs every case but the one it refuses on purpose.
+        assert_eq!(case["sasmint_runs"].as_bool(), Some(id != REFUSED), "{id}");
+        assert!((11..=13).contains(&issue), "{id}");
         let expected = &case["expected"];
         let lines = lines(&case);
         let joined: Vec<&str> = lines.iter().map(|(_, v)| v.as_str()).collect();
@@ -229,13 +252,77 @@ fn the_vector_file_is_self_consistent() {
     assert!(
         per_issue.get(&11) >= Some(&12)
             && per_issue.get(&12) >= Some(&1)
-            && per_issue.get(&13) >= Some(&1),
+            && per_issue.get(&13) >= Some(&12),
         "{per_issue:?}"
     );
 }
 
+/// The vector's key as `sasmint key` saves it, valid around now; returns its path and times.
+fn key_file(dir: &std::path::Path, id: &str, vkey: &Value) -> (String, String, String) {
+    let (key_start, key_expiry) = (time_in(-3600), time_in(86_400));
+    let key_path = dir.join(format!("{id}.json"));
+    let mut key_json = serde_json::json!({
+        "signedOid": vkey["signed_oid"],
+        "signedTid": vkey["signed_tid"],
+        "signedStart": key_start,
+        "signedExpiry": key_expiry,
+        "signedService": vkey["signed_service"],
+        "signedVersion": vkey["signed_version"],
+        "value": vkey["value"],
+    });
+    if let Some(tid) = vkey["signed_delegated_user_tid"].as_str() {
+        key_json["signedDelegatedUserTid"] = tid.into();
+    }
+    std::fs::File::create(&key_path)
+        .unwrap()
+        .write_all(key_json.to_string().as_bytes())
+        .unwrap();
+    (key_path.to_str().unwrap().to_owned(), key_start, key_expiry)
+}
+
+/// The SDK signs response headers on a container token; sasmint refuses them there (exit 2,
+/// one line and a hint, nothing on stdout), since the service applies them to Get Blob only.
 #[test]
-fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_scope_and_correlation_id() {
+fn sasmint_refuses_the_container_response_header_case() {
+    let case = cases()
+        .into_iter()
+        .find(|c| c["id"] == REFUSED)
+        .expect("the refused case is in the file");
+    let inputs = &case["inputs"];
+    let dir = tempfile::tempdir().unwrap();
+    let (key_path, _, _) = key_file(dir.path(), REFUSED, &inputs["user_delegation_key"]);
+    let mut args = vec![
+        "mint".to_owned(),
+        format!(
+            "https://{}.blob.core.windows.net/{}",
+            s(inputs, "account_name"),
+            s(inputs, "container_name")
+        ),
+        "-p".to_owned(),
+        s(inputs, "permission").to_owned(),
+        "--delegation-key".to_owned(),
+        key_path,
+    ];
+    let mut given = 0;
+    for (input, option) in HEADER_OPTIONS {
+        if let Some(value) = inputs[input].as_str() {
+            args.extend([option.to_owned(), value.to_owned()]);
+            given += 1;
+        }
+    }
+    assert!(given > 0);
+    let out = support::sasmint_offline().args(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("applies to a blob token") && stderr.contains("hint:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sasmint_signs_what_the_python_sdk_signs() {
     let dir = tempfile::tempdir().unwrap();
     let mut checked = Vec::new();
     for case in cases().iter().filter(|c| c["sasmint_runs"] == true) {
@@ -247,7 +334,7 @@ fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_scope_and_correlation_id(
                 "{id}: the test cannot pass {name} to sasmint"
             );
         }
-        assert_eq!(inputs["is_directory"], false, "{id}");
+        let directory = inputs["is_directory"] == true;
         let vkey = &inputs["user_delegation_key"];
         let lines = lines(case);
 
@@ -264,26 +351,14 @@ fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_scope_and_correlation_id(
         }
 
         // The vector's key, as `sasmint key` saves it, valid around now.
-        let (key_start, key_expiry) = (time_in(-3600), time_in(86_400));
-        let key_path = dir.path().join(format!("{id}.json"));
-        let key_json = serde_json::json!({
-            "signedOid": vkey["signed_oid"],
-            "signedTid": vkey["signed_tid"],
-            "signedStart": key_start,
-            "signedExpiry": key_expiry,
-            "signedService": vkey["signed_service"],
-            "signedVersion": vkey["signed_version"],
-            "value": vkey["value"],
-        });
-        std::fs::File::create(&key_path)
-            .unwrap()
-            .write_all(key_json.to_string().as_bytes())
-            .unwrap();
+        let (key_path, key_start, key_expiry) = key_file(dir.path(), id, vkey);
 
         let (start, expiry) = (time_in(-600), time_in(7200));
+        // A directory on the Data Lake endpoint; the blob-host form is run below.
         let mut url = format!(
-            "https://{}.blob.core.windows.net/{}",
+            "https://{}.{}.core.windows.net/{}",
             s(inputs, "account_name"),
+            if directory { "dfs" } else { "blob" },
             s(inputs, "container_name")
         );
         if let Some(blob) = inputs["blob_name"].as_str() {
@@ -302,7 +377,7 @@ fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_scope_and_correlation_id(
             "--output".to_owned(),
             "json".to_owned(),
             "--delegation-key".to_owned(),
-            key_path.to_str().unwrap().to_owned(),
+            key_path,
         ];
         if let Some(ip) = inputs["ip"].as_str() {
             args.extend(["--ip".to_owned(), ip.to_owned()]);
@@ -318,6 +393,24 @@ fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_scope_and_correlation_id(
         if let Some(id) = inputs["correlation_id"].as_str() {
             args.extend(["--correlation-id".to_owned(), id.to_owned()]);
         }
+        if let Some(oid) = inputs["user_delegation_oid"].as_str() {
+            args.extend(["--delegated-user".to_owned(), oid.to_owned()]);
+        }
+        if let Some(tid) = vkey["signed_delegated_user_tid"].as_str() {
+            // The key carries the tenant; asking for it checks that it does.
+            args.extend(["--delegated-user-tenant".to_owned(), tid.to_owned()]);
+        }
+        for (input, option) in HEADER_OPTIONS {
+            if let Some(value) = inputs[input].as_str() {
+                args.extend([option.to_owned(), value.to_owned()]);
+            }
+        }
+        if let Some(snapshot) = inputs["snapshot"].as_str() {
+            args.extend(["--snapshot".to_owned(), snapshot.to_owned()]);
+        }
+        if let Some(version) = inputs["version_id"].as_str() {
+            args.extend(["--version-id".to_owned(), version.to_owned()]);
+        }
 
         let out = support::sasmint_offline().args(&args).output().unwrap();
         assert!(
@@ -326,6 +419,33 @@ fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_scope_and_correlation_id(
             String::from_utf8_lossy(&out.stderr)
         );
         let minted: Value = serde_json::from_slice(&out.stdout).expect("--output json");
+        if directory {
+            // The same directory on the blob endpoint with --directory: the same token.
+            let blob_url = args[1].replacen(".dfs.", ".blob.", 1);
+            let mut again = args.clone();
+            again[1] = blob_url.clone();
+            again.push("--directory".to_owned());
+            let out = support::sasmint_offline().args(&again).output().unwrap();
+            assert!(out.status.success(), "{id}: --directory failed");
+            let on_blob: Value = serde_json::from_slice(&out.stdout).expect("--output json");
+            assert_eq!(
+                on_blob["token"], minted["token"],
+                "{id}: dfs and --directory"
+            );
+            assert!(
+                s(&on_blob, "url").starts_with(&format!("{blob_url}?")),
+                "{id}"
+            );
+            assert!(
+                s(&minted, "url").starts_with(&format!("{}?", args[1])),
+                "{id}"
+            );
+            assert_eq!(minted["resource"], "directory", "{id}");
+            assert_eq!(
+                minted["directory_depth"], case["expected"]["directory_depth"],
+                "{id}"
+            );
+        }
         let mut ours = params(s(&minted, "token"));
         let sv = s(&minted, "signed_version").to_owned();
 
@@ -364,11 +484,19 @@ fn sasmint_signs_what_the_python_sdk_signs_for_ip_http_scope_and_correlation_id(
         for name in ["sig", "sv", "st", "se", "skt", "ske"] {
             theirs.remove(name);
         }
+        // The SDK leaves snapshot=/versionid= to the URL; sasmint's token carries them.
+        for (name, value) in case["expected"]["url_extra_params"].as_object().unwrap() {
+            theirs.insert(name.clone(), value.as_str().unwrap().to_owned());
+            assert!(
+                s(&minted, "url").contains(&format!("&{name}=")),
+                "{id}: the URL carries {name}"
+            );
+        }
         assert_eq!(
             ours, theirs,
             "{id}: query parameters other than sv/sig/times"
         );
         checked.push(id.to_owned());
     }
-    assert_eq!(checked.len(), 14, "checked {checked:?}");
+    assert_eq!(checked.len(), 25, "checked {checked:?}");
 }

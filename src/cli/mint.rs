@@ -5,6 +5,7 @@ use crate::clients::credentials;
 use crate::commands::key::KeyRequest;
 use crate::commands::mint::MintRequest;
 use crate::domain::permissions::Preset;
+use crate::domain::sas::ResponseHeaders;
 use crate::pipeline::{Access, TokenOptions};
 use crate::render::mint::MintOutput;
 use clap::Args;
@@ -87,6 +88,53 @@ pub struct MintArgs {
     #[arg(long, value_name = "GUID|auto")]
     pub correlation_id: Option<String>,
 
+    /// The URL's path below the container names a directory of a hierarchical-namespace
+    /// (Data Lake Gen2) account: mint a directory SAS (sr=d) for it and everything below it.
+    ///
+    /// A dfs URL (https://ACCOUNT.dfs.core.windows.net/FILESYSTEM/DIR) needs no --directory.
+    #[arg(long)]
+    pub directory: bool,
+
+    /// Blob tokens: Get Blob answers with this Content-Disposition (rscd), e.g.
+    /// 'attachment; filename="report.pdf"' for a download link with a file name.
+    #[arg(long, value_name = "VALUE")]
+    pub content_disposition: Option<String>,
+
+    /// Blob tokens: Get Blob answers with this Content-Type (rsct).
+    #[arg(long, value_name = "VALUE")]
+    pub content_type: Option<String>,
+
+    /// Blob tokens: Get Blob answers with this Content-Encoding (rsce).
+    #[arg(long, value_name = "VALUE")]
+    pub content_encoding: Option<String>,
+
+    /// Blob tokens: Get Blob answers with this Content-Language (rscl).
+    #[arg(long, value_name = "VALUE")]
+    pub content_language: Option<String>,
+
+    /// Blob tokens: Get Blob answers with this Cache-Control (rscc).
+    #[arg(long, value_name = "VALUE")]
+    pub cache_control: Option<String>,
+
+    /// Only this Entra user (object id) may use the token, together with a bearer token of
+    /// their own (sduoid).
+    #[arg(long, value_name = "OBJECT_ID")]
+    pub delegated_user: Option<String>,
+
+    /// Ask for the delegation key with this tenant (DelegatedUserTid), so a user of another
+    /// tenant may use the token (skdutid). With --delegation-key, the key must carry it.
+    #[arg(long, value_name = "TENANT_ID")]
+    pub delegated_user_tenant: Option<String>,
+
+    /// A read token for one snapshot of the blob (sr=bs), e.g. 2025-03-01T12:34:56.1234567Z;
+    /// the URL carries snapshot=.
+    #[arg(long, value_name = "TIME", conflicts_with = "version_id")]
+    pub snapshot: Option<String>,
+
+    /// A read token for one version of the blob (sr=bv); the URL carries versionid=.
+    #[arg(long, value_name = "ID")]
+    pub version_id: Option<String>,
+
     /// Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network.
     #[arg(long, value_name = "FILE|-", env = "SASMINT_DELEGATION_KEY")]
     pub delegation_key: Option<PathBuf>,
@@ -145,6 +193,19 @@ impl MintArgs {
                 allow_http: self.allow_http,
                 encryption_scope: self.encryption_scope,
                 correlation_id: self.correlation_id,
+                headers: ResponseHeaders {
+                    cache_control: self.cache_control,
+                    content_disposition: self.content_disposition,
+                    content_encoding: self.content_encoding,
+                    content_language: self.content_language,
+                    content_type: self.content_type,
+                },
+                delegated_user: self.delegated_user,
+                delegated_user_tenant: self.delegated_user_tenant,
+                snapshot: self.snapshot,
+                version_id: self.version_id,
+                directory: self.directory,
+                data_lake: true,
                 delegation_key: self.delegation_key,
                 verify: self.verify,
                 azure: self.azure.options(),
@@ -172,6 +233,11 @@ pub struct KeyArgs {
     )]
     pub expires_in: String,
 
+    /// Ask for a key whose tokens a user of this tenant may use (DelegatedUserTid): saved as
+    /// signedDelegatedUserTid, signed into tokens as skdutid.
+    #[arg(long, value_name = "TENANT_ID")]
+    pub delegated_user_tenant: Option<String>,
+
     /// Write the key to this file instead of stdout: a new file with mode 0600, written
     /// atomically.
     ///
@@ -193,6 +259,7 @@ impl KeyArgs {
         KeyRequest {
             url: self.url,
             expires_in: self.expires_in,
+            delegated_user_tenant: self.delegated_user_tenant,
             output_file: self.output_file,
             force: self.force,
             azure: self.azure.options(),

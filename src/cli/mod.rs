@@ -53,7 +53,7 @@ pub struct Cli {
 pub enum Command {
     /// Mint a SAS token for a container or blob.
     #[command(after_long_help = mint::MINT_EXAMPLES)]
-    Mint(MintArgs),
+    Mint(Box<MintArgs>),
     /// Fetch a user delegation key and print it as JSON (a secret: store it like a password).
     ///
     /// The JSON has the fields signedOid, signedTid, signedStart, signedExpiry, signedService,

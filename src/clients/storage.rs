@@ -15,11 +15,14 @@ use azure_storage_blob::models::KeyInfo;
 use azure_storage_blob::{BlobServiceClient, BlobServiceClientOptions};
 use std::sync::Arc;
 
-/// Fetches a user delegation key for `target`'s account.
+/// Fetches a user delegation key for `target`'s account; with `delegated_user_tid`, a key whose
+/// tokens users of that tenant may use (`DelegatedUserTid`, returned as the key's
+/// `SignedDelegatedUserTid` and signed into tokens as `skdutid`).
 pub async fn fetch_key(
     target: &Target,
     credential: Arc<dyn TokenCredential>,
     request: KeyRequest,
+    delegated_user_tid: Option<String>,
     options: ClientOptions,
     auth: Auth,
 ) -> Result<Key> {
@@ -36,7 +39,7 @@ pub async fn fetch_key(
     let info = KeyInfo {
         start: Some(request.start),
         expiry: Some(request.expiry),
-        ..Default::default()
+        delegated_user_tid,
     };
     let body = info
         .try_into()

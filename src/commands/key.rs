@@ -18,6 +18,8 @@ pub struct KeyRequest {
     pub url: String,
     /// How long the key lives, as typed.
     pub expires_in: String,
+    /// `--delegated-user-tenant`: ask for a key whose tokens users of this tenant may use.
+    pub delegated_user_tenant: Option<String>,
     pub output_file: Option<PathBuf>,
     /// Replace an existing `output_file`.
     pub force: bool,
@@ -32,6 +34,11 @@ pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
     let lifetime = lifetime::parse_duration(&request.expires_in)?;
     let window = lifetime::window(now, None, Until::In(lifetime))?;
     let key_request = lifetime::key_request(now, window);
+    let tenant = request
+        .delegated_user_tenant
+        .as_deref()
+        .map(pipeline::delegated_user_tenant)
+        .transpose()?;
     outfile::check(request.output_file.as_deref(), request.force)?;
     if key_request.clamped {
         note(
@@ -45,7 +52,7 @@ pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
     let AzureOptions { auth, timeout, .. } = request.azure;
     let (credential, options) = pipeline::credential(auth, timeout)?;
     let key = network(timeout, "getting the delegation key", async move {
-        storage::fetch_key(&target, credential, key_request, options, auth).await
+        storage::fetch_key(&target, credential, key_request, tenant, options, auth).await
     })?;
     if request.output_file.is_none() && std::io::stdout().is_terminal() {
         note(

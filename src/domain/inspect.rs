@@ -1392,10 +1392,11 @@ pub fn render_text(i: &Inspection) -> String {
     };
     rows.push(("kind", kind.to_owned()));
     rows.push(("signed_version", i.signed_version.clone()));
+    let directory = i.resource.as_ref().is_some_and(|r| r.code == "d");
     for (key, value) in [
         ("account", &i.account),
         ("container", &i.container),
-        ("blob", &i.blob),
+        (if directory { "directory" } else { "blob" }, &i.blob),
         ("snapshot", &i.snapshot),
         ("version_id", &i.version_id),
     ] {
@@ -1406,7 +1407,10 @@ pub fn render_text(i: &Inspection) -> String {
     if let Some(r) = &i.resource {
         rows.push(("resource", format!("{} ({})", r.code, r.meaning)));
         if let Some(d) = r.directory_depth {
-            rows.push(("directory_depth", d.to_string()));
+            rows.push((
+                "directory_depth",
+                format!("{d} (the token covers that directory and everything below it)"),
+            ));
         }
     }
     if let Some(s) = &i.services {
@@ -1489,7 +1493,12 @@ pub fn render_text(i: &Inspection) -> String {
         rows.push(("key_version", d.key_version.clone()));
         for (key, value) in [
             ("delegated_user_tid", &d.delegated_user_tid),
-            ("delegated_user_oid", &d.delegated_user_oid),
+            (
+                "delegated_user_oid",
+                &d.delegated_user_oid
+                    .as_ref()
+                    .map(|oid| format!("{oid} (usable only with that user's own bearer token)")),
+            ),
             ("authorized_user_oid", &d.authorized_user_oid),
             ("unauthorized_user_oid", &d.unauthorized_user_oid),
             ("correlation_id", &d.correlation_id),

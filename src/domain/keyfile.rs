@@ -24,6 +24,10 @@ pub struct KeyFile {
     pub signed_service: String,
     pub signed_version: String,
     pub value: String,
+    /// The tenant whose users may use tokens signed with the key (`skdutid`): set when the key
+    /// was asked for with `DelegatedUserTid` (`--delegated-user-tenant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_delegated_user_tid: Option<String>,
 }
 
 impl fmt::Debug for KeyFile {
@@ -35,6 +39,7 @@ impl fmt::Debug for KeyFile {
             .field("signed_expiry", &self.signed_expiry)
             .field("signed_service", &self.signed_service)
             .field("signed_version", &self.signed_version)
+            .field("signed_delegated_user_tid", &self.signed_delegated_user_tid)
             .field("value", &"<redacted>")
             .finish()
     }
@@ -247,6 +252,7 @@ impl Key {
             signed_service: unchecked.service.to_owned(),
             signed_version: unchecked.version.to_owned(),
             value: base64::engine::general_purpose::STANDARD.encode(unchecked.value),
+            signed_delegated_user_tid: sdk.signed_delegated_user_tid.clone(),
         };
         Ok(Self {
             file,
@@ -302,7 +308,7 @@ impl Key {
                 service: &file.signed_service,
                 version: &file.signed_version,
                 value: &value,
-                delegated_user_tid: None,
+                delegated_user_tid: file.signed_delegated_user_tid.as_deref(),
             },
         )?;
         let file = KeyFile {
@@ -312,7 +318,7 @@ impl Key {
             ..file
         };
         let sdk = UserDelegationKey {
-            signed_delegated_user_tid: None,
+            signed_delegated_user_tid: file.signed_delegated_user_tid.clone(),
             signed_oid: Some(file.signed_oid.clone()),
             signed_tid: Some(file.signed_tid.clone()),
             signed_start: Some(start),
@@ -525,6 +531,7 @@ mod tests {
             ip: None,
             encryption_scope: None,
             correlation_id: None,
+            extras: sas::Extras::default(),
         };
         let token = sas::sign(&target, &spec, &key.sdk).unwrap();
         let names: Vec<&str> = token

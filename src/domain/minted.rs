@@ -1,5 +1,6 @@
 //! A minted token and what it grants: what every output format is made from.
 
+use crate::domain::sas::ResponseHeaders;
 use serde::Serialize;
 
 /// A minted token and what it grants. Never holds the delegation key's value.
@@ -10,9 +11,9 @@ pub struct Minted {
     pub account: String,
     pub container: String,
     pub blob: Option<String>,
-    /// `container` or `blob`.
+    /// `container`, `blob` or `directory`.
     pub resource: &'static str,
-    /// The `sr` value: `c` or `b`.
+    /// The `sr` value: `c`, `b`, `bs` (a snapshot), `bv` (a version) or `d` (a directory).
     pub signed_resource: &'static str,
     pub permissions: String,
     pub start: String,
@@ -29,4 +30,27 @@ pub struct Minted {
     pub signed_tid: String,
     pub key_start: String,
     pub key_expiry: String,
+    #[serde(flatten)]
+    pub extras: MintedExtras,
+}
+
+/// What only some tokens carry (issue 13): always present in JSON, `null` when not set.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MintedExtras {
+    /// The directory path of a directory SAS (`sr=d`), below the container.
+    pub directory: Option<String>,
+    /// `sdd`: the number of path segments of that directory. The token grants the directory
+    /// and everything below it.
+    pub directory_depth: Option<usize>,
+    /// `snapshot=`: the one snapshot a `sr=bs` token reads.
+    pub snapshot: Option<String>,
+    /// `versionid=`: the one version a `sr=bv` token reads.
+    pub version_id: Option<String>,
+    /// `rscc rscd rsce rscl rsct`: the headers Get Blob answers with when given the token.
+    pub response_headers: ResponseHeaders,
+    /// `sduoid`: the one Entra user (object id) who may use the token, with their own bearer
+    /// token.
+    pub delegated_user_oid: Option<String>,
+    /// `skdutid`: the tenant of that user, from the key.
+    pub delegated_user_tid: Option<String>,
 }

@@ -116,6 +116,9 @@ fn refused_for(letter: char, level: Level) -> Option<&'static str> {
     match (letter, level) {
         ('f', _) => Some("cannot be signed: the azure_storage_sas 1.0 signer does not support it"),
         ('l', Level::Blob) => Some("does not apply to a single blob"),
+        ('x' | 'y' | 't' | 'i', Level::Directory) => {
+            Some("does not apply to a directory (a directory SAS carries r a c w d l m e o p)")
+        }
         _ => None,
     }
 }
@@ -123,6 +126,9 @@ fn refused_for(letter: char, level: Level) -> Option<&'static str> {
 fn hint_for(letter: char, level: Level) -> String {
     match (letter, level) {
         ('l', Level::Blob) => "to list, mint a token for the container URL instead".to_owned(),
+        (_, Level::Directory) => {
+            "drop it, or mint a token for the container or the blob instead".to_owned()
+        }
         _ => format!("letters sasmint can sign, in canonical order: {SIGNABLE}"),
     }
 }
@@ -185,7 +191,20 @@ impl Preset {
         )
     }
 
+    /// Consumers that read a whole container (GeoCatalog, Storage Transfer), which a directory
+    /// token cannot serve; a delivery (`cado`, `maxar-ard`) can go into one directory.
+    fn whole_container(self) -> bool {
+        matches!(self, Preset::Geocatalog | Preset::GcsTransfer)
+    }
+
     pub fn permissions(self, level: Level) -> Result<Permissions> {
+        if level == Level::Directory && self.whole_container() {
+            return Err(Failure::usage(format!(
+                "a {} token needs a container URL, not a directory",
+                self.name()
+            ))
+            .hint("drop the directory path from the URL"));
+        }
         if level == Level::Blob && self.container_only() {
             return Err(Failure::usage(format!(
                 "a {} token needs a container URL, not a blob URL",
@@ -299,7 +318,12 @@ mod proptests {
     use proptest::prelude::*;
 
     fn level() -> impl Strategy<Value = Level> {
-        prop::sample::select(vec![Level::Account, Level::Container, Level::Blob])
+        prop::sample::select(vec![
+            Level::Account,
+            Level::Container,
+            Level::Blob,
+            Level::Directory,
+        ])
     }
 
     /// Mostly permission letters (with repeats and any order), sometimes something else.
@@ -354,9 +378,13 @@ mod proptests {
         #[test]
         fn accepts_exactly_the_valid_letters(s in letters(), level in level()) {
             let t = s.trim();
+            let refused = match level {
+                Level::Blob => "l",
+                Level::Directory => "xyti",
+                _ => "",
+            };
             let valid = !t.is_empty()
-                && t.chars().all(|c| CANONICAL.contains(c) && c != 'f')
-                && !(level == Level::Blob && t.contains('l'));
+                && t.chars().all(|c| CANONICAL.contains(c) && c != 'f' && !refused.contains(c));
             let result = Permissions::parse(&s, level);
             prop_assert_eq!(result.is_ok(), valid, "{:?} at {:?}", s, level);
             if let Err(e) = result {
@@ -368,7 +396,12 @@ mod proptests {
     /// Every preset gives canonical letters for the resources it allows.
     #[test]
     fn presets_are_canonical() {
-        for level in [Level::Account, Level::Container, Level::Blob] {
+        for level in [
+            Level::Account,
+            Level::Container,
+            Level::Blob,
+            Level::Directory,
+        ] {
             for preset in [
                 Preset::Ingest,
                 Preset::Upload,

@@ -191,6 +191,7 @@ fn assert_clean_token(key: &Key) -> Result<(), TestCaseError> {
         ip: None,
         encryption_scope: None,
         correlation_id: None,
+        extras: sas::Extras::default(),
     };
     let token = sas::sign(&target, &spec, &key.sdk).map_err(|e| TestCaseError::fail(e.message))?;
     prop_assert!(

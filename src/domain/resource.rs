@@ -34,6 +34,12 @@ pub struct Target {
     /// The host is no known Blob Storage endpoint: the account name was given for it
     /// (`--account`, for a custom domain).
     pub custom_domain: bool,
+    /// The path below the container names a directory of a hierarchical-namespace account (a
+    /// `dfs` URL, or `--directory`): the token is a directory SAS (`sr=d`).
+    pub directory: bool,
+    /// The origin the user typed, with a trailing `/`, when it is not `service`: the account's
+    /// `dfs` endpoint. Output URLs use it; requests for the key go to the blob endpoint.
+    typed: Option<String>,
 }
 
 impl Target {
@@ -47,10 +53,12 @@ impl Target {
         &self.service
     }
 
-    /// The URL of the container or blob, percent-encoded, without a query.
+    /// The URL of the container, blob or directory, percent-encoded, without a query, on the
+    /// endpoint the user typed (`blob` or `dfs`).
     pub fn resource_url(&self) -> String {
-        let mut url = String::with_capacity(self.service.len() + 64);
-        url.push_str(&self.service);
+        let origin = self.typed.as_deref().unwrap_or(&self.service);
+        let mut url = String::with_capacity(origin.len() + 64);
+        url.push_str(origin);
         url.pop(); // trailing '/'
         if let Some(container) = &self.container {
             url.push('/');
@@ -63,12 +71,40 @@ impl Target {
         url
     }
 
-    /// `container` or `blob`, for messages and JSON.
+    /// `container`, `blob` or `directory`, for messages and JSON.
     pub fn level(&self) -> Level {
         match (&self.container, &self.blob) {
             (None, _) => Level::Account,
             (Some(_), None) => Level::Container,
+            (Some(_), Some(_)) if self.directory => Level::Directory,
             (Some(_), Some(_)) => Level::Blob,
+        }
+    }
+
+    /// Whether the user typed the account's `dfs` endpoint.
+    pub fn on_dfs(&self) -> bool {
+        self.typed.is_some()
+    }
+
+    /// `--directory`: the path below the container of a blob URL names a directory of a
+    /// hierarchical-namespace account, and the token is a directory SAS.
+    pub fn into_directory(mut self) -> Result<Self> {
+        if self.blob.is_none() {
+            return Err(Failure::usage(format!(
+                "--directory needs a directory path after the container, and {} names none",
+                shown::value(&self.resource_url())
+            ))
+            .hint("add the directory: https://ACCOUNT.blob.core.windows.net/CONTAINER/DIR/SUB"));
+        }
+        self.directory = true;
+        Ok(self)
+    }
+
+    /// The number of path segments of a directory (`sdd`), or `None` for another resource.
+    pub fn directory_depth(&self) -> Option<usize> {
+        match (self.level(), &self.blob) {
+            (Level::Directory, Some(path)) => Some(path.split('/').count()),
+            _ => None,
         }
     }
 }
@@ -78,6 +114,8 @@ pub enum Level {
     Account,
     Container,
     Blob,
+    /// A directory of a hierarchical-namespace (Data Lake Gen2) account.
+    Directory,
 }
 
 impl Level {
@@ -86,6 +124,7 @@ impl Level {
             Level::Account => "account",
             Level::Container => "container",
             Level::Blob => "blob",
+            Level::Directory => "directory",
         }
     }
 }
@@ -194,7 +233,9 @@ pub fn parse(
         };
         account_from_host(domain, account, &bare)?
     };
-    let custom_domain = !path_style && !is_blob_endpoint(url.host_str().unwrap_or_default());
+    let dfs = !path_style && dfs_endpoint(url.host_str().unwrap_or_default()).is_some();
+    let custom_domain =
+        !path_style && !dfs && !is_blob_endpoint(url.host_str().unwrap_or_default());
     validate_account(&account_name)?;
 
     let container = match segments.first() {
@@ -224,19 +265,25 @@ pub fn parse(
         validate_blob(b)?;
     }
 
-    let service = if path_style {
-        format!("{origin}/{account_name}/")
+    let (service, typed) = if path_style {
+        (format!("{origin}/{account_name}/"), None)
+    } else if dfs {
+        // The same account's blob endpoint serves the key; the output keeps the dfs host.
+        let blob_origin = origin.replacen(".dfs.", ".blob.", 1);
+        (format!("{blob_origin}/"), Some(format!("{origin}/")))
     } else {
-        format!("{origin}/")
+        (format!("{origin}/"), None)
     };
     Ok(Target {
         service,
         account: account_name,
+        directory: dfs && blob.is_some(),
         container,
         blob,
         https,
         loopback,
         custom_domain,
+        typed,
     })
 }
 
@@ -308,11 +355,20 @@ fn is_blob_endpoint(domain: &str) -> bool {
             .is_some_and(|(zone, tail)| zone.starts_with('z') && tail == "blob.storage.azure.net")
 }
 
+/// The account of a Data Lake endpoint of a public or sovereign cloud (`ACCOUNT.dfs.<suffix>`).
+fn dfs_endpoint(domain: &str) -> Option<&str> {
+    let (first, rest) = domain.split_once('.')?;
+    BLOB_SUFFIXES
+        .iter()
+        .any(|s| rest.strip_prefix("dfs.") == Some(s))
+        .then_some(first)
+}
+
 fn account_from_host(domain: &str, account: Option<&str>, bare: &str) -> Result<String> {
     let mut labels = domain.splitn(2, '.');
     let first = labels.next().unwrap_or_default();
     let rest = labels.next().unwrap_or_default();
-    if is_blob_endpoint(domain) {
+    if is_blob_endpoint(domain) || dfs_endpoint(domain).is_some() {
         if let Some(given) = account {
             if given != first {
                 return Err(Failure::usage(format!(
@@ -325,16 +381,12 @@ fn account_from_host(domain: &str, account: Option<&str>, bare: &str) -> Result<
         }
         return Ok(first.to_owned());
     }
-    for service in ["dfs", "file", "queue", "table", "web"] {
+    for service in ["file", "queue", "table", "web"] {
         if BLOB_SUFFIXES
             .iter()
             .any(|s| rest == format!("{service}.{s}"))
         {
-            let hint = if service == "dfs" {
-                format!("use the blob endpoint https://{first}.blob.core.windows.net/…; the token works on the dfs endpoint too")
-            } else {
-                format!("sasmint mints Blob Storage tokens: use https://{first}.blob.core.windows.net/CONTAINER")
-            };
+            let hint = format!("sasmint mints Blob Storage tokens: use https://{first}.blob.core.windows.net/CONTAINER");
             return Err(Failure::usage(format!(
                 "{bare} is a {service} endpoint, not a Blob Storage endpoint"
             ))
@@ -533,11 +585,48 @@ mod tests {
         assert!(err("https://acct.blob.core.windows.net/ab").contains("container name"));
         assert!(err("https://ACCT_1.blob.core.windows.net/abc").contains("account name"));
         assert!(err("https://acct.file.core.windows.net/share").contains("file endpoint"));
-        assert!(err("https://acct.dfs.core.windows.net/fs").contains("dfs endpoint"));
+        assert!(err("https://acct.queue.core.windows.net/q").contains("queue endpoint"));
         assert!(err("https://127.0.0.1:10000/").contains("no storage account"));
         assert!(err("https://acct.blob.core.windows.net/ctr/a//b").contains("empty path"));
         assert!(err("https://acct.blob.core.windows.net/ctr/%FF").contains("UTF-8"));
         assert!(err("https://u:p@acct.blob.core.windows.net/ctr").contains("credentials"));
+    }
+
+    #[test]
+    fn dfs_urls_name_directories_and_keep_their_endpoint() {
+        let t = ok("https://lake1.dfs.core.windows.net/deliveries/orders/in/");
+        assert_eq!(t.level(), Level::Directory);
+        assert_eq!(t.account, "lake1");
+        assert_eq!(t.blob.as_deref(), Some("orders/in"));
+        assert_eq!(t.directory_depth(), Some(2));
+        assert_eq!(t.service(), "https://lake1.blob.core.windows.net/");
+        assert_eq!(
+            t.resource_url(),
+            "https://lake1.dfs.core.windows.net/deliveries/orders/in"
+        );
+        assert!(t.on_dfs() && !t.custom_domain);
+        assert_eq!(parse(&t.resource_url(), None, false, false).unwrap(), t);
+
+        let fs = ok("https://lake1.dfs.core.usgovcloudapi.net/deliveries");
+        assert_eq!(fs.level(), Level::Container);
+        assert_eq!(fs.service(), "https://lake1.blob.core.usgovcloudapi.net/");
+
+        let d = ok("https://acct.blob.core.windows.net/ctr/a/b/c")
+            .into_directory()
+            .unwrap();
+        assert_eq!(d.level(), Level::Directory);
+        assert_eq!(d.directory_depth(), Some(3));
+        assert_eq!(
+            d.resource_url(),
+            "https://acct.blob.core.windows.net/ctr/a/b/c"
+        );
+        assert!(ok("https://acct.blob.core.windows.net/ctr")
+            .into_directory()
+            .is_err());
+        assert_eq!(
+            ok("https://acct.blob.core.windows.net/ctr/x").directory_depth(),
+            None
+        );
     }
 
     #[test]

@@ -3,13 +3,130 @@
 use crate::domain::error::{Failure, Result};
 use crate::domain::lifetime::Window;
 use crate::domain::permissions::Permissions;
-use crate::domain::resource::Target;
+use crate::domain::resource::{Level, Target};
 use crate::domain::shown;
 use azure_storage_common::models::UserDelegationKey;
 use azure_storage_sas::{SasBuilder, SasIpRange, SasProtocol};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::net::Ipv4Addr;
 
 /// Everything a token says, apart from the key that signs it.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// `rscc rscd rsce rscl rsct`: response headers the service sends on Get Blob with the token.
+    pub headers: ResponseHeaders,
+    /// `sduoid`: the one Entra user (object id) who may use the token, with a bearer token of
+    /// their own.
+    pub delegated_user: Option<String>,
+    /// `sr=bs`/`sr=bv`: the token reads one snapshot or version of the blob.
+    pub blob_state: Option<BlobState>,
+}
+
+/// One snapshot or one version of a blob (`sr=bs` or `sr=bv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobState {
+    /// `snapshot=`: the snapshot's time stamp, as the service gives it.
+    Snapshot(String),
+    /// `versionid=`: the version's id, as the service gives it.
+    Version(String),
+}
+
+impl BlobState {
+    pub fn value(&self) -> &str {
+        match self {
+            BlobState::Snapshot(v) | BlobState::Version(v) => v,
+        }
+    }
+
+    /// The `sr` value: `bs` or `bv`.
+    pub fn signed_resource(&self) -> &'static str {
+        match self {
+            BlobState::Snapshot(_) => "bs",
+            BlobState::Version(_) => "bv",
+        }
+    }
+}
+
+/// Response header overrides (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ResponseHeaders {
+    pub cache_control: Option<String>,
+    pub content_disposition: Option<String>,
+    pub content_encoding: Option<String>,
+    pub content_language: Option<String>,
+    pub content_type: Option<String>,
+}
+
+impl ResponseHeaders {
+    /// Each header with its option name and value, in the order of the string-to-sign.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Option<&str>)> {
+        [
+            ("--cache-control", self.cache_control.as_deref()),
+            ("--content-disposition", self.content_disposition.as_deref()),
+            ("--content-encoding", self.content_encoding.as_deref()),
+            ("--content-language", self.content_language.as_deref()),
+            ("--content-type", self.content_type.as_deref()),
+        ]
+        .into_iter()
+    }
+}
+
+/// The longest response header value sasmint signs.
+pub const HEADER_LIMIT: usize = 1024;
+
+/// Checks a response header override: 1 to [`HEADER_LIMIT`] bytes of printable text (no
+/// control characters: a line break would end the header, and the string-to-sign is line
+/// based), without leading or trailing blanks.
+pub fn check_header(option: &str, value: &str) -> Result<()> {
+    let problem = if value.is_empty() {
+        Some("is empty".to_owned())
+    } else if value.len() > HEADER_LIMIT {
+        Some(format!("is longer than {HEADER_LIMIT} bytes"))
+    } else if value.chars().any(char::is_control) {
+        Some("contains a control character".to_owned())
+    } else if value.trim() != value {
+        Some("starts or ends with a blank".to_owned())
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(Failure::usage(format!(
+            "{option} '{}' {problem}",
+            shown::value(value)
+        ))
+        .hint(format!(
+            "give the header value as the browser should get it, printable text up to {HEADER_LIMIT} bytes, e.g. --content-disposition 'attachment; filename=\"report.pdf\"'"
+        ))),
+    }
+}
+
+/// Checks a snapshot time stamp or version id as the service gives it: an RFC 3339 UTC time
+/// with up to 7 fractional digits, such as `2025-03-01T12:34:56.1234567Z`.
+pub fn check_blob_state(option: &str, value: &str) -> Result<()> {
+    let bad = || {
+        Failure::usage(format!(
+            "{option} '{}' is not a snapshot or version id",
+            shown::value(value)
+        ))
+        .hint("copy it as the service lists it, e.g. 2025-03-01T12:34:56.1234567Z (az storage blob list --include s or v)")
+    };
+    let Some(body) = value.strip_suffix('Z') else {
+        return Err(bad());
+    };
+    let (seconds, fraction) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if fraction.len() > 7 || !digits(fraction) || seconds.len() != 19 {
+        return Err(bad());
+    }
+    time::PrimitiveDateTime::parse(
+        seconds,
+        &time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+    )
+    .map_err(|_| bad())?;
+    Ok(())
+}
+
 #[derive(Debug, Clone)]
 pub struct Spec {
     pub permissions: Permissions,
@@ -19,6 +136,8 @@ pub struct Spec {
     pub encryption_scope: Option<String>,
     /// `scid`: a GUID storage logs with every request made with the token.
     pub correlation_id: Option<String>,
+    /// Response headers, the delegated user, a snapshot or version.
+    pub extras: Extras,
 }
 
 /// Parses `--ip`: one IPv4 address or an inclusive range `a.b.c.d-e.f.g.h`.
@@ -66,8 +185,64 @@ pub fn check_encryption_scope(name: &str) -> Result<()> {
     }
 }
 
-/// Signs the token for `target` (container or blob) with `key`, returning the query string
-/// without a leading `?`.
+/// Sets the permission letters and every blob-service option of `spec` on a container, blob or
+/// directory builder, and signs. One definition for the three resource states: the crate gives
+/// them setters of the same names, but behind bounds that cannot be named outside it, so this
+/// is a macro rather than a generic function. `$extra` are the letters only some states have
+/// (`l`: container and directory).
+macro_rules! finish {
+    ($builder:expr, $spec:expr, { $($extra:literal => $setter:ident),* }) => {{
+        let spec: &Spec = $spec;
+        let mut b = $builder;
+        for letter in spec.permissions.as_str().chars() {
+            b = match letter {
+                'r' => b.read(),
+                'a' => b.add(),
+                'c' => b.create(),
+                'w' => b.write(),
+                'd' => b.delete(),
+                'x' => b.delete_version(),
+                'y' => b.permanent_delete(),
+                't' => b.tags(),
+                'm' => b.move_blob(),
+                'e' => b.execute(),
+                'o' => b.ownership(),
+                'p' => b.permissions(),
+                'i' => b.set_immutability_policy(),
+                $($extra => b.$setter(),)*
+                other => return Err(unsigned(other)),
+            };
+        }
+        if let Some(scope) = &spec.encryption_scope {
+            b = b.encryption_scope(scope.as_str());
+        }
+        if let Some(id) = &spec.correlation_id {
+            b = b.correlation_id(id.as_str());
+        }
+        let h = &spec.extras.headers;
+        if let Some(v) = &h.cache_control {
+            b = b.cache_control(v.as_str());
+        }
+        if let Some(v) = &h.content_disposition {
+            b = b.content_disposition(v.as_str());
+        }
+        if let Some(v) = &h.content_encoding {
+            b = b.content_encoding(v.as_str());
+        }
+        if let Some(v) = &h.content_language {
+            b = b.content_language(v.as_str());
+        }
+        if let Some(v) = &h.content_type {
+            b = b.content_type(v.as_str());
+        }
+        b
+    }};
+}
+
+/// Signs the token for `target` (container, blob or directory) with `key`, returning the query
+/// string without a leading `?`. A version token carries `versionid=` too (the crate signs the
+/// id but leaves it to the URL), so that, like a snapshot token's `snapshot=`, the token alone
+/// names what it reads.
 pub fn sign(target: &Target, spec: &Spec, key: &UserDelegationKey) -> Result<String> {
     let container = target
         .container
@@ -84,68 +259,44 @@ pub fn sign(target: &Target, spec: &Spec, key: &UserDelegationKey) -> Result<Str
     if let Some(ip) = &spec.ip {
         builder = builder.ip_range(ip.clone());
     }
-    let letters = spec.permissions.as_str();
-    let token = match &target.blob {
-        None => {
-            let mut b = builder.container(container);
-            for letter in letters.chars() {
-                b = match letter {
-                    'r' => b.read(),
-                    'a' => b.add(),
-                    'c' => b.create(),
-                    'w' => b.write(),
-                    'd' => b.delete(),
-                    'x' => b.delete_version(),
-                    'y' => b.permanent_delete(),
-                    'l' => b.list(),
-                    't' => b.tags(),
-                    'm' => b.move_blob(),
-                    'e' => b.execute(),
-                    'o' => b.ownership(),
-                    'p' => b.permissions(),
-                    'i' => b.set_immutability_policy(),
-                    other => return Err(unsigned(other)),
-                };
+    if let Some(user) = &spec.extras.delegated_user {
+        builder = builder.delegated_user_object_id(user.as_str());
+    }
+    let state = &spec.extras.blob_state;
+    if state.is_some() && target.level() != Level::Blob {
+        return Err(Failure::usage(
+            "a snapshot or version token needs a blob URL",
+        ));
+    }
+    let token = match (target.level(), target.blob.as_deref()) {
+        (Level::Blob, Some(blob)) => {
+            let mut b = finish!(builder.blob(container, blob), spec, {});
+            match state {
+                Some(BlobState::Snapshot(id)) => b = b.snapshot(id.as_str()),
+                Some(BlobState::Version(id)) => b = b.version(id.as_str()),
+                None => {}
             }
-            if let Some(scope) = &spec.encryption_scope {
-                b = b.encryption_scope(scope.as_str());
+            let mut token = b.build();
+            if let Some(BlobState::Version(id)) = state {
+                token.push_str("&versionid=");
+                token.push_str(&utf8_percent_encode(id, QUERY_VALUE).to_string());
             }
-            if let Some(id) = &spec.correlation_id {
-                b = b.correlation_id(id.as_str());
-            }
-            b.build()
+            token
         }
-        Some(blob) => {
-            let mut b = builder.blob(container, blob.as_str());
-            for letter in letters.chars() {
-                b = match letter {
-                    'r' => b.read(),
-                    'a' => b.add(),
-                    'c' => b.create(),
-                    'w' => b.write(),
-                    'd' => b.delete(),
-                    'x' => b.delete_version(),
-                    'y' => b.permanent_delete(),
-                    't' => b.tags(),
-                    'm' => b.move_blob(),
-                    'e' => b.execute(),
-                    'o' => b.ownership(),
-                    'p' => b.permissions(),
-                    'i' => b.set_immutability_policy(),
-                    other => return Err(unsigned(other)),
-                };
-            }
-            if let Some(scope) = &spec.encryption_scope {
-                b = b.encryption_scope(scope.as_str());
-            }
-            if let Some(id) = &spec.correlation_id {
-                b = b.correlation_id(id.as_str());
-            }
-            b.build()
+        (Level::Directory, Some(path)) => {
+            finish!(builder.directory(container, path), spec, { 'l' => list }).build()
         }
+        _ => finish!(builder.container(container), spec, { 'l' => list }).build(),
     };
     Ok(token)
 }
+
+/// Everything but RFC 3986 unreserved characters, as the crate encodes its values.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 fn unsigned(letter: char) -> Failure {
     Failure::usage(format!(
@@ -261,6 +412,7 @@ mod tests {
                 ip: None,
                 encryption_scope: None,
                 correlation_id: None,
+                extras: Extras::default(),
             };
             let token = sign(&target, &spec, &key.sdk).unwrap();
             let mut ours = decoded(&token);
@@ -307,6 +459,48 @@ mod tests {
                 "{}",
                 case["id"]
             );
+        }
+    }
+
+    #[test]
+    fn header_values_are_printable_and_bounded() {
+        assert!(check_header("--content-type", "application/pdf; charset=utf-8").is_ok());
+        assert!(check_header("--content-disposition", "attachment; filename=\"é.pdf\"").is_ok());
+        let long = "x".repeat(HEADER_LIMIT + 1);
+        for bad in [
+            "",
+            " lead",
+            "trail ",
+            "a\r\nb",
+            "a\u{7f}b",
+            "a\u{85}b",
+            long.as_str(),
+        ] {
+            let e = check_header("--cache-control", bad).unwrap_err();
+            assert!(!e.message.chars().any(char::is_control), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn snapshot_and_version_ids() {
+        for good in [
+            "2025-03-01T12:34:56.1234567Z",
+            "2025-03-01T12:34:56Z",
+            "2025-03-01T12:34:56.1Z",
+        ] {
+            assert!(check_blob_state("--snapshot", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "yesterday",
+            "2025-03-01T12:34:56.12345678Z",
+            "2025-03-01T12:34:56",
+            "2025-13-01T12:34:56Z",
+            "2025-03-01T12:34:56.12a4567Z",
+            "2025-03-01 12:34:56Z",
+            "2025-03-01T12:34:56+01:00",
+        ] {
+            assert!(check_blob_state("--version-id", bad).is_err(), "{bad}");
         }
     }
 

@@ -14,12 +14,12 @@ use crate::clients::{http, storage};
 use crate::domain::error::{Failure, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime::{self, Until, Window};
-use crate::domain::minted::Minted;
+use crate::domain::minted::{Minted, MintedExtras};
 use crate::domain::permissions::{Permissions, Preset};
 use crate::domain::redact;
 use crate::domain::resource::Level;
 use crate::domain::resource::{self, Target};
-use crate::domain::sas::{self, Spec};
+use crate::domain::sas::{self, BlobState, Extras, ResponseHeaders, Spec};
 use crate::domain::shown;
 use crate::io::input::{self, read_source};
 use crate::io::runtime::network;
@@ -95,6 +95,21 @@ pub struct TokenOptions {
     pub encryption_scope: Option<String>,
     /// `--correlation-id`: a GUID, or `auto` for a fresh one.
     pub correlation_id: Option<String>,
+    /// `--content-disposition` and the other response header overrides, as typed.
+    pub headers: ResponseHeaders,
+    /// `--delegated-user`: the object id of the one Entra user who may use the token (`sduoid`).
+    pub delegated_user: Option<String>,
+    /// `--delegated-user-tenant`: ask for the key with this `DelegatedUserTid` (`skdutid`).
+    pub delegated_user_tenant: Option<String>,
+    /// `--snapshot`: a token for one snapshot of the blob (`sr=bs`).
+    pub snapshot: Option<String>,
+    /// `--version-id`: a token for one version of the blob (`sr=bv`).
+    pub version_id: Option<String>,
+    /// `--directory`: the blob URL's path names a directory (`sr=d`).
+    pub directory: bool,
+    /// Accept Data Lake (`dfs`) URLs and directories: `mint` does; the consumers, which
+    /// register a container URL with a service, do not.
+    pub data_lake: bool,
     /// Sign offline with this saved key (a file, or `-` for stdin).
     pub delegation_key: Option<PathBuf>,
     /// Use the token once per right it grants before handing it over (`--verify`).
@@ -112,6 +127,13 @@ impl TokenOptions {
             allow_http: false,
             encryption_scope: None,
             correlation_id: None,
+            headers: ResponseHeaders::default(),
+            delegated_user: None,
+            delegated_user_tenant: None,
+            snapshot: None,
+            version_id: None,
+            directory: false,
+            data_lake: false,
             delegation_key: None,
             verify: false,
             azure,
@@ -127,21 +149,43 @@ pub struct MintPlan {
     pub timeout: u64,
     /// Verify the signed token before returning it.
     pub verify: bool,
+    /// The `DelegatedUserTid` the key must carry (`--delegated-user-tenant`).
+    pub key_tenant: Option<String>,
 }
 
 /// Checks `url` with `options`: exit 2 on anything wrong, and no request sent.
 pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<MintPlan> {
-    let target = resource::parse(
+    let mut target = resource::parse(
         url,
         options.azure.account.as_deref(),
         options.allow_http,
         false,
     )?;
+    if !options.data_lake && (target.on_dfs() || options.directory) {
+        return Err(Failure::usage(format!(
+            "{} is a Data Lake (dfs) URL or directory; only `sasmint mint` signs those",
+            shown::value(&target.resource_url())
+        ))
+        .hint("use the blob endpoint https://ACCOUNT.blob.core.windows.net/CONTAINER (the token works on the dfs endpoint too)"));
+    }
+    if options.directory {
+        if target.on_dfs() {
+            return Err(Failure::usage(
+                "--directory goes with a blob endpoint URL; a dfs URL already names a directory",
+            )
+            .hint("drop --directory"));
+        }
+        target = target.into_directory()?;
+    }
+    let extras = extras(&target, options)?;
     let level = target.level();
     let permissions = match &options.access {
         Access::Letters(letters) => Permissions::parse(letters, level)?,
         Access::Preset(preset) => preset.permissions(level)?,
     };
+    if let Some(state) = &extras.blob_state {
+        check_state_letters(state, &permissions)?;
+    }
     let (window, ip) = check_shared(options, now)?;
     let correlation_id = options
         .correlation_id
@@ -156,6 +200,9 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
             "fetching a delegation key needs https: the service accepts bearer tokens over https only",
         )
         .hint("use the https URL (the token still allows http with --allow-http), or sign offline with --delegation-key"));
+    }
+    if options.verify {
+        check_verifiable(&target, &extras)?;
     }
     if options.verify && !target.https {
         return Err(Failure::usage(
@@ -172,11 +219,133 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
             ip,
             encryption_scope: options.encryption_scope.clone(),
             correlation_id,
+            extras,
         },
         auth: options.azure.auth,
         timeout: options.azure.timeout,
         verify: options.verify,
+        key_tenant: options
+            .delegated_user_tenant
+            .as_deref()
+            .map(delegated_user_tenant)
+            .transpose()?,
     })
+}
+
+/// Checks the response headers, the delegated user, and a snapshot or version against the
+/// resource.
+fn extras(target: &Target, options: &TokenOptions) -> Result<Extras> {
+    let level = target.level();
+    let headers = &options.headers;
+    for (option, value) in headers.iter() {
+        let Some(value) = value else { continue };
+        sas::check_header(option, value)?;
+        if level != Level::Blob {
+            return Err(Failure::usage(format!(
+                "{option} applies to a blob token; this is a {} token",
+                level.name()
+            ))
+            .hint("give the blob's URL: the service applies response headers when one blob is read (Get Blob), not to a listing"));
+        }
+    }
+    let delegated_user = options
+        .delegated_user
+        .as_deref()
+        .map(|id| guid(id, "--delegated-user", "the user's Entra object id"))
+        .transpose()?;
+    let blob_state = match (&options.snapshot, &options.version_id) {
+        (Some(_), Some(_)) => {
+            return Err(
+                Failure::usage("--snapshot and --version-id exclude each other")
+                    .hint("a token reads one snapshot or one version: give one of them"),
+            )
+        }
+        (Some(id), None) => Some(("--snapshot", BlobState::Snapshot(id.trim().to_owned()))),
+        (None, Some(id)) => Some(("--version-id", BlobState::Version(id.trim().to_owned()))),
+        (None, None) => None,
+    };
+    let blob_state = match blob_state {
+        None => None,
+        Some((option, state)) => {
+            sas::check_blob_state(option, state.value())?;
+            if level != Level::Blob {
+                return Err(Failure::usage(format!(
+                    "{option} applies to a blob token; this is a {} token",
+                    level.name()
+                ))
+                .hint("give the URL of the blob whose snapshot or version the token reads"));
+            }
+            Some(state)
+        }
+    };
+    Ok(Extras {
+        headers: headers.clone(),
+        delegated_user,
+        blob_state,
+    })
+}
+
+/// A snapshot token may read or delete that snapshot (`r d`), a version token read or delete
+/// that version (`r x`); nothing else applies to them.
+fn check_state_letters(state: &BlobState, permissions: &Permissions) -> Result<()> {
+    let (option, allowed) = match state {
+        BlobState::Snapshot(_) => ("--snapshot", "rd"),
+        BlobState::Version(_) => ("--version-id", "rx"),
+    };
+    match permissions.as_str().chars().find(|c| !allowed.contains(*c)) {
+        None => Ok(()),
+        Some(letter) => Err(Failure::usage(format!(
+            "permission '{letter}' does not apply to a token for one {} ({option})",
+            if option == "--snapshot" {
+                "snapshot"
+            } else {
+                "version"
+            }
+        ))
+        .hint(format!(
+            "such a token carries only '{allowed}': use --permissions r to read it"
+        ))),
+    }
+}
+
+/// `--verify` sends the token with nothing else, and probes containers and blobs only.
+fn check_verifiable(target: &Target, extras: &Extras) -> Result<()> {
+    let why = if target.level() == Level::Directory {
+        Some("sasmint has no probe for a directory token")
+    } else if extras.delegated_user.is_some() {
+        Some("a --delegated-user token works only with that user's own bearer token, which sasmint does not have")
+    } else if extras.blob_state.is_some() {
+        Some("sasmint has no probe for a snapshot or version token")
+    } else {
+        None
+    };
+    match why {
+        None => Ok(()),
+        Some(why) => Err(
+            Failure::usage(format!("--verify cannot prove this token: {why}"))
+                .hint("leave out --verify"),
+        ),
+    }
+}
+
+/// `--delegated-user-tenant`: a GUID.
+pub fn delegated_user_tenant(text: &str) -> Result<String> {
+    guid(
+        text,
+        "--delegated-user-tenant",
+        "the tenant id of the user who will use the token",
+    )
+}
+
+/// A GUID option, written as the service expects it (lowercase, with hyphens).
+fn guid(text: &str, option: &str, what: &str) -> Result<String> {
+    uuid::Uuid::try_parse(text.trim())
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|_| {
+            Failure::usage(format!("{option} '{}' is not a GUID", shown::value(text))).hint(
+                format!("give {what}, e.g. 0b9c3d1e-7f0a-4e4f-8a2d-5d8f2b6a1c93"),
+            )
+        })
 }
 
 /// `--correlation-id`: a GUID (written as the service expects it, lowercase with hyphens), or
@@ -266,8 +435,9 @@ pub fn mint(
             };
             let target = plan.target.clone();
             let auth = plan.auth;
+            let tenant = plan.key_tenant.clone();
             network(plan.timeout, "getting the delegation key", async move {
-                storage::fetch_key(&target, credential, request, options, auth).await
+                storage::fetch_key(&target, credential, request, tenant, options, auth).await
             })?
         }
     };
@@ -343,6 +513,7 @@ pub fn note_clamp(quiet: bool, request: lifetime::KeyRequest) {
 
 /// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`) and signs it.
 pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Result<Minted> {
+    check_key_tenant(plan.key_tenant.as_deref(), key, saved_key)?;
     let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)?;
     if shortened && saved_key {
         note(
@@ -359,9 +530,35 @@ pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Resu
     Ok(describe(&plan.target, &plan.spec, key, token))
 }
 
+/// With `--delegated-user-tenant`, the key must carry that tenant: the token's `skdutid` comes
+/// from the key, never from the command line.
+fn check_key_tenant(wanted: Option<&str>, key: &Key, saved_key: bool) -> Result<()> {
+    let Some(wanted) = wanted else {
+        return Ok(());
+    };
+    let has = key.file.signed_delegated_user_tid.as_deref();
+    if has.is_some_and(|has| has.eq_ignore_ascii_case(wanted)) {
+        return Ok(());
+    }
+    let has = has.map_or("none".to_owned(), shown::value);
+    if saved_key {
+        Err(Failure::usage(format!(
+            "--delegated-user-tenant {wanted}, but the saved delegation key carries delegated user tenant {has}"
+        ))
+        .hint("fetch a key for that tenant: sasmint key URL --delegated-user-tenant TENANT_ID --output-file key.json"))
+    } else {
+        Err(Failure::new(
+            crate::domain::error::Kind::Service,
+            format!("asked for a key with delegated user tenant {wanted}; the service returned one with {has}"),
+        )
+        .hint("the service must support DelegatedUserTid (version 2025-07-05 or later; the Azurite emulator ignores it)"))
+    }
+}
+
 /// What a signed token grants, for every output format.
 pub fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minted {
     let Window { start, expiry } = spec.window;
+    let (level, extras) = (target.level(), &spec.extras);
     Minted {
         url: format!("{}?{token}", target.resource_url()),
         signed_version: sas::query_param(&token, "sv")
@@ -370,9 +567,14 @@ pub fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minte
         token,
         account: target.account.clone(),
         container: target.container.clone().unwrap_or_default(),
-        blob: target.blob.clone(),
-        resource: target.level().name(),
-        signed_resource: if target.blob.is_some() { "b" } else { "c" },
+        blob: target.blob.clone().filter(|_| level == Level::Blob),
+        resource: level.name(),
+        signed_resource: match (level, &extras.blob_state) {
+            (Level::Blob, Some(state)) => state.signed_resource(),
+            (Level::Blob, None) => "b",
+            (Level::Directory, _) => "d",
+            _ => "c",
+        },
         permissions: spec.permissions.as_str().to_owned(),
         start: lifetime::format(start),
         expiry: lifetime::format(expiry),
@@ -395,5 +597,20 @@ pub fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minte
         signed_tid: key.file.signed_tid.clone(),
         key_start: key.file.signed_start.clone(),
         key_expiry: key.file.signed_expiry.clone(),
+        extras: MintedExtras {
+            directory: target.blob.clone().filter(|_| level == Level::Directory),
+            directory_depth: target.directory_depth(),
+            snapshot: match &extras.blob_state {
+                Some(BlobState::Snapshot(id)) => Some(id.clone()),
+                _ => None,
+            },
+            version_id: match &extras.blob_state {
+                Some(BlobState::Version(id)) => Some(id.clone()),
+                _ => None,
+            },
+            response_headers: extras.headers.clone(),
+            delegated_user_oid: extras.delegated_user.clone(),
+            delegated_user_tid: key.file.signed_delegated_user_tid.clone(),
+        },
     }
 }

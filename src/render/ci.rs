@@ -164,6 +164,7 @@ mod tests {
             signed_tid: "t".into(),
             key_start: "2026-11-30T08:45:00Z".into(),
             key_expiry: "2026-11-30T17:00:00Z".into(),
+            extras: Default::default(),
         }
     }
 

@@ -78,6 +78,7 @@ mod tests {
             signed_tid: "tid".into(),
             key_start: "2026-11-22T07:45:00Z".into(),
             key_expiry: "2026-11-22T16:00:00Z".into(),
+            extras: Default::default(),
         }
     }
 

@@ -305,6 +305,7 @@ fn keys(
     let request = lifetime::key_request(now, first.spec.window);
     pipeline::note_clamp(quiet, request);
     let (auth, timeout) = (first.auth, first.timeout);
+    let tenant = first.key_tenant.clone();
     let (credential, options) = pipeline::credential(auth, timeout)?;
     let targets: Vec<(String, crate::domain::resource::Target)> = accounts
         .into_iter()
@@ -321,11 +322,16 @@ fn keys(
             let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_ACCOUNTS));
             let mut tasks = tokio::task::JoinSet::new();
             for (account, target) in targets {
-                let (credential, options, limit) =
-                    (credential.clone(), options.clone(), limit.clone());
+                let (credential, options, limit, tenant) = (
+                    credential.clone(),
+                    options.clone(),
+                    limit.clone(),
+                    tenant.clone(),
+                );
                 tasks.spawn(async move {
                     let _permit = limit.acquire_owned().await;
-                    let fetch = storage::fetch_key(&target, credential, request, options, auth);
+                    let fetch =
+                        storage::fetch_key(&target, credential, request, tenant, options, auth);
                     let what = format!("getting the delegation key from {}", target.service());
                     let key = tokio::time::timeout(per_account, fetch)
                         .await
