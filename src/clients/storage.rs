@@ -15,7 +15,8 @@ use azure_storage_blob::models::KeyInfo;
 use azure_storage_blob::{BlobServiceClient, BlobServiceClientOptions};
 use std::sync::Arc;
 
-/// Fetches a user delegation key for `target`'s account.
+/// Fetches a user delegation key for `target`'s account. The connection to the account opens
+/// while the credential gets its token ([`http::warm`]), unless a command warmed it earlier.
 pub async fn fetch_key(
     target: &Target,
     credential: Arc<dyn TokenCredential>,
@@ -24,6 +25,7 @@ pub async fn fetch_key(
     auth: Auth,
 ) -> Result<Key> {
     let service = target.service_url();
+    http::warm(&service);
     let client = BlobServiceClient::new(
         service.clone(),
         Some(credential),
