@@ -304,7 +304,13 @@ fn plain_http_on_the_https_port_is_a_network_error() {
     );
     assert!(!r.stderr.contains("could not reach"), "{}", r.stderr);
     assert_eq!(fs.requests(), 0, "no HTTP request got through");
-    assert_eq!(fs.connections(), 4, "retried 3 times");
+    // The early connection (clients::warmup: a handshake, no request) fails first; then the
+    // request connects on its own, as without it, and is retried 3 times.
+    assert_eq!(
+        fs.connections(),
+        1 + 4,
+        "an early connection, then retried 3 times"
+    );
 }
 
 #[test]
@@ -329,7 +335,97 @@ fn a_connection_closed_during_the_handshake_is_a_network_error_not_an_untrusted_
             r.stderr
         );
     }
-    assert_eq!(fs.connections(), 12, "each run retried 3 times");
+    // Per run: the early connection's failed handshake (clients::warmup), then 4 tries.
+    assert_eq!(
+        fs.connections(),
+        3 * (1 + 4),
+        "each run: an early connection, then retried 3 times"
+    );
+}
+
+// ---- storage endpoint: the connection opened early (issue 15) --------------------------------
+
+#[tokio::test]
+async fn the_early_connection_sends_no_request_and_is_the_one_used() {
+    container("fault-warm").await;
+    let ts = TokenServer::start();
+    let fs = FaultServer::forwarding(azurite());
+    let r = mint(&ts, &fs.container_url("fault-warm"), &[]);
+    assert_token_works(&r, &ts, "fault-warm").await;
+    // The storage connection opens while the token is fetched (clients::warmup), and carries
+    // the one request: no second connection, no warm-up request in the account's logs.
+    assert_eq!(fs.connections(), 1, "one connection: {:?}", fs.log());
+    let log = fs.log();
+    assert_eq!(log.len(), 1, "exactly one request: {log:?}");
+    assert_eq!(log[0].method, "POST", "{log:?}");
+    assert!(log[0].target.contains("comp=userdelegationkey"), "{log:?}");
+}
+
+/// A TCP relay to `to` that closes the first connection it accepts at once (the warm-up's),
+/// and relays every later one; counts the connections it accepted.
+fn relay_refusing_the_first(to: u16) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                drop(client);
+                continue;
+            }
+            let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", to)) else {
+                continue;
+            };
+            for (mut from, mut into) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from, &mut into);
+                    let _ = into.shutdown(std::net::Shutdown::Write);
+                });
+            }
+        }
+    });
+    (port, accepted)
+}
+
+#[tokio::test]
+async fn a_failed_early_connection_changes_nothing() {
+    container("fault-warm-fail").await;
+    let ts = TokenServer::start();
+    let fs = FaultServer::forwarding(azurite());
+    let port = fs.port();
+    let (relay, accepted) = relay_refusing_the_first(port);
+    let url = fs
+        .container_url("fault-warm-fail")
+        .replace(&format!(":{port}/"), &format!(":{relay}/"));
+    let r = mint(&ts, &url, &[]);
+    // The warm-up's connection was closed in its handshake: the request connected on its own,
+    // at once (not a retry after a failure), and succeeded.
+    assert_token_works(&r, &ts, "fault-warm-fail").await;
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert_eq!(fs.requests(), 1, "{:?}", fs.log());
+    assert_eq!(fs.gaps().len(), 0);
+    // Nothing listening (the warm-up fails, then the request): the error of tests/e2e.rs
+    // connection_refused_is_a_network_error, unchanged.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let gone = closed.local_addr().unwrap().port();
+    drop(closed);
+    let r = mint(
+        &ts,
+        &format!("https://127.0.0.1:{gone}/devstoreaccount1/gone"),
+        &["--timeout", "10"],
+    );
+    r.failed_with(6)
+        .says(&format!(
+            "Get User Delegation Key failed: could not reach https://127.0.0.1:{gone}/devstoreaccount1"
+        ))
+        .says("hint: check the URL, DNS and firewall")
+        .no_identity_secrets(&ts);
 }
 
 // ---- several accounts in one run --------------------------------------------------------------

@@ -13,3 +13,4 @@ pub mod http;
 pub mod probe;
 pub mod storage;
 pub mod transport;
+pub mod warmup;

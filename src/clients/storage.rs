@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 /// Fetches a user delegation key for `target`'s account; with `delegated_user_tid`, a key whose
 /// tokens users of that tenant may use (`DelegatedUserTid`, returned as the key's
-/// `SignedDelegatedUserTid` and signed into tokens as `skdutid`).
+/// `SignedDelegatedUserTid` and signed into tokens as `skdutid`). The connection to the account
+/// opens while the credential gets its token ([`http::warm`]), unless a command warmed it earlier.
 pub async fn fetch_key(
     target: &Target,
     credential: Arc<dyn TokenCredential>,
@@ -27,6 +28,7 @@ pub async fn fetch_key(
     auth: Auth,
 ) -> Result<Key> {
     let service = target.service_url();
+    http::warm(&service);
     let client = BlobServiceClient::new(
         service.clone(),
         Some(credential),

@@ -3,9 +3,10 @@
 
 use super::common::{login, Common};
 use crate::clients::ard;
+use crate::clients::http;
 use crate::domain::error::Result;
 use crate::domain::permissions::Preset;
-use crate::io::runtime::network;
+use crate::io::runtime::{self, network};
 use crate::io::terminal::{note, stdout};
 use crate::pipeline::{self, LifetimeOptions, TokenOptions};
 use crate::render::ard as render;
@@ -42,7 +43,11 @@ pub(super) fn run(
     let plan = pipeline::plan(&options.url, &token, now)?;
     let login = login()?;
     let container = plan.target.container.clone().unwrap_or_default();
-    let minted = pipeline::mint(plan, None, now, None, quiet)?;
+    // Connect to Maxar ARD while the storage key is fetched (no request is sent; see
+    // clients::warmup); the storage account's connection opens while the credential works.
+    let (credential, _) = pipeline::credential(plan.auth, plan.timeout)?;
+    runtime::start(|| http::warm(&common.base))?;
+    let minted = pipeline::mint(plan, None, now, Some(credential), quiet)?;
     let id = &options.credentials_id;
     let account = network(
         common.azure.timeout,

@@ -4,11 +4,12 @@
 
 use super::common::{no_token_output, Common};
 use crate::clients::geocatalog::{Action, Connection, IngestionSource};
+use crate::clients::http;
 use crate::domain::error::Result;
 use crate::domain::ids::check_object_id;
 use crate::domain::lifetime;
 use crate::domain::permissions::Preset;
-use crate::io::runtime::network;
+use crate::io::runtime::{self, network};
 use crate::io::terminal::{note, stdout};
 use crate::pipeline::{self, LifetimeOptions, TokenOptions};
 use crate::render::geocatalog as render;
@@ -63,6 +64,14 @@ pub(super) fn run(
         .transpose()?;
 
     let (credential, client_options) = common.credential()?;
+    // Connect to the catalog, and to the storage account when a SAS will be minted, while the
+    // credential gets its tokens (no request is sent; see clients::warmup).
+    runtime::start(|| {
+        http::warm(&common.base);
+        if options.managed_identity.is_none() && keep_while.is_none() {
+            http::warm(&plan.target.service_url());
+        }
+    })?;
     let container_url = plan.target.resource_url();
     let catalog = common.catalog(credential.clone(), client_options);
     let kind = match &options.managed_identity {
