@@ -147,7 +147,7 @@ impl GeoCatalog {
                 "the GeoCatalog returned a nextLink to another host; not following it with a bearer token",
             ));
         }
-        set_api_version(&mut url, self.version.name());
+        http::set_api_version(&mut url, self.version.name());
         Ok(Some(url))
     }
 
@@ -373,26 +373,6 @@ impl GeoCatalog {
     }
 }
 
-/// Sets `api-version=VERSION` on `url`, dropping any other `api-version`; the rest of the query
-/// is kept as it is (continuation tokens are opaque).
-fn set_api_version(url: &mut Url, version: &str) {
-    let mut query: Vec<&str> = url
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|pair| {
-            let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
-            !pair.is_empty()
-                && !percent_encoding::percent_decode_str(name)
-                    .decode_utf8_lossy()
-                    .eq_ignore_ascii_case("api-version")
-        })
-        .collect();
-    let version = format!("api-version={version}");
-    query.push(&version);
-    url.set_query(Some(&query.join("&")));
-}
-
 /// The id in "Container url … already contains a SAS token ingestion source with id <id>".
 fn conflicting_id(message: &str) -> Option<String> {
     let (_, rest) = message.rsplit_once("with id ")?;
@@ -500,6 +480,7 @@ mod tests {
 
     #[test]
     fn followed_links_get_the_api_version() {
+        use crate::clients::http::set_api_version;
         let mut url = Url::parse("https://cat.example.com/inma/ingestion-sources?$skip=2").unwrap();
         set_api_version(&mut url, "2026-04-15");
         assert_eq!(
