@@ -21,11 +21,16 @@ fn main() {
     let binaries: Vec<(String, String)> = std::env::args()
         .skip(1)
         .map(|arg| {
-            let (name, path) = arg.split_once('=').expect("arguments are NAME=/path/to/sasmint");
+            let (name, path) = arg
+                .split_once('=')
+                .expect("arguments are NAME=/path/to/sasmint");
             (name.to_owned(), path.to_owned())
         })
         .collect();
-    assert!(!binaries.is_empty(), "give at least one NAME=/path/to/sasmint");
+    assert!(
+        !binaries.is_empty(),
+        "give at least one NAME=/path/to/sasmint"
+    );
 
     let azurite = support::Azurite::start();
     let tokens = support::TokenServer::start();
@@ -35,7 +40,9 @@ fn main() {
         catalog.seed_sas_source(&format!("https://other{i}.blob.core.windows.net/c{i}"));
     }
 
-    println!("| binary | create: requests | create: time | rotate: requests | rotate: median time |");
+    println!(
+        "| binary | create: requests | create: time | rotate: requests | rotate: median time |"
+    );
     println!("|---|---:|---:|---:|---:|");
     for (i, (name, path)) in binaries.iter().enumerate() {
         let container = format!("bench-{i}");
@@ -49,8 +56,20 @@ fn main() {
             let before = catalog.request_count();
             let mut cmd = support::scrubbed_command(path);
             support::use_local_azure(&mut cmd, &azurite, &tokens);
-            cmd.args(["-q", "geocatalog", "register", &url, "--expires-in", lifetime])
-                .args(["--auth", "managed-identity", "--geocatalog", &catalog.endpoint()]);
+            cmd.args([
+                "-q",
+                "geocatalog",
+                "register",
+                &url,
+                "--expires-in",
+                lifetime,
+            ])
+            .args([
+                "--auth",
+                "managed-identity",
+                "--geocatalog",
+                &catalog.endpoint(),
+            ]);
             let started = Instant::now();
             let out = cmd.output().expect("run sasmint");
             let took = started.elapsed();
