@@ -54,8 +54,9 @@ struct Registry {
     /// Needles of [`KEY`] bytes or more, by their first [`KEY`] bytes.
     long: HashMap<u64, Vec<Box<[u8]>>, BuildHasherDefault<KeyHasher>>,
     /// The first two bytes of the long needles, one bit each: most positions of a text are
-    /// passed over with one bit test.
-    starts: Vec<u64>,
+    /// passed over with one bit test. Built at the first scrub after a change, so registering
+    /// (every mint registers its token) costs no 8 KiB table when nothing is ever scrubbed.
+    starts: std::cell::OnceCell<Vec<u64>>,
     /// Shorter needles: short secrets the user chose, and their exact base64 spellings.
     short: Vec<Box<[u8]>>,
 }
@@ -77,11 +78,7 @@ impl Registry {
             }
             return;
         }
-        if self.starts.is_empty() {
-            self.starts = vec![0; 1 << 10];
-        }
-        let (word, bit) = start_bit(needle);
-        self.starts[word] |= bit;
+        self.starts = std::cell::OnceCell::new();
         let bucket = self.long.entry(key_of(needle)).or_default();
         if !bucket.iter().any(|n| **n == *needle) {
             bucket.push(needle.into());
@@ -92,9 +89,17 @@ impl Registry {
     /// `shortest` are not looked for (the base64 views are mostly noise).
     fn find(&self, view: &[u8], shortest: usize, out: &mut Vec<(usize, usize)>) {
         if view.len() >= KEY && !self.long.is_empty() {
+            let starts = self.starts.get_or_init(|| {
+                let mut starts = vec![0; 1 << 10];
+                for needle in self.long.values().flatten() {
+                    let (word, bit) = start_bit(needle);
+                    starts[word] |= bit;
+                }
+                starts
+            });
             for i in 0..=view.len() - KEY {
                 let (word, bit) = start_bit(&view[i..]);
-                if self.starts[word] & bit == 0 {
+                if starts[word] & bit == 0 {
                     continue;
                 }
                 if let Some(bucket) = self.long.get(&key_of(&view[i..])) {
