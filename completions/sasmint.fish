@@ -79,7 +79,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l fail-fast -d 'With several inputs: stop at the first failure and print nothing'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l allow-http -d 'Allow plain http as well as https (spr=https,http). Default: https only'
@@ -101,7 +101,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l force -d 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
@@ -130,7 +130,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and not __fish_seen_subcommand_from register list status show delete identities help" -s q -l quiet -d 'Only errors on stderr'
@@ -162,7 +162,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l verify -d 'Before registering, use the token once per right it grants (read, list), changing no data; exit 4 and register nothing if the service refuses it'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from register" -l github-env -d 'With --output github-actions: write to GITHUB_ENV (SAS_TOKEN …) instead of step outputs in GITHUB_OUTPUT (sas_token …)'
@@ -186,7 +186,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
@@ -209,7 +209,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
@@ -231,7 +231,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
@@ -253,7 +253,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only errors on stderr'
@@ -275,7 +275,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand geocatalog; and __fish_seen_subcommand_from identities" -s q -l quiet -d 'Only errors on stderr'
@@ -299,7 +299,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and not __fish_seen_subcommand_from register list show delete help" -s q -l quiet -d 'Only errors on stderr'
@@ -325,7 +325,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -l verify -d 'Before registering, use the token once for its write right (a conditional Put Blob that cannot match), changing no data; exit 4 and register nothing if refused'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from register" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
@@ -343,7 +343,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -l reveal -d 'With --output json: print each stored SAS URL as stored, signature included (a secret)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
@@ -361,7 +361,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -l reveal -d 'Print the stored SAS URL as stored, signature included (a secret)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
@@ -379,7 +379,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand ard; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Only errors on stderr'
@@ -407,7 +407,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l verify -d 'Before printing, use the SAS once per right it grants (read, and list for a container), changing no data; exit 4 if the service refuses it'
 complete -c sasmint -n "__fish_sasmint_using_subcommand kusto-uri" -l github-env -d 'With --output github-actions: write to GITHUB_ENV (KUSTO_URI …) instead of step outputs in GITHUB_OUTPUT (kusto_uri …)'
@@ -428,7 +428,7 @@ managed-identity\t'A managed identity (App Service/Functions/Container Apps, or 
 workload-identity\t'Workload identity federation (AKS, GitHub Actions OIDC): AZURE_FEDERATED_TOKEN_FILE'
 client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET'
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand revoke-keys" -l account -d 'The storage account name, for a custom domain whose host does not name it' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand revoke-keys" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand revoke-keys" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand revoke-keys" -s y -l yes -d 'Revoke without asking (needed when stdin is not a terminal)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand revoke-keys" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'

@@ -11,7 +11,8 @@ pub struct AzureArgs {
     #[arg(long, value_enum, default_value_t = Auth::Auto, env = "SASMINT_AUTH", global = true)]
     pub auth: Auth,
 
-    /// The storage account name, for a custom domain whose host does not name it.
+    /// The storage account name, for a custom domain whose host does not name it (a custom domain
+    /// gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone).
     #[arg(long, env = "SASMINT_ACCOUNT", value_name = "NAME", global = true)]
     pub account: Option<String>,
 
