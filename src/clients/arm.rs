@@ -10,7 +10,7 @@
 //! Failures come in ARM's `ErrorResponse` shape, `{"error": {"code", "message"}}`, which is
 //! Azure.Core's: `http::CallError` reads the code and message from it.
 
-use crate::clients::http::{set_api_version, CallError, Service};
+use crate::clients::http::{self, CallError, Service};
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::resource::validate_account;
 use crate::domain::shown;
@@ -229,26 +229,9 @@ impl Arm {
         url
     }
 
-    /// A `nextLink` is followed only on ARM's own origin (the bearer token goes with it), with
-    /// this client's api-version.
+    /// A `nextLink`, followed only on ARM's own origin, with this client's api-version.
     fn next_link(&self, link: Option<&str>) -> Result<Option<Url>> {
-        let Some(link) = link.filter(|l| !l.is_empty()) else {
-            return Ok(None);
-        };
-        let mut url = self.base.join(link).map_err(|_| {
-            Failure::new(
-                Kind::Service,
-                "Azure Resource Manager returned a nextLink that is not a URL",
-            )
-        })?;
-        if url.origin() != self.base.origin() {
-            return Err(Failure::new(
-                Kind::Service,
-                "Azure Resource Manager returned a nextLink to another host; not following it with a bearer token",
-            ));
-        }
-        set_api_version(&mut url, API_VERSION);
-        Ok(Some(url))
+        http::next_link(&self.base, link, API_VERSION, "Azure Resource Manager")
     }
 
     /// The resource id of `account` in `subscription`, by listing the subscription's storage

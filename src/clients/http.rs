@@ -252,6 +252,35 @@ fn is_code(code: &str, status: u16) -> bool {
     !code.is_empty() && code != status.to_string()
 }
 
+/// The next page of a list: a `nextLink` is followed only on `base`'s own origin (the bearer
+/// token goes with it), with `api_version` set on it (added, or replacing the link's own: the
+/// services require one on every request and need not put it in the link). An empty link ends
+/// the list.
+pub fn next_link(
+    base: &Url,
+    link: Option<&str>,
+    api_version: &str,
+    service: &str,
+) -> Result<Option<Url>> {
+    let Some(link) = link.filter(|l| !l.is_empty()) else {
+        return Ok(None);
+    };
+    let mut url = base.join(link).map_err(|_| {
+        Failure::new(
+            Kind::Service,
+            format!("{service} returned a nextLink that is not a URL"),
+        )
+    })?;
+    if url.origin() != base.origin() {
+        return Err(Failure::new(
+            Kind::Service,
+            format!("{service} returned a nextLink to another host; not following it with a bearer token"),
+        ));
+    }
+    set_api_version(&mut url, api_version);
+    Ok(Some(url))
+}
+
 /// Sets `api-version=VERSION` on `url`, dropping any other `api-version`; the rest of the query
 /// is kept as it is (continuation tokens are opaque).
 pub fn set_api_version(url: &mut Url, version: &str) {

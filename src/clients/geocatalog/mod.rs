@@ -128,27 +128,9 @@ impl GeoCatalog {
         parse(reply, what)
     }
 
-    /// A `nextLink` is followed only on the catalog's own origin: the bearer token goes with it.
-    /// It gets this client's `api-version` (added, or replacing the link's own): the service
-    /// requires one on every request and need not put it in the link.
+    /// A `nextLink`, followed only on the catalog's own origin, with this client's api-version.
     fn next_link(&self, link: Option<&str>) -> Result<Option<Url>> {
-        let Some(link) = link else {
-            return Ok(None);
-        };
-        let mut url = self.base.join(link).map_err(|_| {
-            Failure::new(
-                Kind::Service,
-                "the GeoCatalog returned a nextLink that is not a URL",
-            )
-        })?;
-        if url.origin() != self.base.origin() {
-            return Err(Failure::new(
-                Kind::Service,
-                "the GeoCatalog returned a nextLink to another host; not following it with a bearer token",
-            ));
-        }
-        http::set_api_version(&mut url, self.version.name());
-        Ok(Some(url))
+        http::next_link(&self.base, link, self.version.name(), "the GeoCatalog")
     }
 
     async fn collect<T: DeserializeOwned>(&self, first: Url, what: &str) -> Result<Vec<T>> {
