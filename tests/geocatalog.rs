@@ -228,6 +228,62 @@ async fn register_again_rotates_in_place_with_one_get_whatever_the_list_holds() 
 }
 
 #[tokio::test]
+async fn register_gets_the_key_while_the_catalog_looks_up_the_source() {
+    // The catalog holds its answer to the lookup for a second. Asked one after the other, the
+    // storage token would be fetched only after that answer; sasmint asks for it (to get the
+    // delegation key) while the lookup is out.
+    let ts = TokenServer::start();
+    let catalog = GeoCatalog::start(azurite());
+    let c = container("geo-overlap").await;
+    let delay = Duration::from_secs(1);
+    catalog.delay_next(1, delay);
+
+    let r = geo(&ts, &catalog, &["register", &c]);
+    r.ok();
+    proven_source(&catalog, &c);
+    let log = catalog.requests();
+    assert_eq!(log[0].method, "GET", "{:?}", calls(&catalog));
+    let answered_no_sooner_than = log[0].received + delay;
+    let storage: Vec<_> = ts
+        .served()
+        .into_iter()
+        .filter(|s| s.resource.as_deref() == Some(support::STORAGE_RESOURCE))
+        .collect();
+    assert_eq!(storage.len(), 1, "one storage token");
+    assert!(
+        storage[0].received < answered_no_sooner_than,
+        "the storage token was asked for {:?} after the lookup arrived, not while it was out",
+        storage[0]
+            .received
+            .saturating_duration_since(log[0].received)
+    );
+}
+
+#[tokio::test]
+async fn register_reports_a_refused_lookup_though_the_key_came() {
+    // The lookup and the key go out together; the catalog's refusal is what the user hears,
+    // as when they ran in turn, and nothing is registered.
+    let ts = TokenServer::start();
+    let catalog = GeoCatalog::start(azurite());
+    let c = container("geo-overlap-refused").await;
+    catalog.fail_next(1, 403, None);
+
+    let r = geo(&ts, &catalog, &["register", &c]);
+    assert_eq!(r.code, Some(4), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("GeoCatalog") && r.stderr.contains("403"),
+        "{}",
+        r.stderr
+    );
+    assert!(catalog.sources_for(&c).is_empty());
+    assert_eq!(
+        calls(&catalog),
+        ["GET /inma/ingestion-sources/".to_string() + &sasmint_id("SasToken", &c) + " 403"]
+    );
+}
+
+#[tokio::test]
 async fn endpoint_from_the_environment_with_a_trailing_slash() {
     let ts = TokenServer::start();
     let catalog = GeoCatalog::start(azurite());

@@ -45,3 +45,87 @@ pub fn timed_out(what: &str, timeout: u64) -> Failure {
     Failure::new(Kind::Network, format!("{what} timed out after {timeout} s"))
         .hint("check the network path to the endpoint, or raise --timeout")
 }
+
+/// Runs `first` and `second` at the same time and reports errors as if they had run one after
+/// the other: an error of `first` wins (and ends the wait at once); an error of `second` is
+/// reported once `first` has finished without one.
+pub async fn both<A, B>(
+    first: impl Future<Output = Result<A>>,
+    second: impl Future<Output = Result<B>>,
+) -> Result<(A, B)> {
+    tokio::pin!(first, second);
+    tokio::select! {
+        biased;
+        a = &mut first => {
+            let a = a?;
+            Ok((a, second.await?))
+        }
+        b = &mut second => {
+            let a = first.await?;
+            Ok((a, b?))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::pending;
+
+    fn failure(what: &str) -> Failure {
+        Failure::new(Kind::Service, what)
+    }
+
+    /// A runtime of the test's own, with a 5-second bound: a wait that never ends fails.
+    fn run<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(async {
+                tokio::time::timeout(Duration::from_secs(5), work)
+                    .await
+                    .unwrap_or_else(|_| Err(timed_out("the test", 5)))
+            })
+    }
+
+    #[test]
+    fn both_gives_both_values() {
+        let (a, b) = run(both(async { Ok(1) }, async { Ok("two") })).unwrap();
+        assert_eq!((a, b), (1, "two"));
+    }
+
+    #[test]
+    fn an_error_of_the_first_ends_the_wait_at_once() {
+        // The second never finishes: only the first's error can end this before the timeout.
+        let error = run(both(
+            async { Err::<(), _>(failure("first")) },
+            pending::<Result<()>>(),
+        ))
+        .unwrap_err();
+        assert_eq!(error.message, "first");
+    }
+
+    #[test]
+    fn the_first_error_wins_even_when_the_second_fails_sooner() {
+        let first = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Err::<(), _>(failure("first"))
+        };
+        let error = run(both(first, async { Err::<(), _>(failure("second")) })).unwrap_err();
+        assert_eq!(error.message, "first");
+    }
+
+    #[test]
+    fn an_error_of_the_second_waits_for_the_first() {
+        let finished = std::cell::Cell::new(false);
+        let first = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            finished.set(true);
+            Ok(())
+        };
+        let error = run(both(first, async { Err::<(), _>(failure("second")) })).unwrap_err();
+        assert_eq!(error.message, "second");
+        assert!(finished.get(), "the first ran to its end");
+    }
+}

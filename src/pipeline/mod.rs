@@ -426,20 +426,11 @@ pub fn mint(
 ) -> Result<Minted> {
     let key = match delegation_key {
         Some(path) => read_key(path, now)?,
-        None => {
-            let request = lifetime::key_request(now, plan.spec.window);
-            note_clamp(quiet, request);
-            let (credential, options) = match credential {
-                Some(c) => (c, http::client_options(Duration::from_secs(plan.timeout))?),
-                None => self::credential(plan.auth, plan.timeout)?,
-            };
-            let target = plan.target.clone();
-            let auth = plan.auth;
-            let tenant = plan.key_tenant.clone();
-            network(plan.timeout, "getting the delegation key", async move {
-                storage::fetch_key(&target, credential, request, tenant, options, auth).await
-            })?
-        }
+        None => network(
+            plan.timeout,
+            "getting the delegation key",
+            fetch_key(&plan, now, credential, quiet)?,
+        )?,
     };
     let (verify, timeout, auth) = (plan.verify, plan.timeout, plan.auth);
     let minted = sign(plan, &key, delegation_key.is_some(), quiet)?;
@@ -452,6 +443,27 @@ pub fn mint(
         note_verified(quiet, &verified);
     }
     Ok(minted)
+}
+
+/// The delegation key for `plan` from the service, signing in with `credential` (built from
+/// the plan's `--auth` when not given): a future, so that a command can send other requests
+/// while it runs. [`sign`] then makes the token.
+pub fn fetch_key(
+    plan: &MintPlan,
+    now: OffsetDateTime,
+    credential: Option<Arc<dyn TokenCredential>>,
+    quiet: bool,
+) -> Result<impl std::future::Future<Output = Result<Key>> + 'static> {
+    let request = lifetime::key_request(now, plan.spec.window);
+    note_clamp(quiet, request);
+    let (credential, options) = match credential {
+        Some(c) => (c, http::client_options(Duration::from_secs(plan.timeout))?),
+        None => self::credential(plan.auth, plan.timeout)?,
+    };
+    let target = plan.target.clone();
+    let auth = plan.auth;
+    let tenant = plan.key_tenant.clone();
+    Ok(async move { storage::fetch_key(&target, credential, request, tenant, options, auth).await })
 }
 
 /// `--verify`: uses `minted` once per right it grants, changing no data; a refusal is exit 4

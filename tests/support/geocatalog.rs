@@ -155,6 +155,8 @@ struct Inner {
     page_size: usize,
     require_known_identity: bool,
     faults: Faults,
+    /// Answers held back this long, one per request, before anything else.
+    delays: std::collections::VecDeque<std::time::Duration>,
     echo_errors: bool,
     race_next_create: bool,
     log: Vec<LoggedRequest>,
@@ -164,6 +166,9 @@ struct Inner {
 
 struct State {
     azurite_port: u16,
+    /// A port in front of Azurite (a benchmark's delay proxy), or 0: see
+    /// [`GeoCatalog::set_storage_front`].
+    storage_front: std::sync::atomic::AtomicU16,
     http: reqwest::Client,
     base_url: OnceLock<String>,
     inner: Mutex<Inner>,
@@ -172,6 +177,26 @@ struct State {
 impl State {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The port container URLs name: Azurite's, or the front set for a benchmark.
+    fn storage_port(&self) -> u16 {
+        match self
+            .storage_front
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            0 => self.azurite_port,
+            front => front,
+        }
+    }
+
+    /// `container_url` on Azurite itself (not through the benchmark's front).
+    fn direct(&self, container_url: &str) -> String {
+        let front = format!("https://127.0.0.1:{}/", self.storage_port());
+        match container_url.strip_prefix(&front) {
+            Some(rest) => format!("https://127.0.0.1:{}/{rest}", self.azurite_port),
+            None => container_url.to_string(),
+        }
     }
 
     fn base(&self) -> &str {
@@ -200,6 +225,7 @@ impl GeoCatalog {
     pub fn start(az: &Azurite) -> GeoCatalog {
         let state = Arc::new(State {
             azurite_port: az.port(),
+            storage_front: std::sync::atomic::AtomicU16::new(0),
             http: http_client_trusting(Some(az.cert_pem())),
             base_url: OnceLock::new(),
             inner: Mutex::new(Inner {
@@ -208,6 +234,7 @@ impl GeoCatalog {
                 page_size: GEO_DEFAULT_PAGE_SIZE,
                 require_known_identity: true,
                 faults: Faults::default(),
+                delays: std::collections::VecDeque::new(),
                 echo_errors: false,
                 race_next_create: false,
                 log: Vec::new(),
@@ -264,6 +291,24 @@ impl GeoCatalog {
     /// Azure.Core error body, and `Retry-After: SECONDS` when given.
     pub fn fail_next(&self, n: usize, status: u16, retry_after: Option<u64>) {
         self.state.lock().faults.push(n, status, retry_after);
+    }
+
+    /// For benchmarks: container URLs name `port` on 127.0.0.1 (a delay proxy in front of
+    /// Azurite) instead of Azurite's own port. The catalog still proves every token, on
+    /// Azurite directly, so the proof does not add the proxy's delay to the client's
+    /// measurement.
+    pub fn set_storage_front(&self, port: u16) {
+        self.state
+            .storage_front
+            .store(port, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The next `n` requests are answered as usual, but only after `delay`.
+    pub fn delay_next(&self, n: usize, delay: std::time::Duration) {
+        self.state
+            .lock()
+            .delays
+            .extend(std::iter::repeat_n(delay, n));
     }
 
     /// Injected failures not yet consumed.
@@ -446,6 +491,10 @@ enum Family {
 }
 
 async fn route(state: &State, request: &HttpRequest) -> HttpResponse {
+    let delay = state.lock().delays.pop_front();
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     if let Some(fault) = state.lock().faults.take() {
         let code = match fault.status {
             429 => "TooManyRequests",
@@ -841,7 +890,7 @@ fn parse_create(
     };
     check_keys(connection, what, &["containerUrl", second], &[])?;
     let container_url = string_field(connection, what, "containerUrl")?.to_string();
-    check_container_url(&container_url, state.azurite_port).map_err(bad_body)?;
+    check_container_url(&container_url, state.storage_port()).map_err(bad_body)?;
     let mut create = Create {
         id,
         kind,
@@ -1021,7 +1070,10 @@ async fn check_token_works(
     container_url: &str,
     token: &str,
 ) -> TokenCheck {
-    let url = format!("{container_url}?restype=container&comp=list&{token}");
+    let url = format!(
+        "{}?restype=container&comp=list&{token}",
+        state.direct(container_url)
+    );
     let (status, blobs) = match state.http.get(&url).send().await {
         Ok(response) => {
             let status = response.status().as_u16();

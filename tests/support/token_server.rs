@@ -51,6 +51,8 @@ pub struct ServedRequest {
     pub resource: Option<String>,
     /// The status code the server answered with.
     pub status: u16,
+    /// When the server took the request (its own clock).
+    pub received: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -187,6 +189,7 @@ impl Drop for TokenServer {
 }
 
 fn handle(request: tiny_http::Request, state: &State, secret: &str) {
+    let received = std::time::Instant::now();
     // tiny_http gives us the request target ("/msi/token?...") already parsed out of the request line.
     let url = match url::Url::parse(&format!("http://127.0.0.1{}", request.url())) {
         Ok(url) => url,
@@ -230,6 +233,7 @@ fn handle(request: tiny_http::Request, state: &State, secret: &str) {
         state.served.lock().unwrap().push(ServedRequest {
             resource: resource.clone(),
             status,
+            received,
         });
     };
 

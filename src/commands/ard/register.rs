@@ -47,18 +47,29 @@ pub(super) fn run(
     // clients::warmup); the storage account's connection opens while the credential works.
     let (credential, _) = pipeline::credential(plan.auth, plan.timeout)?;
     runtime::start(|| http::warm(&common.base))?;
-    let minted = pipeline::mint(plan, None, now, Some(credential), quiet)?;
+    let timeout = common.azure.timeout;
+    let (minted, (ard, account)) = if options.verify {
+        // With --verify the token is proven before Maxar ARD hears of it: a refused token
+        // sends ARD nothing, not even the sign-in.
+        let minted = pipeline::mint(plan, None, now, Some(credential), quiet)?;
+        let session = network(timeout, "signing in to Maxar ARD", common.session(login))?;
+        (minted, session)
+    } else {
+        // The sign-in (and the account lookup) go out while the delegation key is fetched. A
+        // storage error is reported first, as if the two had run in turn.
+        let key = pipeline::fetch_key(&plan, now, Some(credential), quiet)?;
+        let (key, session) = network(
+            timeout,
+            "getting the delegation key and signing in to Maxar ARD",
+            runtime::both(key, common.session(login)),
+        )?;
+        (pipeline::sign(plan, &key, false, quiet)?, session)
+    };
     let id = &options.credentials_id;
-    let account = network(
-        common.azure.timeout,
-        "registering the ARD credentials",
-        async {
-            let (ard, account) = common.session(login).await?;
-            ard.register(&account, id, &minted.url, options.description.as_deref())
-                .await?;
-            Ok(account)
-        },
-    )?;
+    network(timeout, "registering the ARD credentials", async {
+        ard.register(&account, id, &minted.url, options.description.as_deref())
+            .await
+    })?;
     note(
         quiet,
         &format!(

@@ -79,26 +79,34 @@ pub(super) fn run(
         Some(id) => Connection::ManagedIdentity { object_id: id }.kind(),
     };
     let timeout = common.azure.timeout;
-    // With --verify the token is proven before the catalog hears of it: a refused token
-    // registers nothing and sends the catalog nothing, not even the lookup.
-    let mut plan = Some(plan);
-    let mut minted = None;
-    if options.verify && options.managed_identity.is_none() {
-        if let Some(plan) = plan.take() {
-            minted = Some(pipeline::mint(
-                plan,
-                None,
-                now,
-                Some(credential.clone()),
-                quiet,
-            )?);
-        }
-    }
-    let existing = network(
-        timeout,
-        "looking up the ingestion source",
-        catalog.find(&container_url, kind),
-    )?;
+    let lookup = catalog.find(&container_url, kind);
+    let sas = options.managed_identity.is_none();
+    let (existing, mut minted, plan) = if sas && options.verify {
+        // With --verify the token is proven before the catalog hears of it: a refused token
+        // registers nothing and sends the catalog nothing, not even the lookup.
+        let minted = pipeline::mint(plan, None, now, Some(credential.clone()), quiet)?;
+        let existing = network(timeout, "looking up the ingestion source", lookup)?;
+        (existing, Some(minted), None)
+    } else if sas && keep_while.is_none() {
+        // A token will be registered whatever the lookup finds: the lookup and the delegation
+        // key go out together. The key gets a credential of its own, so that the catalog's
+        // token and the storage token are fetched at the same time, not one after the other
+        // in one credential's token cache. A lookup error is reported first, as if the two
+        // had run in turn.
+        let (key_credential, _) = common.credential()?;
+        let key = pipeline::fetch_key(&plan, now, Some(key_credential), quiet)?;
+        let (existing, key) = network(
+            timeout,
+            "looking up the ingestion source and getting the delegation key",
+            runtime::both(lookup, key),
+        )?;
+        let minted = pipeline::sign(plan, &key, false, quiet)?;
+        (existing, Some(minted), None)
+    } else {
+        // A managed identity mints nothing; with --if-expiring-within the lookup decides.
+        let existing = network(timeout, "looking up the ingestion source", lookup)?;
+        (existing, None, Some(plan))
+    };
     if let (Some(window), Some(source)) = (keep_while, &existing) {
         if still_good(source, options.managed_identity.as_deref(), now, window) {
             if common.output == render::GeoOutput::Token {
