@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
-# The latency scenario (issue 15): how many network round trips a one-token `mint` costs.
+# The latency scenario (issue 15): how many network round trips a one-token `mint` costs, or
+# (--scenario register) a `geocatalog register` that rotates its source.
 #
-#   bench/run.sh --latency [--runs N] [--rounds R] [--rtts "0 20 40 80"] [--quick]
+#   bench/run.sh --latency [--scenario mint|register] [--runs N] [--rounds R] [--rtts "0 20 40 80"] [--quick]
 #
 # sets everything up (tools, build, Azurite, the token endpoint) and runs this script. With the
 # local stack already running (the exports of `cargo run --release --example local_azure` sourced):
 #
 #   SASMINT=target/release/sasmint PY=bench/.venv/bin/python bench/latency.sh [options]
 #
+#   --scenario S    mint (default) or register; register needs the GeoCatalog stand-in
+#                   (GEOCATALOG_ENDPOINT, STORAGE_FRONT_PORT: `local_azure --geocatalog
+#                   --storage-front PORT`) and runs SASMINT_BEFORE too when it is set (an older
+#                   build, to compare)
 #   --runs N        timed runs per contender and RTT, over all rounds (default 30)
 #   --rounds R      passes over the RTTs, alternately up and down, contenders' order reversed
 #                   every other pass; their timings are merged (default 3)
 #   --warmup N      untimed runs per contender, RTT and round (default 1)
 #   --rtts LIST     round-trip times in ms (default "0 20 40 80")
 #   --results DIR   raw results (default bench/results, git-ignored)
-#   --chart FILE    the chart (default bench/latency.png)
+#   --chart FILE    the chart (default bench/latency.png; bench/latency-register.png for register)
 #
 # At each RTT, one bench/delay_proxy.py goes in front of Azurite and another in front of the
 # managed-identity endpoint (each chunk delayed by RTT/2 each way, a new connection costs one RTT;
@@ -23,18 +28,25 @@
 # flow (bench/py_flow.py) and the curl floor (bench/curl_floor.sh). A contender's effective round
 # trips are the least-squares slope of its median wall time against the RTT (bench/latency_report.py).
 #
+# With --scenario register, a third proxy goes in front of the GeoCatalog stand-in, and the storage
+# proxy listens on STORAGE_FRONT_PORT, the port the stand-in takes in container URLs (it proves
+# each token on Azurite directly, so its proof does not cross the proxy). The contenders are
+# `sasmint geocatalog register URL --auth managed-identity` (every timed run rotates the source
+# the first untimed run created) and, when SASMINT_BEFORE is set, the same with that binary.
+#
 # Also recorded: each contender's connections per invocation through each proxy, and curl's own
 # timings through the proxies (when the TLS handshake completes, when the first byte arrives),
 # which check the proxy's model against what a WAN costs.
 #
 # Writes RESULTS/latency.rtt<RTT>[.round<R>].json (hyperfine), latency.probe.tsv,
-# latency.connections.tsv, latency.txt, latency.md, and the chart.
+# latency.connections.tsv, latency.txt, latency.md, and the chart; for register, the same names
+# with latency-register instead of latency.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=30 rounds=3 warmup=1 rtts="0 20 40 80"
+runs=30 rounds=3 warmup=1 rtts="0 20 40 80" scenario=mint
 RESULTS="$ROOT/bench/results"
-CHART="$ROOT/bench/latency.png"
+CHART=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs | --rounds | --warmup)
@@ -45,6 +57,11 @@ while [[ $# -gt 0 ]]; do
     --rtts)
       [[ $# -ge 2 && "$2" =~ ^[0-9]+([[:space:]]+[0-9]+)+$ ]] || { echo "--rtts needs two or more numbers (ms)" >&2; exit 2; }
       rtts="$2"
+      shift
+      ;;
+    --scenario)
+      [[ $# -ge 2 && "$2" =~ ^(mint|register)$ ]] || { echo "--scenario needs mint or register" >&2; exit 2; }
+      scenario="$2"
       shift
       ;;
     --results | --chart)
@@ -62,12 +79,21 @@ while [[ $# -gt 0 ]]; do
 done
 ((rounds >= 1 && runs >= rounds)) || { echo "need --rounds >= 1 and --runs >= --rounds" >&2; exit 2; }
 per_round=$(((runs + rounds - 1) / rounds))
+name=latency
+[[ "$scenario" == register ]] && name=latency-register
+[[ -n "$CHART" ]] || CHART="$ROOT/bench/$name.png"
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 step() { printf '\n==> %s\n' "$*" >&2; }
 for v in SASMINT PY DEMO_CONTAINER_URL IDENTITY_ENDPOINT IDENTITY_HEADER SSL_CERT_FILE; do
   [[ -n "${!v:-}" ]] || die "$v is not set (run this through bench/run.sh --latency)"
 done
+if [[ "$scenario" == register ]]; then
+  for v in GEOCATALOG_ENDPOINT STORAGE_FRONT_PORT; do
+    [[ -n "${!v:-}" ]] || die "$v is not set (run this through bench/run.sh --latency --scenario register)"
+  done
+  [[ -z "${SASMINT_BEFORE:-}" || -x "$SASMINT_BEFORE" ]] || die "SASMINT_BEFORE is not an executable: $SASMINT_BEFORE"
+fi
 command -v hyperfine >/dev/null || die "hyperfine is missing"
 cd "$ROOT"
 
@@ -78,6 +104,10 @@ storage_port="${BASH_REMATCH[2]}" storage_path="${BASH_REMATCH[3]}"
 [[ "$IDENTITY_ENDPOINT" =~ $re ]] || die "expected http://127.0.0.1:PORT/... in IDENTITY_ENDPOINT"
 token_port="${BASH_REMATCH[2]}" token_path="${BASH_REMATCH[3]}"
 direct_url="$DEMO_CONTAINER_URL"
+if [[ "$scenario" == register ]]; then
+  [[ "$GEOCATALOG_ENDPOINT" =~ ^https://127\.0\.0\.1:([0-9]+)$ ]] || die "expected https://127.0.0.1:PORT in GEOCATALOG_ENDPOINT"
+  catalog_port="${BASH_REMATCH[1]}"
+fi
 
 export REQUESTS_CA_BUNDLE="$SSL_CERT_FILE"
 export NO_PROXY="127.0.0.1,localhost" no_proxy="127.0.0.1,localhost"
@@ -108,10 +138,11 @@ trap 'exit 143' TERM
 # A proxy lives until stop_proxies, at most this long (it also exits when this script goes away).
 lifetime=$((300 + 10 * per_round))
 
-start_proxy() { # name target-port rtt -> sets proxy_port
+start_proxy() { # name target-port rtt [listen-port] -> sets proxy_port
   local name="$1" out="$workdir/$1.port"
   : >"$out"
   "$PY" bench/delay_proxy.py --target "127.0.0.1:$2" --rtt-ms "$3" --lifetime "$lifetime" \
+    --listen-port "${4:-0}" \
     >"$out" 2>"$workdir/$name.stats" &
   proxy_pids+=($!)
   for _ in $(seq 1 100); do
@@ -123,11 +154,15 @@ start_proxy() { # name target-port rtt -> sets proxy_port
   [[ "$proxy_port" =~ ^[0-9]+$ ]] || die "delay proxy $name did not start in 5 s"
 }
 
-start_proxies() { # rtt: sets URL and IDENTITY_ENDPOINT to go through fresh proxies
-  start_proxy storage "$storage_port" "$1"
+start_proxies() { # rtt: sets URL, IDENTITY_ENDPOINT (and CATALOG) to go through fresh proxies
+  start_proxy storage "$storage_port" "$1" "${STORAGE_FRONT_PORT:-0}"
   URL="https://127.0.0.1:$proxy_port$storage_path"
   start_proxy token "$token_port" "$1"
   export IDENTITY_ENDPOINT="http://127.0.0.1:$proxy_port$token_path"
+  if [[ "$scenario" == register ]]; then
+    start_proxy catalog "$catalog_port" "$1"
+    CATALOG="https://127.0.0.1:$proxy_port"
+  fi
 }
 
 connections() { # name -> the proxy's connection count (after stop_proxies)
@@ -135,17 +170,31 @@ connections() { # name -> the proxy's connection count (after stop_proxies)
 }
 
 q() { printf '%q' "$1"; }
-labels=("sasmint mint --auth managed-identity" "Python SDK flow (py_flow.py)" "curl floor (curl_floor.sh)")
-commands() { # the contenders' command lines for hyperfine -N, against $URL
-  cmds=(
-    "$(q "$SASMINT") mint $(q "$URL") --for ingest --auth managed-identity"
-    "$(q "$PY") bench/py_flow.py $(q "$URL")"
-    "bash bench/curl_floor.sh $(q "$URL")"
-  )
+if [[ "$scenario" == mint ]]; then
+  labels=("sasmint mint --auth managed-identity" "Python SDK flow (py_flow.py)" "curl floor (curl_floor.sh)")
+else
+  labels=("sasmint geocatalog register --auth managed-identity")
+  [[ -n "${SASMINT_BEFORE:-}" ]] && labels+=("sasmint (before) geocatalog register: $("$SASMINT_BEFORE" --version)")
+fi
+commands() { # the contenders' command lines for hyperfine -N, against $URL (and $CATALOG)
+  if [[ "$scenario" == mint ]]; then
+    cmds=(
+      "$(q "$SASMINT") mint $(q "$URL") --for ingest --auth managed-identity"
+      "$(q "$PY") bench/py_flow.py $(q "$URL")"
+      "bash bench/curl_floor.sh $(q "$URL")"
+    )
+  else
+    cmds=()
+    local binary
+    for binary in "$SASMINT" ${SASMINT_BEFORE:+"$SASMINT_BEFORE"}; do
+      cmds+=("$(q "$binary") -q geocatalog register $(q "$URL") --geocatalog $(q "$CATALOG") --auth managed-identity")
+    done
+  fi
 }
+n=${#labels[@]}
 
 mkdir -p "$RESULTS"
-rm -f "$RESULTS"/latency.rtt*.json "$RESULTS"/latency.{probe,connections}.tsv "$RESULTS"/latency.{txt,md}
+rm -f "$RESULTS/$name".rtt*.json "$RESULTS/$name".{probe,connections}.tsv "$RESULTS/$name".{txt,md}
 
 # ---------------------------------------------------------------------------------------------
 step "Latency: each contender once through fresh proxies (RTT 0): a working token, connections"
@@ -155,27 +204,43 @@ works() { # name output
   curl -sS --fail --noproxy '*' --cacert "$SSL_CERT_FILE" -o /dev/null \
     "$direct_url?restype=container&comp=list&$token" || die "$1's token (minted through the proxies) does not list the container"
 }
-printf 'contender\tstorage_connections\ttoken_connections\n' >"$RESULTS/latency.connections.tsv"
-for i in 0 1 2; do
+if [[ "$scenario" == mint ]]; then
+  printf 'contender\tstorage_connections\ttoken_connections\n' >"$RESULTS/$name.connections.tsv"
+else
+  printf 'contender\tstorage_connections\ttoken_connections\tcatalog_connections\n' >"$RESULTS/$name.connections.tsv"
+fi
+for ((i = 0; i < n; i++)); do
   start_proxies 0
-  case $i in
-    0) out="$("$SASMINT" mint "$URL" --for ingest --auth managed-identity)" || die "${labels[0]} failed" ;;
-    1) out="$("$PY" bench/py_flow.py "$URL")" || die "${labels[1]} failed" ;;
-    2) out="$(bash bench/curl_floor.sh "$URL")" || die "${labels[2]} failed" ;;
-  esac
-  if ((i < 2)); then
-    works "${labels[i]}" "$out"
+  if [[ "$scenario" == mint ]]; then
+    case $i in
+      0) out="$("$SASMINT" mint "$URL" --for ingest --auth managed-identity)" || die "${labels[0]} failed" ;;
+      1) out="$("$PY" bench/py_flow.py "$URL")" || die "${labels[1]} failed" ;;
+      2) out="$(bash bench/curl_floor.sh "$URL")" || die "${labels[2]} failed" ;;
+    esac
+    if ((i < 2)); then
+      works "${labels[i]}" "$out"
+    else
+      [[ "$out" == *"<Value>"* ]] || die "curl floor got no key: $out"
+    fi
   else
-    [[ "$out" == *"<Value>"* ]] || die "curl floor got no key: $out"
+    # The stand-in lists the container with the token before it stores it (400 otherwise), so
+    # a registered source is a working token. The first run creates the source; every later
+    # one (all the timed runs) rotates it.
+    commands
+    out="$(bash -c "${cmds[i]} --output token")" || die "${labels[i]} failed"
+    works "${labels[i]}" "?$out"
   fi
   stop_proxies
-  printf '%s\t%s\t%s\n' "${labels[i]}" "$(connections storage)" "$(connections token)" >>"$RESULTS/latency.connections.tsv"
-  printf '    ok: %s (connections: storage %s, token endpoint %s)\n' \
-    "${labels[i]}" "$(connections storage)" "$(connections token)" >&2
+  row="${labels[i]}\t$(connections storage)\t$(connections token)"
+  [[ "$scenario" == register ]] && row+="\t$(connections catalog)"
+  printf '%b\n' "$row" >>"$RESULTS/$name.connections.tsv"
+  printf '    ok: %s (connections: storage %s, token endpoint %s%s)\n' \
+    "${labels[i]}" "$(connections storage)" "$(connections token)" \
+    "$([[ "$scenario" == register ]] && printf ', catalog %s' "$(connections catalog)")" >&2
 done
 
 # ---------------------------------------------------------------------------------------------
-printf 'rtt_ms\ttarget\ttime_connect\ttime_appconnect\ttime_starttransfer\n' >"$RESULTS/latency.probe.tsv"
+printf 'rtt_ms\ttarget\ttime_connect\ttime_appconnect\ttime_starttransfer\n' >"$RESULTS/$name.probe.tsv"
 probe() { # rtt: curl's view of one fresh connection to each proxy, three times
   local k
   for k in 1 2 3; do
@@ -185,7 +250,7 @@ probe() { # rtt: curl's view of one fresh connection to each proxy, three times
     printf '%s\ttoken\t%s\n' "$1" "$(curl -sS --noproxy '*' -o /dev/null -H "x-identity-header: $IDENTITY_HEADER" \
       -H 'metadata: true' -w '%{time_connect}\t%{time_appconnect}\t%{time_starttransfer}' \
       "$IDENTITY_ENDPOINT?api-version=2019-08-01&resource=https%3A%2F%2Fstorage.azure.com")"
-  done >>"$RESULTS/latency.probe.tsv"
+  done >>"$RESULTS/$name.probe.tsv"
 }
 
 read -r -a rtt_list <<<"$rtts"
@@ -202,26 +267,27 @@ for ((round = 1; round <= rounds; round++)); do
     ((round == 1)) && probe "$rtt"
     commands
     args=()
-    for k in 0 1 2; do
+    for ((k = 0; k < n; k++)); do
       i=$k
-      ((round % 2 == 0)) && i=$((2 - k))
+      ((round % 2 == 0)) && i=$((n - 1 - k))
       args+=(-n "${labels[i]}" "${cmds[i]}")
     done
     # In the background so that a signal stops it at once (see run.sh).
     hyperfine -N --warmup "$warmup" --runs "$per_round" --style basic \
-      --export-json "$RESULTS/latency.rtt$rtt.round$round.json" "${args[@]}" &
+      --export-json "$RESULTS/$name.rtt$rtt.round$round.json" "${args[@]}" &
     bench_pid=$!
     wait "$bench_pid"
     bench_pid=""
     stop_proxies
-    cat "$workdir/storage.stats" "$workdir/token.stats" >&2
+    cat "$workdir"/*.stats >&2
   done
 done
 for rtt in "${rtt_list[@]}"; do
-  "$PY" bench/report.py --merge "$RESULTS" "latency.rtt$rtt" "$rounds"
+  "$PY" bench/report.py --merge "$RESULTS" "$name.rtt$rtt" "$rounds"
 done
 
 {
+  printf 'scenario=%s\n' "$scenario"
   printf 'rtts=%s\n' "${rtt_list[*]}"
   printf 'runs=%s\n' "$((per_round * rounds))"
   printf 'rounds=%s\n' "$rounds"
@@ -230,11 +296,12 @@ done
   printf 'load_after=%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf 'cpu=%s\n' "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   printf 'cores=%s\n' "$(nproc)"
+  [[ -n "${SASMINT_BEFORE:-}" && "$scenario" == register ]] && printf 'before=%s\n' "$("$SASMINT_BEFORE" --version)"
   printf 'sasmint=%s (%s)\n' "$("$SASMINT" --version)" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock .cargo 2>/dev/null || echo '+changes')"
   printf 'python=%s; %s\n' "$("$PY" --version)" "$("$PY" -m pip freeze | grep -E '^azure-(core|identity|storage-blob)==' | paste -sd ' ' -)"
   printf 'curl=%s\n' "$(curl --version | head -1)"
   printf 'hyperfine=%s\n' "$(hyperfine --version)"
-} >"$RESULTS/latency.txt"
+} >"$RESULTS/$name.txt"
 
 step "Latency: summary"
-"$PY" bench/latency_report.py "$RESULTS" "$CHART"
+"$PY" bench/latency_report.py "$RESULTS" "$CHART" "$scenario"

@@ -1,11 +1,11 @@
 """Summary of the latency scenario (bench/latency.sh): effective round trips per contender.
 
-    python latency_report.py RESULTS_DIR CHART_PNG
+    python latency_report.py RESULTS_DIR CHART_PNG [mint|register]
 
 Reads RESULTS_DIR/latency.txt (the RTTs and run counts), latency.rtt<RTT>.json (merged hyperfine
 exports), latency.connections.tsv and latency.probe.tsv; writes RESULTS_DIR/latency.md and
 CHART_PNG (median wall time against RTT, with the fitted lines and the two floors), and prints the
-summary.
+summary. For the register scenario the files are named latency-register.* instead.
 
 A contender's effective round trips are the least-squares slope of its median wall time against
 the RTT (seconds per second of RTT). The 95 % interval comes from a bootstrap: each RTT's runs
@@ -20,15 +20,50 @@ import random
 import statistics
 import sys
 
-SEQUENTIAL_FLOOR = 5  # token endpoint: TCP + GET; storage: TCP + TLS 1.3 + POST
-OVERLAPPED_FLOOR = 3  # storage TCP + TLS opened while the token comes (2), then the POST
-TARGET = 3.5  # issue 15: sasmint mint with the token endpoint behind the same delay
-
-CONTENDERS = [  # (command prefix, short name, colour)
-    ("sasmint", "sasmint mint", "#4c72b0"),
-    ("Python", "Python SDK flow", "#8c8c8c"),
-    ("curl", "curl floor (2 curls)", "#dd8452"),
-]
+SCENARIOS = {
+    "mint": {
+        "name": "latency",
+        "what": "`mint`",
+        "contenders": [  # (command prefix, short name, colour)
+            ("sasmint", "sasmint mint", "#4c72b0"),
+            ("Python", "Python SDK flow", "#8c8c8c"),
+            ("curl", "curl floor (2 curls)", "#dd8452"),
+        ],
+        "connections": ["storage", "token"],
+        "floors": [
+            # token endpoint: TCP + GET; storage: TCP + TLS 1.3 + POST
+            ("sequential", 5, "token (TCP + GET), then storage (TCP + TLS 1.3 + POST)", "1, 1"),
+            # storage TCP + TLS opened while the token comes (2), then the POST
+            ("overlapped", 3, "storage TCP + TLS while the token comes, then the POST", "1, 1"),
+        ],
+        # issue 15: sasmint mint with the token endpoint behind the same delay
+        "target": 3.5,
+        "title": "One-token mint against RTT: slope = effective round trips",
+        "xlabel": "added round-trip time (ms), to both Azurite and the token endpoint",
+    },
+    "register": {
+        "name": "latency-register",
+        "what": "`geocatalog register` (rotating its source)",
+        "contenders": [
+            ("sasmint geocatalog", "sasmint geocatalog register", "#4c72b0"),
+            ("sasmint (before)", "the same, before the overlap", "#8c8c8c"),
+        ],
+        "connections": ["storage", "token", "catalog"],
+        "floors": [
+            # each request after the one before, each connection opened when first needed (and
+            # kept): catalog token TCP + GET (2), lookup TCP + TLS + GET (3), storage token GET (1),
+            # key TCP + TLS + POST (3), PUT (1)
+            ("sequential", 10, "every request after the one before, each connection opened when first needed", "1, 1, 1"),
+            # both tokens at once (TCP + GET: 2) while the catalog and storage connections open
+            # (TCP + TLS: 2), then the lookup beside the key POST (1), then the PUT (1)
+            ("overlapped", 4, "both tokens at once while both connections open, then lookup beside key, then PUT", "1, 2, 1"),
+        ],
+        # issue 15: within one round trip of the overlapped floor
+        "target": 5,
+        "title": "geocatalog register (rotation) against RTT: slope = effective round trips",
+        "xlabel": "added round-trip time (ms), to Azurite, the token endpoint and the catalog",
+    },
+}
 
 
 def fit(xs, ys):
@@ -58,8 +93,10 @@ def ms(seconds: float) -> str:
 
 def main() -> None:
     results, chart = sys.argv[1], sys.argv[2]
+    scenario = SCENARIOS[sys.argv[3] if len(sys.argv) > 3 else "mint"]
+    name = scenario["name"]
     meta = {}
-    with open(os.path.join(results, "latency.txt"), encoding="utf-8") as f:
+    with open(os.path.join(results, f"{name}.txt"), encoding="utf-8") as f:
         for line in f:
             k, _, v = line.rstrip("\n").partition("=")
             meta[k] = v
@@ -68,21 +105,21 @@ def main() -> None:
 
     rows = {}
     for rtt in rtts:
-        with open(os.path.join(results, f"latency.rtt{rtt}.json"), encoding="utf-8") as f:
+        with open(os.path.join(results, f"{name}.rtt{rtt}.json"), encoding="utf-8") as f:
             for r in json.load(f)["results"]:
                 rows.setdefault(r["command"], {})[rtt] = r["times"]
 
     connections = {}
-    path = os.path.join(results, "latency.connections.tsv")
+    path = os.path.join(results, f"{name}.connections.tsv")
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             next(f)
             for line in f:
-                name, storage, token = line.rstrip("\n").split("\t")
-                connections[name] = (storage, token)
+                command, *counts = line.rstrip("\n").split("\t")
+                connections[command] = counts
 
     fits = []
-    for prefix, short, colour in CONTENDERS:
+    for prefix, short, colour in scenario["contenders"]:
         command = next((c for c in rows if c.startswith(prefix)), None)
         if command is None:
             continue
@@ -104,7 +141,11 @@ def main() -> None:
         f" before: {meta.get('load_before', '?')}; after: {meta.get('load_after', '?')}."
     )
     out.append("")
-    head = "| contender | " + " | ".join(f"RTT {r} ms" for r in rtts) + " | effective round trips (slope) | 95 % interval | slope of the minimums | intercept | R² | connections (storage, token) |"
+    head = (
+        "| contender | " + " | ".join(f"RTT {r} ms" for r in rtts)
+        + " | effective round trips (slope) | 95 % interval | slope of the minimums | intercept | R² |"
+        + f" connections ({', '.join(scenario['connections'])}) |"
+    )
     out.append(head)
     out.append("|---|" + "---:|" * len(rtts) + "---:|---:|---:|---:|---:|---:|")
     for command, short, _, medians, slope, intercept, r2, lo, hi, min_slope in fits:
@@ -112,22 +153,23 @@ def main() -> None:
         out.append(
             f"| {command} | " + " | ".join(ms(m) for m in medians)
             + f" | **{slope:.2f}** | {lo:.2f} – {hi:.2f} | {min_slope:.2f} | {ms(intercept)} ms | {r2:.4f} | "
-            + (f"{conn[0]}, {conn[1]}" if conn else "?") + " |"
+            + (", ".join(conn) if conn else "?") + " |"
         )
     blank = " | ".join("" for _ in rtts)
-    out.append(f"| sequential floor: token (TCP + GET), then storage (TCP + TLS 1.3 + POST) | {blank} | {SEQUENTIAL_FLOOR} | | | | | 1, 1 |")
-    out.append(f"| overlapped floor: storage TCP + TLS while the token comes, then the POST | {blank} | {OVERLAPPED_FLOOR} | | | | | 1, 1 |")
+    for kind, k, how, conns in scenario["floors"]:
+        out.append(f"| {kind} floor: {how} | {blank} | {k} | | | | | {conns} |")
     out.append("")
-    s = next((f for f in fits if f[0].startswith("sasmint")), None)
+    s = fits[0] if fits and fits[0][0].startswith(scenario["contenders"][0][0]) else None
     if s:
-        ok = s[4] <= TARGET
+        target = scenario["target"]
+        ok = s[4] <= target
         out.append(
-            f"Target (issue 15): sasmint `mint` ≤ {TARGET} effective round trips: {s[4]:.2f}"
+            f"Target (issue 15): sasmint {scenario['what']} ≤ {target} effective round trips: {s[4]:.2f}"
             f" — **{'met' if ok else 'not met'}**."
         )
         out.append("")
 
-    probe = os.path.join(results, "latency.probe.tsv")
+    probe = os.path.join(results, f"{name}.probe.tsv")
     if os.path.exists(probe):
         by = {}
         with open(probe, encoding="utf-8") as f:
@@ -161,13 +203,13 @@ def main() -> None:
         out.append("")
 
     summary = "\n".join(out) + "\n"
-    with open(os.path.join(results, "latency.md"), "w", encoding="utf-8") as f:
+    with open(os.path.join(results, f"{name}.md"), "w", encoding="utf-8") as f:
         f.write(summary)
     print(summary)
-    draw(rtts, fits, chart)
+    draw(rtts, fits, chart, scenario)
 
 
-def draw(rtts, fits, chart: str) -> None:
+def draw(rtts, fits, chart: str, scenario) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -179,14 +221,13 @@ def draw(rtts, fits, chart: str) -> None:
         ax.plot(rtts, [m * 1e3 for m in medians], "o", color=colour, markersize=5)
         ax.plot([0, top], [intercept * 1e3, (intercept + slope * top / 1e3) * 1e3], "-", color=colour,
                 linewidth=1.6, label=f"{short}: {slope:.2f} round trips")
-    s = next((f for f in fits if f[0].startswith("sasmint")), None)
+    s = fits[0] if fits else None
     if s:
         base = s[5] * 1e3
-        for k, style in ((SEQUENTIAL_FLOOR, "--"), (OVERLAPPED_FLOOR, ":")):
-            name = "sequential" if k == SEQUENTIAL_FLOOR else "overlapped"
+        for (kind, k, _, _), style in zip(scenario["floors"], ("--", ":")):
             ax.plot([0, top], [base, base + k * top], style, color="#2f2f2f", linewidth=1,
-                    label=f"{name} floor: {k} round trips\n(drawn from sasmint's intercept)")
-    ax.set_xlabel("added round-trip time (ms), to both Azurite and the token endpoint", fontsize=8)
+                    label=f"{kind} floor: {k} round trips\n(drawn from sasmint's intercept)")
+    ax.set_xlabel(scenario["xlabel"], fontsize=8)
     ax.set_ylabel("median wall time (ms)", fontsize=8)
     ax.set_xticks(rtts)
     ax.tick_params(labelsize=8)
@@ -194,7 +235,7 @@ def draw(rtts, fits, chart: str) -> None:
     ax.set_ylim(0, None)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    ax.set_title("One-token mint against RTT: slope = effective round trips", fontsize=9)
+    ax.set_title(scenario["title"], fontsize=9)
     fig.tight_layout()
     fig.savefig(chart, dpi=90)
 

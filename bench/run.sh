@@ -3,7 +3,7 @@
 # machine, against a local Azurite (HTTPS + OAuth) and a local managed-identity endpoint.
 #
 #   bench/run.sh [--skip-az] [--quick] [--batch N] [--results DIR] [--chart FILE]
-#   bench/run.sh --latency [--quick] [--runs N] [--rounds R] [--rtts "0 20 40 80"] [--results DIR] [--chart FILE]
+#   bench/run.sh --latency [--scenario mint|register] [--quick] [--runs N] [--rounds R] [--rtts "0 20 40 80"] [--results DIR] [--chart FILE]
 #
 #   --skip-az       leave out the Azure CLI rows (installing azure-cli takes ~75 s and ~700 MB)
 #   --quick         fewer runs (a smoke test; the numbers are not for publishing)
@@ -14,6 +14,9 @@
 #   --latency       instead of the three scenarios below, the latency scenario (bench/latency.sh:
 #                   a delay proxy in front of Azurite and the token endpoint, RTT 0-80 ms; chart
 #                   bench/latency.png, or RESULTS/latency.png with --quick), with
+#     --scenario S  mint (default), or register: `geocatalog register` against the GeoCatalog
+#                   stand-in behind a third proxy (chart bench/latency-register.png); with
+#                   SASMINT_BEFORE=/path/to/an/older/sasmint in the environment, that build too
 #     --runs N      timed runs per contender and RTT (default 30; 4 with --quick)
 #     --rounds R    passes over the RTTs (default 3; 1 with --quick)
 #     --rtts LIST   round-trip times in ms (default "0 20 40 80")
@@ -48,6 +51,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 skip_az=0
 quick=0
 latency=0
+scenario=mint
 latency_args=()
 batch=10000
 RESULTS="$ROOT/bench/results"
@@ -57,7 +61,7 @@ while [[ $# -gt 0 ]]; do
     --skip-az) skip_az=1 ;;
     --quick) quick=1 ;;
     --latency) latency=1 ;;
-    --runs | --rounds | --rtts)
+    --runs | --rounds | --rtts | --scenario)
       [[ $# -ge 2 ]] || { echo "$1 needs a value" >&2; exit 2; }
       latency_args+=("$1" "$2")
       shift
@@ -81,13 +85,20 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 if ((!latency && ${#latency_args[@]})); then
-  echo "--runs, --rounds and --rtts go with --latency" >&2
+  echo "--runs, --rounds, --rtts and --scenario go with --latency" >&2
   exit 2
 fi
 chart_name=chart.png
 if ((latency)); then
   skip_az=1 # az has no part in it
   chart_name=latency.png
+  for ((k = 0; k < ${#latency_args[@]}; k += 2)); do
+    if [[ "${latency_args[k]}" == --scenario ]]; then
+      scenario="${latency_args[k + 1]}"
+      [[ "$scenario" =~ ^(mint|register)$ ]] || { echo "--scenario needs mint or register" >&2; exit 2; }
+      [[ "$scenario" == register ]] && chart_name=latency-register.png
+    fi
+  done
   if ((quick)); then latency_args=(--runs 4 --rounds 1 "${latency_args[@]}"); fi
 fi
 if [[ -z "$CHART" ]]; then
@@ -204,7 +215,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 step "Starting Azurite (HTTPS, OAuth) and a local managed-identity endpoint"
-SASMINT_AZURITE="$AZURITE_MAIN" "$TARGET_DIR/release/examples/local_azure" \
+helper_args=()
+if [[ "$scenario" == register ]]; then
+  # The GeoCatalog stand-in too, taking container URLs on the port the storage delay proxy
+  # will listen on (a free port now; bench/latency.sh binds it again for each RTT).
+  STORAGE_FRONT_PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  export STORAGE_FRONT_PORT
+  helper_args=(--geocatalog --storage-front "$STORAGE_FRONT_PORT")
+fi
+SASMINT_AZURITE="$AZURITE_MAIN" "$TARGET_DIR/release/examples/local_azure" "${helper_args[@]}" \
   >"$workdir/exports.sh" 2>"$workdir/helper.log" &
 helper_pid=$!
 for _ in $(seq 1 150); do

@@ -10,6 +10,10 @@
 //! ```
 //!
 //! The identity header printed here is a throwaway secret for this local endpoint only.
+//!
+//! With `--geocatalog`, also the GeoCatalog stand-in of the tests (`GEOCATALOG_ENDPOINT`); with
+//! `--storage-front PORT` as well, it takes container URLs on that port (a delay proxy in front
+//! of Azurite, `bench/latency.sh`) and proves their tokens on Azurite directly.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -24,6 +28,24 @@ const BLOB: &str = "hello.txt";
 const CONTENT: &[u8] = b"hello from azurite\n";
 
 fn main() {
+    let mut geocatalog = false;
+    let mut storage_front = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--geocatalog" => geocatalog = true,
+            "--storage-front" => {
+                let port = args.next().and_then(|p| p.parse::<u16>().ok());
+                storage_front = Some(port.expect("--storage-front needs a port number"));
+            }
+            other => panic!("unknown argument {other:?} (see the example's doc comment)"),
+        }
+    }
+    assert!(
+        geocatalog || storage_front.is_none(),
+        "--storage-front goes with --geocatalog"
+    );
+
     // Handle signals before anything is printed: whoever reads the exports may stop us at once.
     let mut signals = Signals::new([SIGINT, SIGTERM]).expect("install signal handlers");
 
@@ -39,7 +61,12 @@ fn main() {
             support::upload_blob(&azurite, CONTAINER, BLOB, CONTENT).await;
         });
 
-    let exports = [
+    let catalog = geocatalog.then(|| support::GeoCatalog::start(&azurite));
+    if let (Some(catalog), Some(port)) = (&catalog, storage_front) {
+        catalog.set_storage_front(port);
+    }
+
+    let mut exports = vec![
         ("IDENTITY_ENDPOINT", token_server.endpoint()),
         ("IDENTITY_HEADER", token_server.header().to_string()),
         (
@@ -48,6 +75,9 @@ fn main() {
         ),
         ("DEMO_CONTAINER_URL", azurite.container_url(CONTAINER)),
     ];
+    if let Some(catalog) = &catalog {
+        exports.push(("GEOCATALOG_ENDPOINT", catalog.endpoint()));
+    }
     let mut stdout = std::io::stdout().lock();
     for (name, value) in exports {
         writeln!(stdout, "export {name}={}", shell_quote(&value)).expect("write to stdout");
@@ -62,6 +92,7 @@ fn main() {
 
     let signal = signals.forever().next();
     eprintln!("local_azure: got signal {signal:?}, stopping Azurite");
+    drop(catalog);
     drop(token_server);
     drop(azurite);
 }
