@@ -46,7 +46,7 @@ SCENARIOS = {
         "what": "`geocatalog register` (rotating its source)",
         "contenders": [
             ("sasmint geocatalog", "sasmint geocatalog register", "#4c72b0"),
-            ("sasmint (before)", "the same, before the overlap", "#8c8c8c"),
+            ("sasmint (before)", "the build in SASMINT_BEFORE", "#8c8c8c"),
         ],
         "connections": ["storage", "token", "catalog"],
         "floors": [

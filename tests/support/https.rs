@@ -235,6 +235,9 @@ async fn serve(
         let Ok((stream, peer)) = accepted else {
             continue;
         };
+        // As real services do: a response written in pieces (TLS records) goes out at once,
+        // not held back by Nagle's algorithm until the client's delayed ACK (up to 40 ms).
+        let _ = stream.set_nodelay(true);
         connections.fetch_add(1, Ordering::SeqCst);
         let acceptor = acceptor.clone();
         let handler = Arc::clone(&handler);
