@@ -191,7 +191,11 @@ fi
 [[ -f "$AZURITE_MAIN" ]] || die "Azurite is missing at $AZURITE_MAIN"
 
 step "Building sasmint and the local Azure helper (cargo build --release --locked)"
-cargo build --release --locked --bin sasmint --example local_azure
+# Two builds: in one, cargo would build sasmint with the features the helper's dev-dependencies
+# turn on (reqwest's gzip and deflate, …), a larger binary than `cargo install` makes, which
+# costs the offline mint 7 % more instructions (bench/RESULTS.md, issue 15 at RTT 0).
+cargo build --release --locked --example local_azure
+cargo build --release --locked --bin sasmint
 TARGET_DIR="$(realpath -m "${CARGO_TARGET_DIR:-$ROOT/target}")"
 SASMINT="$TARGET_DIR/release/sasmint"
 
@@ -235,8 +239,10 @@ grep -q '^export DEMO_CONTAINER_URL=' "$workdir/exports.sh" || die "the helper d
 
 # Only the local stand-ins: no other identity source, no proxy for loopback, and trust exactly
 # the Azurite certificate (SSL_CERT_DIR would add the whole system store to every TLS client).
+# No backtraces either: with RUST_BACKTRACE set, the Azure SDK captures one for each error it
+# makes and drops on the way (6 % of a networked mint's instructions).
 unset IDENTITY_SERVER_THUMBPRINT MSI_ENDPOINT MSI_SECRET IMDS_ENDPOINT AZURE_CLIENT_ID SSL_CERT_DIR \
-  CURL_CA_BUNDLE AZURE_CORE_COLLECT_TELEMETRY
+  CURL_CA_BUNDLE AZURE_CORE_COLLECT_TELEMETRY RUST_BACKTRACE RUST_LIB_BACKTRACE
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 # shellcheck disable=SC1091
 source "$workdir/exports.sh"

@@ -8,6 +8,7 @@ mod docs;
 mod geocatalog;
 mod inspect;
 mod kusto;
+mod lazy;
 mod mint;
 mod revoke_keys;
 mod values;
@@ -16,6 +17,7 @@ use crate::commands;
 use crate::domain::error::{Failure, Result};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use lazy::Lazy;
 
 pub use self::ard::ArdArgs;
 pub use self::geocatalog::GeocatalogArgs;
@@ -53,7 +55,7 @@ pub struct Cli {
 pub enum Command {
     /// Mint a SAS token for a container or blob.
     #[command(after_long_help = mint::MINT_EXAMPLES)]
-    Mint(Box<MintArgs>),
+    Mint(Lazy<Box<MintArgs>>),
     /// Fetch a user delegation key and print it as JSON (a secret: store it like a password).
     ///
     /// The JSON has the fields signedOid, signedTid, signedStart, signedExpiry, signedService,
@@ -61,7 +63,7 @@ pub enum Command {
     #[command(
         after_long_help = "Example:\n  sasmint key https://myacct.blob.core.windows.net --expires-in 1d > key.json"
     )]
-    Key(KeyArgs),
+    Key(Lazy<KeyArgs>),
     /// Decode a SAS token or URL: what it grants, to what, until when, and its risks.
     ///
     /// The signature is never printed. Pass `-` to read the token from stdin, which keeps it
@@ -69,26 +71,26 @@ pub enum Command {
     #[command(
         after_long_help = "Examples:\n  sasmint inspect 'https://myacct.blob.core.windows.net/c?sv=...&sig=...'\n  pbpaste | sasmint inspect - --output json"
     )]
-    Inspect(InspectArgs),
+    Inspect(Lazy<InspectArgs>),
     /// Register a container with a GeoCatalog (Planetary Computer Pro) as an ingestion source.
     #[command(after_long_help = geocatalog::GEOCATALOG_EXAMPLES)]
-    Geocatalog(GeocatalogArgs),
+    Geocatalog(Lazy<GeocatalogArgs>),
     /// Register a write-only SAS with Maxar ARD as order-delivery credentials.
     #[command(after_long_help = ard::ARD_EXAMPLES)]
-    Ard(ArdArgs),
+    Ard(Lazy<ArdArgs>),
     /// Print a blob or container URI for Azure Data Explorer (Kusto) ingestion.
     ///
     /// With --managed-identity the URI carries `;managed_identity=…` and no SAS at all;
     /// otherwise it carries a read SAS minted like `mint --for kusto`.
     #[command(name = "kusto-uri", after_long_help = kusto::KUSTO_EXAMPLES)]
-    KustoUri(KustoArgs),
+    KustoUri(Lazy<KustoArgs>),
     /// Incident response: revoke every user delegation key of a storage account.
     ///
     /// Asks Azure Resource Manager (revokeUserDelegationKeys) to revoke them, which breaks every
     /// user delegation SAS signed for the account: sasmint's and anyone else's. Needs
     /// Storage Account Contributor (or a role with the revoke action) on the account.
     #[command(name = "revoke-keys", after_long_help = revoke_keys::REVOKE_EXAMPLES)]
-    RevokeKeys(RevokeKeysArgs),
+    RevokeKeys(Lazy<RevokeKeysArgs>),
     /// Print a shell completion script.
     #[command(
         after_long_help = "Example:\n  sasmint completions bash > ~/.local/share/bash-completion/completions/sasmint"
@@ -110,7 +112,10 @@ pub enum Command {
 
 /// Parses the command line (as `Cli::try_parse` does), noting where `--account` came from.
 pub fn parse() -> std::result::Result<Cli, clap::Error> {
-    let mut matches = Cli::command().try_get_matches()?;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Only the command that runs gets its arguments built (see `lazy`).
+    let command = lazy::named_command(&args, Command::has_subcommand);
+    let mut matches = lazy::only(command, Cli::command).try_get_matches_from(args)?;
     // Before the values are taken out of `matches`.
     let from_env = account_from_env(&matches);
     let mut cli =
@@ -157,13 +162,13 @@ impl Command {
 pub fn run(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
-        Command::Mint(args) => commands::mint::run(args.request(), quiet),
-        Command::Key(args) => commands::key::run(args.request(), quiet),
-        Command::Inspect(args) => commands::inspect::run(&args.request()),
-        Command::Geocatalog(args) => commands::geocatalog::run(args.request(), quiet),
-        Command::Ard(args) => commands::ard::run(args.request(), quiet),
-        Command::KustoUri(args) => commands::kusto::run(args.request(), quiet),
-        Command::RevokeKeys(args) => commands::revoke_keys::run(args.request(), quiet),
+        Command::Mint(Lazy(args)) => commands::mint::run(args.request(), quiet),
+        Command::Key(Lazy(args)) => commands::key::run(args.request(), quiet),
+        Command::Inspect(Lazy(args)) => commands::inspect::run(&args.request()),
+        Command::Geocatalog(Lazy(args)) => commands::geocatalog::run(args.request(), quiet),
+        Command::Ard(Lazy(args)) => commands::ard::run(args.request(), quiet),
+        Command::KustoUri(Lazy(args)) => commands::kusto::run(args.request(), quiet),
+        Command::RevokeKeys(Lazy(args)) => commands::revoke_keys::run(args.request(), quiet),
         Command::Completions { shell } => docs::completions(shell, Cli::command()),
         Command::Man { command } => docs::man(Cli::command(), &command),
     }
@@ -245,6 +250,138 @@ mod tests {
         );
         assert!(f.hint.is_some());
         assert_eq!(f.kind, crate::domain::error::Kind::Usage);
+    }
+
+    /// What a command line comes to: the parsed `Cli`, or clap's error (help and version
+    /// included) as it would print it.
+    fn outcome(command: clap::Command, args: &[std::ffi::OsString]) -> String {
+        match command
+            .try_get_matches_from(args)
+            .and_then(|mut m| Cli::from_arg_matches_mut(&mut m))
+        {
+            Ok(cli) => format!("{cli:?}"),
+            Err(e) => format!("{:?}: {}", e.kind(), e.render()),
+        }
+    }
+
+    #[test]
+    fn the_tree_built_for_one_command_parses_as_the_whole_tree() {
+        let url = "https://a.blob.core.windows.net/c";
+        let cases: &[&[&str]] = &[
+            &["mint", url],
+            &[
+                "mint",
+                url,
+                "--for",
+                "upload",
+                "--expires-in",
+                "1d",
+                "-o",
+                "json",
+            ],
+            &[
+                "-v",
+                "mint",
+                url,
+                "--auth",
+                "managed-identity",
+                "--timeout",
+                "5",
+            ],
+            &["-vvq", "mint", url],
+            &[
+                "--quiet",
+                "mint",
+                url,
+                "--delegation-key",
+                "k.json",
+                "--verify",
+            ],
+            &[
+                "mint",
+                url,
+                "-p",
+                "rl",
+                "--ip",
+                "1.2.3.4",
+                "--account",
+                "a",
+                "-q",
+            ],
+            &["mint", "--from-file", "-", "--fail-fast"],
+            &["mint", url, "--for", "nobody"],
+            &["mint", url, "--for", "ingest", "-p", "r"],
+            &["mint", url, "--timeout", "0"],
+            &["mint", url, "--verbos"],
+            &["mint", url, "--force"],
+            &["mint"],
+            &["mint", "-h"],
+            &["mint", "--help"],
+            &["-v", "mint", "--help"],
+            &["mint", "-V"],
+            &["key", url, "--expires-in", "2h"],
+            &["key", url, "--output-file"],
+            &["inspect", "-", "--output", "json"],
+            &["geocatalog", "register", url, "--geocatalog", "https://g"],
+            &["geocatalog", "status", "--output", "json"],
+            &["geocatalog", "--help"],
+            &["geocatalog"],
+            &["geocatalog", "nope"],
+            &["geocatalog", "help", "register"],
+            &["ard", "register", url],
+            &["ard", "list", "-o", "json"],
+            &["kusto-uri", url, "--managed-identity", "system"],
+            &["revoke-keys", "--help"],
+            &["completions", "bash"],
+            &["man", "geocatalog", "register"],
+            &[],
+            &["--help"],
+            &["help", "mint"],
+            &["mnt", url],
+            &["--", "mint", url],
+            &["-x", "mint", url],
+        ];
+        for case in cases {
+            let args: Vec<std::ffi::OsString> = std::iter::once("sasmint")
+                .chain(case.iter().copied())
+                .map(Into::into)
+                .collect();
+            let named = lazy::named_command(&args, Command::has_subcommand);
+            let whole = outcome(Cli::command(), &args);
+            let built = outcome(lazy::only(named, Cli::command), &args);
+            assert_eq!(whole, built, "sasmint {}", case.join(" "));
+        }
+    }
+
+    #[test]
+    fn only_a_plainly_named_command_is_built_alone() {
+        let named = |args: &[&str]| {
+            let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+            lazy::named_command(&args, Command::has_subcommand).map(str::to_owned)
+        };
+        assert_eq!(named(&["sasmint", "mint", "u"]).as_deref(), Some("mint"));
+        assert_eq!(
+            named(&["sasmint", "-vq", "--verbose", "--quiet", "kusto-uri"]).as_deref(),
+            Some("kusto-uri")
+        );
+        assert_eq!(
+            named(&["sasmint", "geocatalog", "register"]).as_deref(),
+            Some("geocatalog")
+        );
+        for whole in [
+            &["sasmint"][..],
+            &["sasmint", "help", "mint"],
+            &["sasmint", "-h", "mint"],
+            &["sasmint", "-V"],
+            &["sasmint", "--", "mint"],
+            &["sasmint", "-", "mint"],
+            &["sasmint", "-x", "mint"],
+            &["sasmint", "--verbose=1", "mint"],
+            &["sasmint", "mnt"],
+            &["sasmint", "Mint"],
+        ] {
+            assert_eq!(named(whole), None, "{whole:?}");
+        }
     }
 
     #[test]
