@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # The latency scenario (issue 15): how many network round trips a one-token `mint` costs, or
-# (--scenario register) a `geocatalog register` that rotates its source.
+# (--scenario register) a `geocatalog register` that rotates its source, or (--scenario ard) an
+# `ard register` that rotates its credentials.
 #
-#   bench/run.sh --latency [--scenario mint|register] [--runs N] [--rounds R] [--rtts "0 20 40 80"] [--quick]
+#   bench/run.sh --latency [--scenario mint|register|ard] [--runs N] [--rounds R] [--rtts "0 20 40 80"] [--quick]
 #
 # sets everything up (tools, build, Azurite, the token endpoint) and runs this script. With the
 # local stack already running (the exports of `cargo run --release --example local_azure` sourced):
 #
 #   SASMINT=target/release/sasmint PY=bench/.venv/bin/python bench/latency.sh [options]
 #
-#   --scenario S    mint (default) or register; register needs the GeoCatalog stand-in
+#   --scenario S    mint (default), register or ard; register needs the GeoCatalog stand-in
 #                   (GEOCATALOG_ENDPOINT, STORAGE_FRONT_PORT: `local_azure --geocatalog
-#                   --storage-front PORT`) and runs SASMINT_BEFORE too when it is set (an older
+#                   --storage-front PORT`), ard the Maxar ARD stand-in (ARD_ENDPOINT,
+#                   MAXAR_ARD_USERNAME, MAXAR_ARD_PASSWORD, STORAGE_FRONT_PORT: `local_azure --ard
+#                   --storage-front PORT`); both run SASMINT_BEFORE too when it is set (an older
 #                   build, to compare)
 #   --runs N        timed runs per contender and RTT, over all rounds (default 30)
 #   --rounds R      passes over the RTTs, alternately up and down, contenders' order reversed
@@ -19,7 +22,7 @@
 #   --warmup N      untimed runs per contender, RTT and round (default 1)
 #   --rtts LIST     round-trip times in ms (default "0 20 40 80")
 #   --results DIR   raw results (default bench/results, git-ignored)
-#   --chart FILE    the chart (default bench/latency.png; bench/latency-register.png for register)
+#   --chart FILE    the chart (default bench/latency.png; bench/latency-SCENARIO.png for the others)
 #
 # At each RTT, one bench/delay_proxy.py goes in front of Azurite and another in front of the
 # managed-identity endpoint (each chunk delayed by RTT/2 each way, a new connection costs one RTT;
@@ -28,19 +31,20 @@
 # flow (bench/py_flow.py) and the curl floor (bench/curl_floor.sh). A contender's effective round
 # trips are the least-squares slope of its median wall time against the RTT (bench/latency_report.py).
 #
-# With --scenario register, a third proxy goes in front of the GeoCatalog stand-in, and the storage
-# proxy listens on STORAGE_FRONT_PORT, the port the stand-in takes in container URLs (it proves
-# each token on Azurite directly, so its proof does not cross the proxy). The contenders are
-# `sasmint geocatalog register URL --auth managed-identity` (every timed run rotates the source
-# the first untimed run created) and, when SASMINT_BEFORE is set, the same with that binary.
+# With --scenario register (ard), a third proxy goes in front of the GeoCatalog (Maxar ARD)
+# stand-in, and the storage proxy listens on STORAGE_FRONT_PORT, the port the stand-in takes in
+# container URLs (it proves each token on Azurite directly, so its proof does not cross the
+# proxy). The contenders are `sasmint geocatalog register URL --auth managed-identity` (`sasmint
+# ard register URL --credentials-id ID`, signing in with the password), every timed run rotating
+# what the first untimed run created, and, when SASMINT_BEFORE is set, the same with that binary.
 #
 # Also recorded: each contender's connections per invocation through each proxy, and curl's own
 # timings through the proxies (when the TLS handshake completes, when the first byte arrives),
 # which check the proxy's model against what a WAN costs.
 #
 # Writes RESULTS/latency.rtt<RTT>[.round<R>].json (hyperfine), latency.probe.tsv,
-# latency.connections.tsv, latency.txt, latency.md, and the chart; for register, the same names
-# with latency-register instead of latency.
+# latency.connections.tsv, latency.txt, latency.md, and the chart; for register and ard, the same
+# names with latency-register or latency-ard instead of latency.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,7 +64,7 @@ while [[ $# -gt 0 ]]; do
       shift
       ;;
     --scenario)
-      [[ $# -ge 2 && "$2" =~ ^(mint|register)$ ]] || { echo "--scenario needs mint or register" >&2; exit 2; }
+      [[ $# -ge 2 && "$2" =~ ^(mint|register|ard)$ ]] || { echo "--scenario needs mint, register or ard" >&2; exit 2; }
       scenario="$2"
       shift
       ;;
@@ -80,7 +84,7 @@ done
 ((rounds >= 1 && runs >= rounds)) || { echo "need --rounds >= 1 and --runs >= --rounds" >&2; exit 2; }
 per_round=$(((runs + rounds - 1) / rounds))
 name=latency
-[[ "$scenario" == register ]] && name=latency-register
+[[ "$scenario" == mint ]] || name="latency-$scenario"
 [[ -n "$CHART" ]] || CHART="$ROOT/bench/$name.png"
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -88,9 +92,15 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 for v in SASMINT PY DEMO_CONTAINER_URL IDENTITY_ENDPOINT IDENTITY_HEADER SSL_CERT_FILE; do
   [[ -n "${!v:-}" ]] || die "$v is not set (run this through bench/run.sh --latency)"
 done
-if [[ "$scenario" == register ]]; then
-  for v in GEOCATALOG_ENDPOINT STORAGE_FRONT_PORT; do
-    [[ -n "${!v:-}" ]] || die "$v is not set (run this through bench/run.sh --latency --scenario register)"
+service="" # the consumer's endpoint, for register and ard
+case "$scenario" in
+  register) needs=(GEOCATALOG_ENDPOINT STORAGE_FRONT_PORT) ;;
+  ard) needs=(ARD_ENDPOINT MAXAR_ARD_USERNAME MAXAR_ARD_PASSWORD STORAGE_FRONT_PORT) ;;
+  *) needs=() ;;
+esac
+if [[ "$scenario" != mint ]]; then
+  for v in "${needs[@]}"; do
+    [[ -n "${!v:-}" ]] || die "$v is not set (run this through bench/run.sh --latency --scenario $scenario)"
   done
   [[ -z "${SASMINT_BEFORE:-}" || -x "$SASMINT_BEFORE" ]] || die "SASMINT_BEFORE is not an executable: $SASMINT_BEFORE"
 fi
@@ -104,9 +114,10 @@ storage_port="${BASH_REMATCH[2]}" storage_path="${BASH_REMATCH[3]}"
 [[ "$IDENTITY_ENDPOINT" =~ $re ]] || die "expected http://127.0.0.1:PORT/... in IDENTITY_ENDPOINT"
 token_port="${BASH_REMATCH[2]}" token_path="${BASH_REMATCH[3]}"
 direct_url="$DEMO_CONTAINER_URL"
-if [[ "$scenario" == register ]]; then
-  [[ "$GEOCATALOG_ENDPOINT" =~ ^https://127\.0\.0\.1:([0-9]+)$ ]] || die "expected https://127.0.0.1:PORT in GEOCATALOG_ENDPOINT"
-  catalog_port="${BASH_REMATCH[1]}"
+if [[ "$scenario" != mint ]]; then
+  service="${needs[0]}"
+  [[ "${!service}" =~ ^https://127\.0\.0\.1:([0-9]+)(/[^?#]*)?$ ]] || die "expected https://127.0.0.1:PORT[/PATH] in $service"
+  service_port="${BASH_REMATCH[1]}" service_path="${BASH_REMATCH[2]}"
 fi
 
 export REQUESTS_CA_BUNDLE="$SSL_CERT_FILE"
@@ -154,14 +165,14 @@ start_proxy() { # name target-port rtt [listen-port] -> sets proxy_port
   [[ "$proxy_port" =~ ^[0-9]+$ ]] || die "delay proxy $name did not start in 5 s"
 }
 
-start_proxies() { # rtt: sets URL, IDENTITY_ENDPOINT (and CATALOG) to go through fresh proxies
+start_proxies() { # rtt: sets URL, IDENTITY_ENDPOINT (and SERVICE) to go through fresh proxies
   start_proxy storage "$storage_port" "$1" "${STORAGE_FRONT_PORT:-0}"
   URL="https://127.0.0.1:$proxy_port$storage_path"
   start_proxy token "$token_port" "$1"
   export IDENTITY_ENDPOINT="http://127.0.0.1:$proxy_port$token_path"
-  if [[ "$scenario" == register ]]; then
-    start_proxy catalog "$catalog_port" "$1"
-    CATALOG="https://127.0.0.1:$proxy_port"
+  if [[ -n "$service" ]]; then
+    start_proxy service "$service_port" "$1"
+    SERVICE="https://127.0.0.1:$proxy_port$service_path"
   fi
 }
 
@@ -173,10 +184,12 @@ q() { printf '%q' "$1"; }
 if [[ "$scenario" == mint ]]; then
   labels=("sasmint mint --auth managed-identity" "Python SDK flow (py_flow.py)" "curl floor (curl_floor.sh)")
 else
-  labels=("sasmint geocatalog register --auth managed-identity")
-  [[ -n "${SASMINT_BEFORE:-}" ]] && labels+=("sasmint (before) geocatalog register: $("$SASMINT_BEFORE" --version)")
+  verb="geocatalog register"
+  [[ "$scenario" == ard ]] && verb="ard register"
+  labels=("sasmint $verb --auth managed-identity")
+  [[ -n "${SASMINT_BEFORE:-}" ]] && labels+=("sasmint (before) $verb: $("$SASMINT_BEFORE" --version)")
 fi
-commands() { # the contenders' command lines for hyperfine -N, against $URL (and $CATALOG)
+commands() { # the contenders' command lines for hyperfine -N, against $URL (and $SERVICE)
   if [[ "$scenario" == mint ]]; then
     cmds=(
       "$(q "$SASMINT") mint $(q "$URL") --for ingest --auth managed-identity"
@@ -187,7 +200,11 @@ commands() { # the contenders' command lines for hyperfine -N, against $URL (and
     cmds=()
     local binary
     for binary in "$SASMINT" ${SASMINT_BEFORE:+"$SASMINT_BEFORE"}; do
-      cmds+=("$(q "$binary") -q geocatalog register $(q "$URL") --geocatalog $(q "$CATALOG") --auth managed-identity")
+      if [[ "$scenario" == register ]]; then
+        cmds+=("$(q "$binary") -q geocatalog register $(q "$URL") --geocatalog $(q "$SERVICE") --auth managed-identity")
+      else
+        cmds+=("$(q "$binary") -q ard register $(q "$URL") --credentials-id latency-bench --ard-endpoint $(q "$SERVICE") --auth managed-identity")
+      fi
     done
   fi
 }
@@ -207,7 +224,7 @@ works() { # name output
 if [[ "$scenario" == mint ]]; then
   printf 'contender\tstorage_connections\ttoken_connections\n' >"$RESULTS/$name.connections.tsv"
 else
-  printf 'contender\tstorage_connections\ttoken_connections\tcatalog_connections\n' >"$RESULTS/$name.connections.tsv"
+  printf 'contender\tstorage_connections\ttoken_connections\tservice_connections\n' >"$RESULTS/$name.connections.tsv"
 fi
 for ((i = 0; i < n; i++)); do
   start_proxies 0
@@ -222,21 +239,28 @@ for ((i = 0; i < n; i++)); do
     else
       [[ "$out" == *"<Value>"* ]] || die "curl floor got no key: $out"
     fi
-  else
+  elif [[ "$scenario" == register ]]; then
     # The stand-in lists the container with the token before it stores it (400 otherwise), so
     # a registered source is a working token. The first run creates the source; every later
     # one (all the timed runs) rotates it.
     commands
     out="$(bash -c "${cmds[i]} --output token")" || die "${labels[i]} failed"
     works "${labels[i]}" "?$out"
+  else
+    # The stand-in uploads a blob with the SAS URL before it stores it (400 otherwise), so
+    # registered credentials are a working token; ARD shows the URL only with its signature
+    # masked, so this is the proof. The first run creates them; every later one rotates them.
+    commands
+    out="$(bash -c "${cmds[i]} --output json")" || die "${labels[i]} failed"
+    [[ "$out" == *latency-bench* ]] || die "${labels[i]} registered nothing: $out"
   fi
   stop_proxies
   row="${labels[i]}\t$(connections storage)\t$(connections token)"
-  [[ "$scenario" == register ]] && row+="\t$(connections catalog)"
+  [[ -n "$service" ]] && row+="\t$(connections service)"
   printf '%b\n' "$row" >>"$RESULTS/$name.connections.tsv"
   printf '    ok: %s (connections: storage %s, token endpoint %s%s)\n' \
     "${labels[i]}" "$(connections storage)" "$(connections token)" \
-    "$([[ "$scenario" == register ]] && printf ', catalog %s' "$(connections catalog)")" >&2
+    "$([[ -n "$service" ]] && printf ', %s %s' "$scenario" "$(connections service)")" >&2
 done
 
 # ---------------------------------------------------------------------------------------------
@@ -296,7 +320,7 @@ done
   printf 'load_after=%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf 'cpu=%s\n' "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   printf 'cores=%s\n' "$(nproc)"
-  [[ -n "${SASMINT_BEFORE:-}" && "$scenario" == register ]] && printf 'before=%s\n' "$("$SASMINT_BEFORE" --version)"
+  [[ -n "${SASMINT_BEFORE:-}" && "$scenario" != mint ]] && printf 'before=%s\n' "$("$SASMINT_BEFORE" --version)"
   printf 'sasmint=%s (%s)\n' "$("$SASMINT" --version)" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock .cargo 2>/dev/null || echo '+changes')"
   printf 'python=%s; %s\n' "$("$PY" --version)" "$("$PY" -m pip freeze | grep -E '^azure-(core|identity|storage-blob)==' | paste -sd ' ' -)"
   printf 'curl=%s\n' "$(curl --version | head -1)"

@@ -3,7 +3,7 @@
 # machine, against a local Azurite (HTTPS + OAuth) and a local managed-identity endpoint.
 #
 #   bench/run.sh [--skip-az] [--quick] [--batch N] [--results DIR] [--chart FILE]
-#   bench/run.sh --latency [--scenario mint|register] [--quick] [--runs N] [--rounds R] [--rtts "0 20 40 80"] [--results DIR] [--chart FILE]
+#   bench/run.sh --latency [--scenario mint|register|ard] [--quick] [--runs N] [--rounds R] [--rtts "0 20 40 80"] [--results DIR] [--chart FILE]
 #
 #   --skip-az       leave out the Azure CLI rows (installing azure-cli takes ~75 s and ~700 MB)
 #   --quick         fewer runs (a smoke test; the numbers are not for publishing)
@@ -14,8 +14,9 @@
 #   --latency       instead of the three scenarios below, the latency scenario (bench/latency.sh:
 #                   a delay proxy in front of Azurite and the token endpoint, RTT 0-80 ms; chart
 #                   bench/latency.png, or RESULTS/latency.png with --quick), with
-#     --scenario S  mint (default), or register: `geocatalog register` against the GeoCatalog
-#                   stand-in behind a third proxy (chart bench/latency-register.png); with
+#     --scenario S  mint (default); register: `geocatalog register` against the GeoCatalog
+#                   stand-in behind a third proxy (chart bench/latency-register.png); ard: `ard
+#                   register` against the Maxar ARD stand-in (bench/latency-ard.png); with
 #                   SASMINT_BEFORE=/path/to/an/older/sasmint in the environment, that build too
 #     --runs N      timed runs per contender and RTT (default 30; 4 with --quick)
 #     --rounds R    passes over the RTTs (default 3; 1 with --quick)
@@ -95,8 +96,8 @@ if ((latency)); then
   for ((k = 0; k < ${#latency_args[@]}; k += 2)); do
     if [[ "${latency_args[k]}" == --scenario ]]; then
       scenario="${latency_args[k + 1]}"
-      [[ "$scenario" =~ ^(mint|register)$ ]] || { echo "--scenario needs mint or register" >&2; exit 2; }
-      [[ "$scenario" == register ]] && chart_name=latency-register.png
+      [[ "$scenario" =~ ^(mint|register|ard)$ ]] || { echo "--scenario needs mint, register or ard" >&2; exit 2; }
+      [[ "$scenario" == mint ]] || chart_name="latency-$scenario.png"
     fi
   done
   if ((quick)); then latency_args=(--runs 4 --rounds 1 "${latency_args[@]}"); fi
@@ -220,12 +221,13 @@ trap 'exit 143' TERM
 
 step "Starting Azurite (HTTPS, OAuth) and a local managed-identity endpoint"
 helper_args=()
-if [[ "$scenario" == register ]]; then
-  # The GeoCatalog stand-in too, taking container URLs on the port the storage delay proxy
+if [[ "$scenario" != mint ]]; then
+  # The consumer's stand-in too, taking container URLs on the port the storage delay proxy
   # will listen on (a free port now; bench/latency.sh binds it again for each RTT).
   STORAGE_FRONT_PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   export STORAGE_FRONT_PORT
-  helper_args=(--geocatalog --storage-front "$STORAGE_FRONT_PORT")
+  helper_args=(--storage-front "$STORAGE_FRONT_PORT")
+  if [[ "$scenario" == register ]]; then helper_args+=(--geocatalog); else helper_args+=(--ard); fi
 fi
 SASMINT_AZURITE="$AZURITE_MAIN" "$TARGET_DIR/release/examples/local_azure" "${helper_args[@]}" \
   >"$workdir/exports.sh" 2>"$workdir/helper.log" &

@@ -12,8 +12,9 @@
 //! The identity header printed here is a throwaway secret for this local endpoint only.
 //!
 //! With `--geocatalog`, also the GeoCatalog stand-in of the tests (`GEOCATALOG_ENDPOINT`); with
-//! `--storage-front PORT` as well, it takes container URLs on that port (a delay proxy in front
-//! of Azurite, `bench/latency.sh`) and proves their tokens on Azurite directly.
+//! `--ard`, the Maxar ARD stand-in (`ARD_ENDPOINT`, `MAXAR_ARD_USERNAME`, `MAXAR_ARD_PASSWORD`).
+//! With `--storage-front PORT` as well, they take container URLs on that port (a delay proxy in
+//! front of Azurite, `bench/latency.sh`) and prove their tokens on Azurite directly.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -29,11 +30,13 @@ const CONTENT: &[u8] = b"hello from azurite\n";
 
 fn main() {
     let mut geocatalog = false;
+    let mut ard = false;
     let mut storage_front = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--geocatalog" => geocatalog = true,
+            "--ard" => ard = true,
             "--storage-front" => {
                 let port = args.next().and_then(|p| p.parse::<u16>().ok());
                 storage_front = Some(port.expect("--storage-front needs a port number"));
@@ -42,8 +45,8 @@ fn main() {
         }
     }
     assert!(
-        geocatalog || storage_front.is_none(),
-        "--storage-front goes with --geocatalog"
+        geocatalog || ard || storage_front.is_none(),
+        "--storage-front goes with --geocatalog or --ard"
     );
 
     // Handle signals before anything is printed: whoever reads the exports may stop us at once.
@@ -65,6 +68,10 @@ fn main() {
     if let (Some(catalog), Some(port)) = (&catalog, storage_front) {
         catalog.set_storage_front(port);
     }
+    let ard = ard.then(|| support::Ard::start(&azurite));
+    if let (Some(ard), Some(port)) = (&ard, storage_front) {
+        ard.set_storage_front(port);
+    }
 
     let mut exports = vec![
         ("IDENTITY_ENDPOINT", token_server.endpoint()),
@@ -77,6 +84,11 @@ fn main() {
     ];
     if let Some(catalog) = &catalog {
         exports.push(("GEOCATALOG_ENDPOINT", catalog.endpoint()));
+    }
+    if let Some(ard) = &ard {
+        exports.push(("ARD_ENDPOINT", ard.endpoint()));
+        exports.push(("MAXAR_ARD_USERNAME", ard.username().to_string()));
+        exports.push(("MAXAR_ARD_PASSWORD", ard.password().to_string()));
     }
     let mut stdout = std::io::stdout().lock();
     for (name, value) in exports {
@@ -92,6 +104,7 @@ fn main() {
 
     let signal = signals.forever().next();
     eprintln!("local_azure: got signal {signal:?}, stopping Azurite");
+    drop(ard);
     drop(catalog);
     drop(token_server);
     drop(azurite);

@@ -1173,3 +1173,82 @@ async fn ard_refuses_what_cannot_deliver() {
     );
     assert_eq!(ard.requests().last().unwrap().status, 400);
 }
+
+// ---- the storage front (benchmarks) ---------------------------------------------------------------
+
+#[tokio::test]
+async fn a_storage_front_moves_the_container_urls_but_tokens_are_proven_on_azurite() {
+    // For bench/latency.sh: container URLs name a port in front of Azurite (a delay proxy;
+    // nothing listens there in this test), and the stand-ins prove each token on Azurite
+    // itself. Azurite's own port is then as foreign as any other.
+    let front = 1; // never Azurite's port, and nothing is sent to it
+    let c = container("standin-front").await;
+    let on_front = c.replacen(
+        &format!("127.0.0.1:{}/", azurite().port()),
+        &format!("127.0.0.1:{front}/"),
+        1,
+    );
+    assert_ne!(on_front, c);
+
+    let geo = GeoCatalog::start(azurite());
+    geo.set_storage_front(front);
+    let url = sources_url(&geo, support::GEO_API_GA);
+    let good = sas("standin-front", "rl").await;
+    // Another signature of the same shape: one character changed.
+    let sig = good
+        .split('&')
+        .find_map(|p| p.strip_prefix("sig="))
+        .unwrap();
+    let other = if sig.starts_with('A') { "B" } else { "A" };
+    let tampered = set_param(&good, "sig", &format!("{other}{}", &sig[1..]));
+    let create = |container_url: &str, sas: &str| {
+        let body = sas_body(&support::new_uuid(), container_url, sas);
+        let url = url.clone();
+        async move { send("POST", &url, Some(&geo_token()), Some(&body)).await }
+    };
+
+    let r = create(&on_front, &tampered).await;
+    assert_eq!(r.status, 400, "a tampered token: {}", r.text);
+    let r = create(&on_front, &good).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let checks = geo.token_checks();
+    assert_eq!(
+        checks.iter().map(|c| c.ok).collect::<Vec<_>>(),
+        [false, true],
+        "both tokens were tried on Azurite, which refused the tampered one"
+    );
+    let r = create(&c, &good).await;
+    assert_eq!(
+        r.status, 400,
+        "Azurite's own port is not the front: {}",
+        r.text
+    );
+    assert_eq!(geo.token_checks().len(), 2, "refused before any proof");
+
+    let ard = Ard::start(azurite());
+    ard.set_storage_front(front);
+    let token = ard_login(&ard).await;
+    let w = sas("standin-front", "w").await;
+    let put = |id: &'static str, url: String| {
+        let token = token.clone();
+        let ard_url = credentials_url(&ard, id);
+        async move {
+            send(
+                "PUT",
+                &ard_url,
+                Some(&token),
+                Some(&json!({"credentials": url, "description": ""})),
+            )
+            .await
+        }
+    };
+    let r = put("front_ok", format!("{on_front}?{w}")).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert!(ard.upload_checks()[0].ok, "uploaded on Azurite");
+    let r = put("front_own_port", format!("{c}?{w}")).await;
+    assert_eq!(
+        r.status, 400,
+        "Azurite's own port is not the front: {}",
+        r.text
+    );
+}

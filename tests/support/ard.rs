@@ -26,7 +26,9 @@ use serde_json::{json, Map, Value};
 
 use super::azurite::{http_client_trusting, Azurite};
 use super::https::{HttpRequest, HttpResponse, HttpsServer};
-use super::standin::{bearer, check_container_url, check_sas, now_rfc3339, Faults, LoggedRequest};
+use super::standin::{
+    bearer, check_container_url, check_sas, now_rfc3339, Faults, LoggedRequest, StorageFront,
+};
 use super::token_server::random_hex;
 
 /// Base path of the API.
@@ -96,7 +98,8 @@ struct Inner {
 }
 
 struct State {
-    azurite_port: u16,
+    /// Where container URLs point (see [`Ard::set_storage_front`]).
+    storage: StorageFront,
     http: reqwest::Client,
     username: String,
     password: String,
@@ -132,7 +135,7 @@ impl Ard {
     /// token, no credentials and page size [`ARD_DEFAULT_PAGE_SIZE`]. Uploads go to `az`.
     pub fn start(az: &Azurite) -> Ard {
         let state = Arc::new(State {
-            azurite_port: az.port(),
+            storage: StorageFront::new(az.port()),
             http: http_client_trusting(Some(az.cert_pem())),
             username: "ard-admin@example.com".to_string(),
             password: format!("pw-{}", random_hex(24)),
@@ -166,6 +169,13 @@ impl Ard {
             state,
             endpoint: OnceLock::new(),
         }
+    }
+
+    /// For benchmarks: SAS URLs name `port` on 127.0.0.1 (a delay proxy in front of Azurite)
+    /// instead of Azurite's own port. The service still proves every URL, on Azurite
+    /// directly, so the proof does not add the proxy's delay to the client's measurement.
+    pub fn set_storage_front(&self, port: u16) {
+        self.state.storage.set(port);
     }
 
     /// The API base URL to give the CLI: `https://127.0.0.1:PORT/api/v1`.
@@ -713,10 +723,13 @@ async fn check_and_use(state: &State, id: &str, url: &str) -> Result<UploadCheck
     let (container_url, token) = url
         .split_once('?')
         .ok_or("credentials must be a container URL with a SAS query (URL?TOKEN)")?;
-    check_container_url(container_url, state.azurite_port)?;
+    check_container_url(container_url, state.storage.port())?;
     check_sas(token, "c", "w")?;
     let blob_name = format!(".ard-credentials-check/{id}-{}.txt", random_hex(8));
-    let blob_url = format!("{container_url}/{blob_name}?{token}");
+    let blob_url = format!(
+        "{}/{blob_name}?{token}",
+        state.storage.direct(container_url)
+    );
     let status = match state
         .http
         .put(&blob_url)

@@ -25,7 +25,7 @@ use super::azurite::{http_client_trusting, Azurite};
 use super::https::{HttpRequest, HttpResponse, HttpsServer};
 use super::standin::{
     bearer, blob_names, check_container_url, check_sas, is_uuid, jwt_claims, new_uuid, now_rfc3339,
-    Faults, LoggedRequest,
+    Faults, LoggedRequest, StorageFront,
 };
 use super::token_server::now_unix;
 
@@ -165,10 +165,8 @@ struct Inner {
 }
 
 struct State {
-    azurite_port: u16,
-    /// A port in front of Azurite (a benchmark's delay proxy), or 0: see
-    /// [`GeoCatalog::set_storage_front`].
-    storage_front: std::sync::atomic::AtomicU16,
+    /// Where container URLs point (see [`GeoCatalog::set_storage_front`]).
+    storage: StorageFront,
     http: reqwest::Client,
     base_url: OnceLock<String>,
     inner: Mutex<Inner>,
@@ -177,26 +175,6 @@ struct State {
 impl State {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The port container URLs name: Azurite's, or the front set for a benchmark.
-    fn storage_port(&self) -> u16 {
-        match self
-            .storage_front
-            .load(std::sync::atomic::Ordering::Relaxed)
-        {
-            0 => self.azurite_port,
-            front => front,
-        }
-    }
-
-    /// `container_url` on Azurite itself (not through the benchmark's front).
-    fn direct(&self, container_url: &str) -> String {
-        let front = format!("https://127.0.0.1:{}/", self.storage_port());
-        match container_url.strip_prefix(&front) {
-            Some(rest) => format!("https://127.0.0.1:{}/{rest}", self.azurite_port),
-            None => container_url.to_string(),
-        }
     }
 
     fn base(&self) -> &str {
@@ -224,8 +202,7 @@ impl GeoCatalog {
     /// identities. Its SAS checks go to `az`.
     pub fn start(az: &Azurite) -> GeoCatalog {
         let state = Arc::new(State {
-            azurite_port: az.port(),
-            storage_front: std::sync::atomic::AtomicU16::new(0),
+            storage: StorageFront::new(az.port()),
             http: http_client_trusting(Some(az.cert_pem())),
             base_url: OnceLock::new(),
             inner: Mutex::new(Inner {
@@ -298,9 +275,7 @@ impl GeoCatalog {
     /// Azurite directly, so the proof does not add the proxy's delay to the client's
     /// measurement.
     pub fn set_storage_front(&self, port: u16) {
-        self.state
-            .storage_front
-            .store(port, std::sync::atomic::Ordering::Relaxed);
+        self.state.storage.set(port);
     }
 
     /// The next `n` requests are answered as usual, but only after `delay`.
@@ -890,7 +865,7 @@ fn parse_create(
     };
     check_keys(connection, what, &["containerUrl", second], &[])?;
     let container_url = string_field(connection, what, "containerUrl")?.to_string();
-    check_container_url(&container_url, state.storage_port()).map_err(bad_body)?;
+    check_container_url(&container_url, state.storage.port()).map_err(bad_body)?;
     let mut create = Create {
         id,
         kind,
@@ -1072,7 +1047,7 @@ async fn check_token_works(
 ) -> TokenCheck {
     let url = format!(
         "{}?restype=container&comp=list&{token}",
-        state.direct(container_url)
+        state.storage.direct(container_url)
     );
     let (status, blobs) = match state.http.get(&url).send().await {
         Ok(response) => {

@@ -154,6 +154,47 @@ pub fn bearer(request: &HttpRequest) -> Option<String> {
         .then(|| token.to_string())
 }
 
+/// Where a stand-in's container URLs point: Azurite's own port, or (for benchmarks) a port in
+/// front of it — a delay proxy. A stand-in takes container URLs on [`StorageFront::port`] and
+/// proves tokens on Azurite directly ([`StorageFront::direct`]), so its proof does not add the
+/// proxy's delay to the client's measurement.
+#[derive(Debug)]
+pub struct StorageFront {
+    azurite_port: u16,
+    front: std::sync::atomic::AtomicU16,
+}
+
+impl StorageFront {
+    pub fn new(azurite_port: u16) -> Self {
+        Self {
+            azurite_port,
+            front: std::sync::atomic::AtomicU16::new(0),
+        }
+    }
+
+    /// Container URLs name `port` on 127.0.0.1 from now on.
+    pub fn set(&self, port: u16) {
+        self.front.store(port, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The port container URLs name.
+    pub fn port(&self) -> u16 {
+        match self.front.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => self.azurite_port,
+            front => front,
+        }
+    }
+
+    /// `url` on Azurite itself, not through the front.
+    pub fn direct(&self, url: &str) -> String {
+        let front = format!("https://127.0.0.1:{}/", self.port());
+        match url.strip_prefix(&front) {
+            Some(rest) => format!("https://127.0.0.1:{}/{rest}", self.azurite_port),
+            None => url.to_string(),
+        }
+    }
+}
+
 /// Checks a container URL the way a strict service would, for an Azurite on `azurite_port`:
 /// `https://127.0.0.1:PORT/devstoreaccount1/CONTAINER` exactly — https, no trailing `/`, no
 /// query, no fragment, no user info, a valid container name. Returns the container name.
