@@ -26,8 +26,7 @@ use serde_json::{json, Value};
 
 use super::azurite::Azurite;
 use super::https::{HttpRequest, HttpResponse, HttpsServer};
-use super::standin::{bearer, jwt_claims, LoggedRequest};
-use super::token_server::now_unix;
+use super::standin::{bearer, check_bearer_token, LoggedRequest};
 
 /// The audience of ARM tokens (public cloud).
 pub const ARM_RESOURCE: &str = "https://management.azure.com";
@@ -214,7 +213,7 @@ fn route(state: &State, request: &HttpRequest) -> HttpResponse {
     if let Some(token) = &token {
         state.lock().bearer_tokens.push(token.clone());
     }
-    if let Err(why) = check_token(token.as_deref()) {
+    if let Err(why) = check_bearer_token(token.as_deref(), ARM_RESOURCE) {
         return error(401, "InvalidAuthenticationToken", why)
             .with_header("www-authenticate", "Bearer authorization_uri=\"https://login.microsoftonline.com/common\", error=\"invalid_token\"");
     }
@@ -286,23 +285,6 @@ fn route(state: &State, request: &HttpRequest) -> HttpResponse {
         "InvalidResourceType",
         format!("No route for {} {}.", request.method, request.path),
     )
-}
-
-fn check_token(token: Option<&str>) -> Result<(), String> {
-    let token = token.ok_or("Missing or malformed Authorization: Bearer header.")?;
-    let claims = jwt_claims(token).ok_or("The access token is not a JWT.")?;
-    let aud = claims.get("aud").and_then(Value::as_str).unwrap_or("");
-    if aud.trim_end_matches('/') != ARM_RESOURCE {
-        return Err(format!(
-            "The access token has an invalid audience '{aud}'; expected {ARM_RESOURCE}."
-        ));
-    }
-    if let Some(exp) = claims.get("exp").and_then(Value::as_i64) {
-        if exp <= now_unix() {
-            return Err("The access token has expired.".into());
-        }
-    }
-    Ok(())
 }
 
 fn known_subscription(inner: &Inner, subscription: &str) -> bool {

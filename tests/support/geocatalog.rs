@@ -24,10 +24,9 @@ use serde_json::{json, Map, Value};
 use super::azurite::{http_client_trusting, Azurite};
 use super::https::{HttpRequest, HttpResponse, HttpsServer};
 use super::standin::{
-    bearer, blob_names, check_container_url, check_sas, is_uuid, jwt_claims, new_uuid, now_rfc3339,
-    Faults, LoggedRequest, StorageFront,
+    bearer, blob_names, check_bearer_token, check_container_url, check_sas, is_uuid, new_uuid,
+    now_rfc3339, Faults, LoggedRequest, StorageFront,
 };
-use super::token_server::now_unix;
 
 /// The resource (token audience) of GeoCatalog data-plane tokens.
 pub const GEOCATALOG_RESOURCE: &str = "https://geocatalog.spatio.azure.com";
@@ -489,7 +488,7 @@ async fn route(state: &State, request: &HttpRequest) -> HttpResponse {
     if let Some(token) = &token {
         state.lock().bearer_tokens.push(token.clone());
     }
-    if let Err(why) = check_token(token.as_deref()) {
+    if let Err(why) = check_bearer_token(token.as_deref(), GEOCATALOG_RESOURCE) {
         return error(401, "Unauthorized", why)
             .with_header("www-authenticate", "Bearer error=\"invalid_token\"");
     }
@@ -575,23 +574,6 @@ async fn route(state: &State, request: &HttpRequest) -> HttpResponse {
         },
         _ => not_found(request, &version),
     }
-}
-
-fn check_token(token: Option<&str>) -> Result<(), String> {
-    let token = token.ok_or("Missing or malformed Authorization: Bearer header.")?;
-    let claims = jwt_claims(token).ok_or("The access token is not a JWT.")?;
-    let aud = claims.get("aud").and_then(Value::as_str).unwrap_or("");
-    if aud.trim_end_matches('/') != GEOCATALOG_RESOURCE {
-        return Err(format!(
-            "The access token audience '{aud}' is invalid; expected {GEOCATALOG_RESOURCE}."
-        ));
-    }
-    if let Some(exp) = claims.get("exp").and_then(Value::as_i64) {
-        if exp <= now_unix() {
-            return Err("The access token has expired.".into());
-        }
-    }
-    Ok(())
 }
 
 fn not_found(request: &HttpRequest, version: &str) -> HttpResponse {

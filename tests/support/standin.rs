@@ -154,6 +154,28 @@ pub fn bearer(request: &HttpRequest) -> Option<String> {
         .then(|| token.to_string())
 }
 
+/// Checks a bearer token the way an Entra-protected service does: present, a JWT, for
+/// `resource` (a trailing `/` allowed), and not expired. The error is the service's message.
+pub fn check_bearer_token(token: Option<&str>, resource: &str) -> Result<(), String> {
+    let token = token.ok_or("Missing or malformed Authorization: Bearer header.")?;
+    let claims = jwt_claims(token).ok_or("The access token is not a JWT.")?;
+    let aud = claims
+        .get("aud")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("");
+    if aud.trim_end_matches('/') != resource {
+        return Err(format!(
+            "The access token has an invalid audience '{aud}'; expected {resource}."
+        ));
+    }
+    if let Some(exp) = claims.get("exp").and_then(serde_json::Value::as_i64) {
+        if exp <= super::token_server::now_unix() {
+            return Err("The access token has expired.".into());
+        }
+    }
+    Ok(())
+}
+
 /// Where a stand-in's container URLs point: Azurite's own port, or (for benchmarks) a port in
 /// front of it — a delay proxy. A stand-in takes container URLs on [`StorageFront::port`] and
 /// proves tokens on Azurite directly ([`StorageFront::direct`]), so its proof does not add the
