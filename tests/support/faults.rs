@@ -40,8 +40,6 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_rustls::rustls;
-use tokio_rustls::rustls::pki_types::pem::PemObject as _;
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::azurite::{Azurite, ACCOUNT};
 use super::https::{Handler, HandlerFuture, HttpRequest, HttpResponse, HttpsServer};
@@ -452,7 +450,7 @@ impl Drop for RawServer {
 
 impl RawServer {
     fn start(cert_pem: &str, key_pem: &str, mode: FaultMode, state: Arc<State>) -> RawServer {
-        let tls = Arc::new(tls_config(cert_pem, key_pem));
+        let tls = Arc::new(super::https::server_config(cert_pem, key_pem));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("fault server: bind");
         listener
             .set_nonblocking(true)
@@ -475,22 +473,6 @@ impl RawServer {
             thread: Some(thread),
         }
     }
-}
-
-fn tls_config(cert_pem: &str, key_pem: &str) -> rustls::ServerConfig {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
-        .collect::<Result<_, _>>()
-        .expect("fault server: certificate PEM");
-    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).expect("fault server: key PEM");
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("fault server: TLS versions")
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .expect("fault server: certificate and key");
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    config
 }
 
 async fn serve_raw(

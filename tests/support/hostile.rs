@@ -27,8 +27,6 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_rustls::rustls;
-use tokio_rustls::rustls::pki_types::pem::PemObject as _;
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::azurite::{Azurite, ACCOUNT};
 use super::run::Run;
@@ -202,7 +200,7 @@ impl HostileServer {
         key_pem: &str,
         respond: impl Fn(&HostileRequest) -> Reply + Send + Sync + 'static,
     ) -> HostileServer {
-        let tls = Arc::new(tls_config(cert_pem, key_pem));
+        let tls = Arc::new(super::https::server_config(cert_pem, key_pem));
         let listener = std::net::TcpListener::bind((ip, 0)).expect("hostile: bind");
         listener
             .set_nonblocking(true)
@@ -267,22 +265,6 @@ impl HostileServer {
     pub fn body_bytes_sent(&self) -> u64 {
         self.state.sent.load(Ordering::SeqCst)
     }
-}
-
-fn tls_config(cert_pem: &str, key_pem: &str) -> rustls::ServerConfig {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
-        .collect::<Result<_, _>>()
-        .expect("hostile: certificate PEM");
-    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).expect("hostile: key PEM");
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("hostile: TLS versions")
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .expect("hostile: certificate and key");
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    config
 }
 
 async fn serve(

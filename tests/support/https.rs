@@ -200,7 +200,9 @@ impl Drop for HttpsServer {
     }
 }
 
-fn server_config(cert_pem: &str, key_pem: &str) -> rustls::ServerConfig {
+/// The TLS server side of every local HTTPS server in the tests (stand-ins, fault and hostile
+/// servers): this certificate and key, HTTP/1.1 only.
+pub(crate) fn server_config(cert_pem: &str, key_pem: &str) -> rustls::ServerConfig {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
         .collect::<Result<_, _>>()
         .expect("stand-in: parse certificate PEM");
