@@ -7,7 +7,7 @@
 //! parameters, allow-listed headers). `-q`: nothing but sasmint's error. `RUST_LOG` overrides
 //! all of these.
 
-use crate::domain::redact::ScrubbedStderr;
+use crate::io::log_writer::ScrubbedStderr;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,7 +57,8 @@ pub fn install_panic_hook() {
         let location = info
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()));
-        let line = internal_error_line(scrub_or_withhold(message).as_deref(), location.as_deref());
+        let scrubbed = scrub_or_withhold(message, |m| crate::domain::redact::scrub(m).into_owned());
+        let line = internal_error_line(scrubbed.as_deref(), location.as_deref());
         let _ = writeln!(std::io::stderr(), "{line}");
         std::process::exit(1);
     }));
@@ -70,19 +71,23 @@ pub fn install_panic_hook() {
 #[cfg(debug_assertions)]
 fn debug_panic() {
     if let Some(text) = std::env::var_os("SASMINT_DEBUG_PANIC") {
-        crate::domain::redact::register_env();
+        crate::io::secrets_env::register_env();
         panic!("{}", text.to_string_lossy());
     }
 }
 
-/// Scrubs `message` of registered secrets on a helper thread: if the panic happened while the
-/// secret registry was locked (or scrubbing itself panics), the message is withheld (`None`)
-/// rather than printed unscrubbed or waited on for ever.
-fn scrub_or_withhold(message: String) -> Option<String> {
+/// Scrubs `message` of registered secrets (with `scrub`: the process's registry, or a test's)
+/// on a helper thread: if the panic happened while the secret registry was locked (or
+/// scrubbing itself panics), the message is withheld (`None`) rather than printed unscrubbed or
+/// waited on for ever.
+fn scrub_or_withhold(
+    message: String,
+    scrub: impl FnOnce(&str) -> String + Send + 'static,
+) -> Option<String> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .spawn(move || {
-            let _ = tx.send(crate::domain::redact::scrub(&message).into_owned());
+            let _ = tx.send(scrub(&message));
         })
         .ok()?;
     rx.recv_timeout(std::time::Duration::from_secs(2)).ok()
@@ -128,12 +133,13 @@ mod tests {
 
     #[test]
     fn a_panic_is_one_escaped_scrubbed_line() {
-        crate::domain::redact::register("s3cr3t-panic-value-0123456789");
+        // A registry of this test's own, shared with the scrubbing thread.
+        let secrets = std::sync::Arc::new(crate::domain::redact::Secrets::new());
+        secrets.register("s3cr3t-panic-value-0123456789");
         let message = "bad \u{1b}[31mthing\r\nsecond line s3cr3t-panic-value-0123456789\u{7}";
-        let line = internal_error_line(
-            scrub_or_withhold(message.to_owned()).as_deref(),
-            Some("src/domain/x.rs:12"),
-        );
+        let scrubbed =
+            scrub_or_withhold(message.to_owned(), move |m| secrets.scrub(m).into_owned());
+        let line = internal_error_line(scrubbed.as_deref(), Some("src/domain/x.rs:12"));
         assert_eq!(
             line,
             "sasmint: internal error: bad \\x1b[31mthing\\r\\nsecond line [REDACTED]\\x07 (at src/domain/x.rs:12); please report this bug"

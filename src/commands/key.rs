@@ -3,9 +3,10 @@
 use crate::clients::storage;
 use crate::domain::error::Result;
 use crate::domain::lifetime::{self, Until};
-use crate::domain::{redact, resource};
+use crate::domain::resource;
 use crate::io::outfile::{self, emit};
 use crate::io::runtime::network;
+use crate::io::secrets_env;
 use crate::io::terminal::note;
 use crate::pipeline::{self, AzureOptions};
 use std::io::IsTerminal;
@@ -27,7 +28,7 @@ pub struct KeyRequest {
 }
 
 pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
-    redact::register_env();
+    secrets_env::register_env();
     let now = lifetime::truncate(OffsetDateTime::now_utc());
     let target = resource::parse(&request.url, request.azure.account.as_deref(), false, true)?;
     pipeline::check_token_recipient(&target, &request.azure)?;

@@ -5,7 +5,8 @@ use crate::clients::credentials;
 use crate::domain::error::{Failure, Result};
 use crate::domain::ids::check_object_id;
 use crate::domain::permissions::Preset;
-use crate::domain::{lifetime, redact, resource};
+use crate::domain::{lifetime, resource};
+use crate::io::secrets_env;
 use crate::io::terminal::stdout;
 use crate::pipeline::{self, AzureOptions, LifetimeOptions, TokenOptions};
 use crate::render::kusto::{ci_values, render, KustoOutput, KustoUri};
@@ -29,7 +30,7 @@ pub struct KustoRequest {
 }
 
 pub fn run(request: KustoRequest, quiet: bool) -> Result<()> {
-    redact::register_env();
+    secrets_env::register_env();
     let ci_file = super::ci::github_file(
         request.output == KustoOutput::GithubActions,
         request.github_env,

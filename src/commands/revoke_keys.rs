@@ -9,8 +9,9 @@
 use crate::clients::arm::{self, AccountId, Arm, Cloud, Revoked};
 use crate::clients::http::{parse_endpoint, Service};
 use crate::domain::error::{Failure, Result};
-use crate::domain::{redact, resource, shown};
+use crate::domain::{resource, shown};
 use crate::io::runtime::network;
+use crate::io::secrets_env;
 use crate::io::terminal::{confirm, note, stdout};
 use crate::pipeline::{self, AzureOptions};
 use crate::render::revoke_keys::{render, Revocation, RevokeOutput};
@@ -43,7 +44,7 @@ enum Lookup {
 }
 
 pub fn run(request: RevokeRequest, quiet: bool) -> Result<()> {
-    redact::register_env();
+    secrets_env::register_env();
     // ---- check: everything before a credential is built or a request sent ----
     let target = resource::parse(&request.url, request.azure.account.as_deref(), false, true)?;
     let account = target.account.clone();

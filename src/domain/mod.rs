@@ -1,6 +1,7 @@
 //! The pure core: what a token is and may be, with no I/O, no clock of its own and no clap.
 //! Everything here is checked by unit and property tests; the layers above call into it.
 
+pub mod encoding;
 pub mod error;
 pub mod ids;
 pub mod inspect;

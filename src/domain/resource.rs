@@ -1,8 +1,9 @@
 //! Parsing a storage URL into the account, container and blob a SAS is signed for. Pure.
 
+use crate::domain::encoding::{percent_decode, Escapes};
 use crate::domain::error::{Failure, Result};
 use crate::domain::shown;
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use url::{Host, Url};
 
 /// Blob endpoint suffixes of the public and sovereign clouds: `ACCOUNT.blob.<suffix>`.
@@ -405,13 +406,10 @@ fn account_from_host(domain: &str, account: Option<&str>, bare: &str) -> Result<
 }
 
 fn decode(raw: &str, bare: &str) -> Result<String> {
-    percent_decode_str(raw)
-        .decode_utf8()
-        .map(|s| s.into_owned())
-        .map_err(|_| {
-            Failure::usage(format!("{bare} has percent-encoding that is not UTF-8"))
-                .hint("percent-encode blob names from their UTF-8 bytes")
-        })
+    percent_decode(raw, Escapes::Lenient, false).ok_or_else(|| {
+        Failure::usage(format!("{bare} has percent-encoding that is not UTF-8"))
+            .hint("percent-encode blob names from their UTF-8 bytes")
+    })
 }
 
 /// Account names: 3 to 24 lowercase letters and digits.

@@ -4,6 +4,8 @@
 
 pub mod append;
 pub mod input;
+pub mod log_writer;
 pub mod outfile;
 pub mod runtime;
+pub mod secrets_env;
 pub mod terminal;

@@ -9,7 +9,8 @@ mod show;
 
 use crate::clients::{ard, http};
 use crate::domain::error::{Failure, Result};
-use crate::domain::{lifetime, redact, shown};
+use crate::domain::{lifetime, shown};
+use crate::io::secrets_env;
 use crate::pipeline::AzureOptions;
 use crate::render::ard::ArdOutput;
 use common::Common;
@@ -44,7 +45,7 @@ pub enum Action {
 }
 
 pub fn run(request: ArdRequest, quiet: bool) -> Result<()> {
-    redact::register_env();
+    secrets_env::register_env();
     let common = Common {
         base: http::parse_endpoint(&request.endpoint, "--ard-endpoint")?,
         account_id: request.account_id,

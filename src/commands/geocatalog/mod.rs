@@ -12,7 +12,8 @@ mod status;
 use crate::clients::geocatalog::ApiVersion;
 use crate::clients::http;
 use crate::domain::error::{Failure, Result};
-use crate::domain::{lifetime, redact};
+use crate::domain::lifetime;
+use crate::io::secrets_env;
 use crate::pipeline::AzureOptions;
 use crate::render::geocatalog::GeoOutput;
 use common::{no_token_output, Common};
@@ -40,7 +41,7 @@ pub enum Action {
 }
 
 pub fn run(request: GeocatalogRequest, quiet: bool) -> Result<()> {
-    redact::register_env();
+    secrets_env::register_env();
     let endpoint = request.endpoint.as_deref().ok_or_else(|| {
         Failure::usage("no GeoCatalog endpoint")
             .hint("pass --geocatalog https://NAME.ID.REGION.geocatalog.spatio.azure.com or set SASMINT_GEOCATALOG")

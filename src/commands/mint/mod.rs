@@ -7,8 +7,9 @@ pub use request::MintRequest;
 
 use super::ci::write_github;
 use crate::domain::error::{Failure, Result};
-use crate::domain::{lifetime, redact};
+use crate::domain::lifetime;
 use crate::io::outfile::{self, emit};
+use crate::io::secrets_env;
 use crate::pipeline;
 use crate::render::ci;
 use crate::render::mint::{render, MintOutput};
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 use time::OffsetDateTime;
 
 pub fn run(mut request: MintRequest, quiet: bool) -> Result<()> {
-    redact::register_env();
+    secrets_env::register_env();
     // `--correlation-id auto`: one fresh id for the whole run, every token of a batch alike.
     if request.token.correlation_id.as_deref().map(str::trim) == Some("auto") {
         request.token.correlation_id = Some(uuid::Uuid::new_v4().to_string());

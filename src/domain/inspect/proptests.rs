@@ -1,10 +1,16 @@
 //! Property tests for `inspect`: never panic, and decode what sasmint signs.
 
+use super::model::*;
+use super::params::{split_input, Param, Params};
 use super::*;
+use crate::render::inspect::render_text;
+use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use proptest::prelude::*;
 use proptest::sample::Index;
+use std::collections::HashSet;
 use time::macros::datetime;
+use time::OffsetDateTime;
 
 const NOW: OffsetDateTime = datetime!(2026-11-22 08:00:00 UTC);
 

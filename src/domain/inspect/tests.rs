@@ -1,9 +1,14 @@
 //! Unit tests for `inspect`, including the public user delegation SAS vectors.
 
+use super::model::*;
 use super::*;
+use crate::render::inspect::render_text;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
+use std::collections::HashSet;
 use time::macros::datetime;
+use time::OffsetDateTime;
+use time::PrimitiveDateTime;
 
 const VECTORS_2026_04_06: &str = include_str!("../../../tests/data/ud-sas-2026-04-06.json");
 const VECTORS_PYTHON: &str = include_str!("../../../tests/data/ud-sas-python-12.31.1-fixed.json");
