@@ -7,8 +7,15 @@
 #   scripts/snapshot.sh target/debug/sasmint /tmp/after      # on the new code
 #   diff -r /tmp/before /tmp/after && echo identical
 #
-# No request is ever made: every token is signed offline with a fixed key and fixed times.
+# No request is ever made: every token is signed offline with a fixed key and fixed times, and
+# the clock is frozen with libfaketime (Debian: faketime), so `inspect`'s "expires in" lines and
+# the key's validity do not depend on the day the script runs.
 set -euo pipefail
+faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+if [ ! -f "$faketime_lib" ]; then
+  echo "snapshot.sh needs libfaketime: apt-get install faketime" >&2
+  exit 1
+fi
 bin=$(realpath "$1")
 out=$2
 mkdir -p "$out"
@@ -36,7 +43,8 @@ run() {
     printf '\n'
   } > "$file"
   local rc=0
-  env -i PATH=/usr/bin:/bin HOME="$work" COLUMNS=100 "$bin" "$@" > stdout 2> stderr < /dev/null || rc=$?
+  env -i PATH=/usr/bin:/bin HOME="$work" COLUMNS=100 LD_PRELOAD="$faketime_lib" \
+    FAKETIME="2026-12-08 12:00:00" "$bin" "$@" > stdout 2> stderr < /dev/null || rc=$?
   { echo "== exit $rc"; echo "== stdout"; cat stdout; echo "== stderr"; cat stderr; } >> "$file"
 }
 
@@ -84,8 +92,8 @@ run kusto-uri "$B" --managed-identity system
 run kusto-uri "$C" --managed-identity 0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d --output json
 
 # inspect: the tokens above and hand-written ones.
-tok=$(env -i HOME="$work" "$bin" mint "$C" "${T[@]}" --permissions racwdl --ip 203.0.113.7 2>/dev/null)
-btok=$(env -i HOME="$work" "$bin" mint "$B" "${T[@]}" --permissions r --content-type image/tiff --output url 2>/dev/null)
+tok=$(env -i HOME="$work" LD_PRELOAD="$faketime_lib" FAKETIME="2026-12-08 12:00:00" "$bin" mint "$C" "${T[@]}" --permissions racwdl --ip 203.0.113.7 2>/dev/null)
+btok=$(env -i HOME="$work" LD_PRELOAD="$faketime_lib" FAKETIME="2026-12-08 12:00:00" "$bin" mint "$B" "${T[@]}" --permissions r --content-type image/tiff --output url 2>/dev/null)
 for o in text json; do
   run inspect "$tok" --output "$o"
   run inspect "$btok" --output "$o"
