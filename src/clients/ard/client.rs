@@ -1,22 +1,23 @@
-//! Maxar ARD credentials registry: register (or rotate) a write-only SAS URL under a stable
-//! credentials id, and list, show and delete registered credentials.
+//! The Maxar ARD credentials client: sign in, register (or rotate) a write-only SAS URL under
+//! a stable credentials id, and list, show and delete registered credentials.
 
-mod models;
-
-pub use models::RegisteredCredentials;
-
-use crate::clients::http::{self, CallError, Service};
+use super::models::{
+    CredentialsAnswer, CredentialsBody, ListPage, Myself, PasswordGrant, RegisteredCredentials,
+    SignedIn,
+};
+use crate::clients::http::{self, to_json, CallError, JsonApi, Paged, Service};
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::shown;
 use azure_core::http::{Method, Url};
-use models::{CredentialsAnswer, CredentialsBody, ListPage, Myself, PasswordGrant, SignedIn};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 /// The public API.
 pub const DEFAULT_ENDPOINT: &str = "https://ard.maxar.com/api/v1";
 
 const HINT_403: &str = "the Maxar ARD user needs the admin role on the account";
+
+/// How messages name the service ([`JsonApi`]).
+const CALLED: &str = "Maxar ARD";
 
 /// Credentials ids: letters, digits, `_` and `-` only.
 pub fn check_credentials_id(id: &str) -> Result<()> {
@@ -110,39 +111,26 @@ pub async fn authenticate(
 }
 
 pub struct Ard {
-    service: Service,
+    api: JsonApi,
     base: Url,
 }
 
 impl Ard {
     pub fn new(service: Service, base: Url) -> Self {
-        Self { service, base }
-    }
-
-    async fn call(
-        &self,
-        method: Method,
-        url: Url,
-        body: Option<&Value>,
-        what: &str,
-    ) -> Result<Value> {
-        self.service
-            .call(method, url, body)
-            .await
-            .map_err(|e| e.into_failure(what, HINT_403))
-    }
-
-    /// A `GET` whose answer is one `T`.
-    async fn get<T: DeserializeOwned>(&self, url: Url, what: &str) -> Result<T> {
-        let reply = self.call(Method::Get, url, None, what).await?;
-        parse(reply, what)
+        Self {
+            api: JsonApi::new(service, CALLED, HINT_403),
+            base,
+        }
     }
 
     /// The signed-in user's account id (`GET /auth/self`).
     pub async fn account_id(&self) -> Result<String> {
         let me: Myself = self
-            .get(
+            .api
+            .call_for(
+                Method::Get,
                 url(&self.base, &["auth", "self"]),
+                None,
                 "looking up the ARD account",
             )
             .await?;
@@ -186,35 +174,41 @@ impl Ard {
             credentials: sas_url,
             description: &description,
         });
-        self.call(Method::Put, url, Some(&body), "registering the credentials")
+        self.api
+            .call(Method::Put, url, Some(&body), "registering the credentials")
             .await
             .map(|_| ())
     }
 
     /// The description stored under `id`: `None` when `id` is not registered (404) or has none.
     async fn stored_description(&self, account: &str, id: &str) -> Result<Option<String>> {
+        let what = "getting the stored credentials";
         match self
-            .service
+            .api
+            .service()
             .call(Method::Get, self.credentials_url(account, Some(id)), None)
             .await
         {
             Ok(Value::Null) => Ok(None),
-            Ok(reply) => Ok(
-                parse::<CredentialsAnswer>(reply, "getting the stored credentials")?
-                    .into_inner()
-                    .description
-                    .get()
-                    .cloned(),
-            ),
+            Ok(reply) => Ok(self
+                .api
+                .parse::<CredentialsAnswer>(reply, what)?
+                .into_inner()
+                .description
+                .get()
+                .cloned()),
             Err(CallError::Status { status: 404, .. }) => Ok(None),
-            Err(e) => Err(e.into_failure("getting the stored credentials", HINT_403)),
+            Err(e) => Err(self.api.failure(e, what)),
         }
     }
 
     pub async fn show(&self, account: &str, id: &str) -> Result<RegisteredCredentials> {
         let answer: CredentialsAnswer = self
-            .get(
+            .api
+            .call_for(
+                Method::Get,
                 self.credentials_url(account, Some(id)),
+                None,
                 "getting the credentials",
             )
             .await?;
@@ -222,27 +216,28 @@ impl Ard {
     }
 
     pub async fn delete(&self, account: &str, id: &str) -> Result<()> {
-        self.call(
-            Method::Delete,
-            self.credentials_url(account, Some(id)),
-            None,
-            "deleting the credentials",
-        )
-        .await
-        .map(|_| ())
+        self.api
+            .call(
+                Method::Delete,
+                self.credentials_url(account, Some(id)),
+                None,
+                "deleting the credentials",
+            )
+            .await
+            .map(|_| ())
     }
 
     /// All registered credentials, following `starting_after` while `has_more`.
     pub async fn list(&self, account: &str) -> Result<Vec<RegisteredCredentials>> {
-        let mut all = Vec::new();
-        let mut after: Option<String> = None;
-        for _ in 0..10_000 {
+        let what = "listing credentials";
+        let first: Option<String> = None;
+        let (all, _) = http::collect_pages(first, what, |after| async move {
             let mut url = self.credentials_url(account, None);
             url.query_pairs_mut().append_pair("limit", "100");
             if let Some(a) = &after {
                 url.query_pairs_mut().append_pair("starting_after", a);
             }
-            let reply: ListPage = self.get(url, "listing credentials").await?;
+            let reply: ListPage = self.api.call_for(Method::Get, url, None, what).await?;
             let page: Vec<RegisteredCredentials> = reply
                 .data
                 .ok_or_else(|| {
@@ -256,32 +251,21 @@ impl Ard {
                 .collect();
             let more = reply.has_more.unwrap_or(false);
             let last = page.last().and_then(|c| c.credentials_id.get().cloned());
-            all.extend(page);
-            match (more, last) {
-                (true, Some(last)) if after.as_deref() != Some(last.as_str()) => after = Some(last),
+            let next = match (more, last) {
+                (true, Some(last)) if after.as_deref() != Some(last.as_str()) => Some(Some(last)),
                 (true, _) => {
                     return Err(Failure::new(
                         Kind::Service,
                         "listing credentials: has_more without a cursor",
                     ))
                 }
-                (false, _) => return Ok(all),
-            }
-        }
-        Err(Failure::new(
-            Kind::Service,
-            "listing credentials: the service kept returning pages",
-        ))
+                (false, _) => None,
+            };
+            Ok(Paged { items: page, next })
+        })
+        .await?;
+        Ok(all)
     }
-}
-
-/// A `T` from a Maxar ARD answer ([`http::parse_answer`]).
-fn parse<T: DeserializeOwned>(value: Value, what: &str) -> Result<T> {
-    http::parse_answer(value, what, "Maxar ARD")
-}
-
-fn to_json<T: serde::Serialize>(body: &T) -> Value {
-    serde_json::to_value(body).expect("plain data serializes")
 }
 
 /// What an order's `output_config` needs to deliver into the container.
@@ -318,7 +302,7 @@ mod tests {
     fn credentials_are_unwrapped_when_wrapped() {
         let inner = json!({"credentials_id": "a", "description": "d"});
         let unwrap = |v: Value| {
-            let answer: CredentialsAnswer = parse(v, "test").unwrap();
+            let answer: CredentialsAnswer = http::service::parse_answer(v, "test", CALLED).unwrap();
             serde_json::to_value(answer.into_inner()).unwrap()
         };
         assert_eq!(

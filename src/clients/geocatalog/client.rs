@@ -1,15 +1,13 @@
-//! Microsoft Planetary Computer Pro (GeoCatalog) ingestion sources: register a container's SAS
-//! (rotating an existing source in place), or a managed-identity source; list, show, delete.
+//! The GeoCatalog ingestion-sources client: register a container's SAS (rotating an existing
+//! source in place) or a managed-identity source; list, show, delete.
 
-mod models;
-
-pub use models::{IngestionSource, ManagedIdentity, SourceSummary, SourceView};
-
-use crate::clients::http::{self, CallError, Service};
+use super::models::{
+    ConnectionBody, IngestionSource, ManagedIdentity, Page, SourceBody, SourceSummary, SourceView,
+};
+use crate::clients::http::{self, CallError, JsonApi, Paged, Service};
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::shown;
 use azure_core::http::{Method, Url};
-use models::{ConnectionBody, Page, SourceBody};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -74,8 +72,11 @@ impl Connection<'_> {
     }
 }
 
+/// How messages name the service ([`JsonApi`]).
+const CALLED: &str = "the GeoCatalog";
+
 pub struct GeoCatalog {
-    service: Service,
+    api: JsonApi,
     base: Url,
     version: ApiVersion,
 }
@@ -83,7 +84,7 @@ pub struct GeoCatalog {
 impl GeoCatalog {
     pub fn new(service: Service, base: Url, version: ApiVersion) -> Self {
         Self {
-            service,
+            api: JsonApi::new(service, CALLED, HINT_403),
             base,
             version,
         }
@@ -103,72 +104,46 @@ impl GeoCatalog {
         url
     }
 
-    async fn call(
-        &self,
-        method: Method,
-        url: Url,
-        body: Option<&Value>,
-        what: &str,
-    ) -> Result<Value> {
-        self.service
-            .call(method, url, body)
-            .await
-            .map_err(|e| e.into_failure(what, HINT_403))
-    }
-
-    /// A call whose answer is one `T`.
-    async fn call_for<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        url: Url,
-        body: Option<&Value>,
-        what: &str,
-    ) -> Result<T> {
-        let reply = self.call(method, url, body, what).await?;
-        parse(reply, what)
-    }
-
     /// A `nextLink`, followed only on the catalog's own origin, with this client's api-version.
     fn next_link(&self, link: Option<&str>) -> Result<Option<Url>> {
         http::next_link(&self.base, link, self.version.name(), "the GeoCatalog")
     }
 
+    /// Every item of a list, across all pages: the legacy API answers one bare array, the
+    /// others pages of `{value, nextLink}`.
     async fn collect<T: DeserializeOwned>(&self, first: Url, what: &str) -> Result<Vec<T>> {
-        let mut items = Vec::new();
-        let mut next = Some(first);
-        let mut pages = 0;
-        while let Some(url) = next.take() {
-            pages += 1;
-            if pages > 10_000 {
-                return Err(Failure::new(
-                    Kind::Service,
-                    format!("{what}: the service kept returning pages"),
-                ));
-            }
-            let reply = self.call(Method::Get, url, None, what).await?;
+        let (items, _) = http::collect_pages(first, what, |url| async move {
+            let reply = self.api.call(Method::Get, url, None, what).await?;
             match reply {
                 // The legacy API answers a bare array.
-                Value::Array(page) => items.extend(page),
+                Value::Array(page) => Ok(Paged {
+                    items: page,
+                    next: None,
+                }),
                 Value::Object(_) => {
-                    let page: Page = parse(reply, what)?;
+                    let page: Page = self.api.parse(reply, what)?;
                     let value = page.value.ok_or_else(|| {
                         Failure::new(
                             Kind::Service,
                             format!("{what}: the answer has no 'value' list"),
                         )
                     })?;
-                    items.extend(value);
-                    next = self.next_link(page.next_link.as_deref())?;
+                    Ok(Paged {
+                        items: value,
+                        next: self.next_link(page.next_link.as_deref())?,
+                    })
                 }
-                _ => {
-                    return Err(Failure::new(
-                        Kind::Service,
-                        format!("{what}: unexpected answer"),
-                    ))
-                }
+                _ => Err(Failure::new(
+                    Kind::Service,
+                    format!("{what}: unexpected answer"),
+                )),
             }
-        }
-        items.into_iter().map(|item| parse(item, what)).collect()
+        })
+        .await?;
+        items
+            .into_iter()
+            .map(|item| self.api.parse(item, what))
+            .collect()
     }
 
     /// Every source's summary (`id`, `kind`, `created`), across all pages.
@@ -181,25 +156,27 @@ impl GeoCatalog {
 
     pub async fn show(&self, id: &str) -> Result<IngestionSource> {
         check_id(id)?;
-        self.call_for(
-            Method::Get,
-            self.url(&[id]),
-            None,
-            "getting the ingestion source",
-        )
-        .await
+        self.api
+            .call_for(
+                Method::Get,
+                self.url(&[id]),
+                None,
+                "getting the ingestion source",
+            )
+            .await
     }
 
     pub async fn delete(&self, id: &str) -> Result<()> {
         check_id(id)?;
-        self.call(
-            Method::Delete,
-            self.url(&[id]),
-            None,
-            "deleting the ingestion source",
-        )
-        .await
-        .map(|_| ())
+        self.api
+            .call(
+                Method::Delete,
+                self.url(&[id]),
+                None,
+                "deleting the ingestion source",
+            )
+            .await
+            .map(|_| ())
     }
 
     pub async fn identities(&self) -> Result<Vec<ManagedIdentity>> {
@@ -225,15 +202,20 @@ impl GeoCatalog {
         }
         let id = source_id(kind, container_url);
         let what = "looking up the ingestion source";
-        match self.service.call(Method::Get, self.url(&[&id]), None).await {
+        match self
+            .api
+            .service()
+            .call(Method::Get, self.url(&[&id]), None)
+            .await
+        {
             Ok(reply) => {
-                let source: IngestionSource = parse(reply, what)?;
+                let source: IngestionSource = self.api.parse(reply, what)?;
                 Ok(source
                     .is_for(container_url, kind, self.version)
                     .then_some(source))
             }
             Err(CallError::Status { status: 404, .. }) => Ok(None),
-            Err(e) => Err(e.into_failure(what, HINT_403)),
+            Err(e) => Err(self.api.failure(e, what)),
         }
     }
 
@@ -285,7 +267,7 @@ impl GeoCatalog {
             source_type: legacy.then(|| connection.kind()),
             connection_info,
         };
-        serde_json::to_value(body).expect("plain data serializes")
+        http::to_json(&body)
     }
 
     async fn replace(
@@ -295,13 +277,14 @@ impl GeoCatalog {
         connection: &Connection<'_>,
     ) -> Result<IngestionSource> {
         let body = self.body(Some(id), container_url, connection);
-        self.call_for(
-            Method::Put,
-            self.url(&[id]),
-            Some(&body),
-            "replacing the ingestion source",
-        )
-        .await
+        self.api
+            .call_for(
+                Method::Put,
+                self.url(&[id]),
+                Some(&body),
+                "replacing the ingestion source",
+            )
+            .await
     }
 
     /// Registers the container: replaces `existing` (found with [`find`](Self::find)) under its
@@ -322,11 +305,12 @@ impl GeoCatalog {
         let body = self.body(Some(&id), container_url, &connection);
         let what = "creating the ingestion source";
         match self
-            .service
+            .api
+            .service()
             .call(Method::Post, self.url(&[]), Some(&body))
             .await
         {
-            Ok(reply) => Ok((Action::Created, parse(reply, what)?)),
+            Ok(reply) => Ok((Action::Created, self.api.parse(reply, what)?)),
             Err(CallError::Status {
                 status: 409,
                 message,
@@ -340,17 +324,17 @@ impl GeoCatalog {
                         .and_then(|s| s.id.get().cloned()),
                 };
                 let Some(existing) = existing else {
-                    return Err(CallError::Status {
+                    let conflict = CallError::Status {
                         status: 409,
                         code,
                         message,
-                    }
-                    .into_failure(what, HINT_403));
+                    };
+                    return Err(self.api.failure(conflict, what));
                 };
                 let source = self.replace(&existing, container_url, &connection).await?;
                 Ok((Action::Rotated, source))
             }
-            Err(e) => Err(e.into_failure(what, HINT_403)),
+            Err(e) => Err(self.api.failure(e, what)),
         }
     }
 }
@@ -376,11 +360,6 @@ fn check_id(id: &str) -> Result<()> {
         .hint("take the id from `sasmint geocatalog list`"));
     }
     Ok(())
-}
-
-/// A `T` from a GeoCatalog answer ([`http::parse_answer`]).
-fn parse<T: DeserializeOwned>(value: Value, what: &str) -> Result<T> {
-    http::parse_answer(value, what, "the GeoCatalog")
 }
 
 impl IngestionSource {
@@ -461,44 +440,17 @@ mod tests {
     }
 
     #[test]
-    fn followed_links_get_the_api_version() {
-        use crate::clients::http::set_api_version;
-        let mut url = Url::parse("https://cat.example.com/inma/ingestion-sources?$skip=2").unwrap();
-        set_api_version(&mut url, "2026-04-15");
-        assert_eq!(
-            url.as_str(),
-            "https://cat.example.com/inma/ingestion-sources?$skip=2&api-version=2026-04-15"
-        );
-        let mut url = Url::parse(
-            "https://cat.example.com/inma/ingestion-sources?api-version=2020-01-01&$skipToken=a%2Bb%3D&API-Version=x",
-        )
-        .unwrap();
-        set_api_version(&mut url, "2025-04-30-preview");
-        assert_eq!(
-            url.as_str(),
-            "https://cat.example.com/inma/ingestion-sources?$skipToken=a%2Bb%3D&api-version=2025-04-30-preview"
-        );
-        let mut url = Url::parse("https://cat.example.com/inma/ingestion-sources").unwrap();
-        set_api_version(&mut url, "2026-04-15");
-        assert_eq!(url.query(), Some("api-version=2026-04-15"));
-    }
-
-    #[test]
     fn the_flat_view_never_carries_a_token() {
-        let source: IngestionSource = parse(
+        let parse = |value| http::service::parse_answer::<IngestionSource>(value, "test", CALLED);
+        let source = parse(
             serde_json::json!({"id": "x", "kind": "SasToken", "created": "t",
             "connectionInfo": {"containerUrl": "u", "expiration": "e", "sasToken": "sig=SECRET"}}),
-            "test",
         )
         .unwrap();
         let view = serde_json::to_value(source.view(ApiVersion::Ga20260415)).unwrap();
         assert!(!view.to_string().contains("SECRET"));
         assert_eq!(view["expiration"], "e");
-        let legacy: IngestionSource = parse(
-            serde_json::json!({"id": "x", "sourceType": "SasToken"}),
-            "test",
-        )
-        .unwrap();
+        let legacy = parse(serde_json::json!({"id": "x", "sourceType": "SasToken"})).unwrap();
         assert_eq!(
             legacy.view(ApiVersion::Legacy20240131).kind.as_deref(),
             Some("SasToken")
@@ -508,16 +460,16 @@ mod tests {
     #[test]
     fn bodies_follow_the_api_version() {
         let body = |version| {
-            let catalog = GeoCatalog {
-                service: Service::new(
+            let catalog = GeoCatalog::new(
+                Service::new(
                     "GeoCatalog",
                     azure_core::http::ClientOptions::default(),
                     None,
                     crate::clients::credentials::Auth::Auto,
                 ),
-                base: Url::parse("https://cat.example.com/").unwrap(),
+                Url::parse("https://cat.example.com/").unwrap(),
                 version,
-            };
+            );
             catalog.body(
                 Some("id-1"),
                 "https://a.blob.core.windows.net/c",

@@ -1,0 +1,8 @@
+//! Microsoft Planetary Computer Pro (GeoCatalog) ingestion sources: the client
+//! ([`client`]) and the API's typed models ([`models`]).
+
+mod client;
+mod models;
+
+pub use client::{Action, ApiVersion, Connection, GeoCatalog, READS_AT_ONCE, SCOPE};
+pub use models::{IngestionSource, ManagedIdentity, SourceSummary, SourceView};
