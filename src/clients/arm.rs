@@ -10,8 +10,9 @@
 //! Failures come in ARM's `ErrorResponse` shape, `{"error": {"code", "message"}}`, which is
 //! Azure.Core's: `http::CallError` reads the code and message from it.
 
-use crate::clients::http::{self, CallError, Service};
+use crate::clients::http::{self, CallError, Paged, Service};
 use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::ids::hyphenated_guid;
 use crate::domain::resource::validate_account;
 use crate::domain::shown;
 use azure_core::http::{Method, Url};
@@ -156,17 +157,13 @@ impl AccountId {
 
 /// A subscription id: a GUID, written lowercase with hyphens.
 pub fn check_subscription(text: &str, what: &str) -> Result<String> {
-    uuid::Uuid::try_parse(text.trim())
-        .ok()
-        .filter(|_| text.trim().len() == 36)
-        .map(|id| id.hyphenated().to_string())
-        .ok_or_else(|| {
-            Failure::usage(format!(
-                "{what} '{}' is not a subscription id (a GUID)",
-                shown::value(text.trim())
-            ))
-            .hint("pass the subscription's GUID (`az account show --query id`)")
-        })
+    hyphenated_guid(text.trim()).ok_or_else(|| {
+        Failure::usage(format!(
+            "{what} '{}' is not a subscription id (a GUID)",
+            shown::value(text.trim())
+        ))
+        .hint("pass the subscription's GUID (`az account show --query id`)")
+    })
 }
 
 /// ARM's rule for resource group names.
@@ -242,22 +239,15 @@ impl Arm {
         account: &str,
     ) -> Result<(AccountId, usize)> {
         let what = "listing the subscription's storage accounts";
-        let mut next = Some(self.url(&[
+        let first = self.url(&[
             "subscriptions",
             subscription,
             "providers",
             "Microsoft.Storage",
             "storageAccounts",
-        ]));
-        let mut pages = 0;
-        while let Some(url) = next.take() {
-            pages += 1;
-            if pages > 10_000 {
-                return Err(Failure::new(
-                    Kind::Service,
-                    format!("{what}: the service kept returning pages"),
-                ));
-            }
+        ]);
+        // The list ends at the page that holds the account: its one item is the account's id.
+        let (found, pages) = http::collect_pages(first, what, |url| async move {
             let reply = self
                 .service
                 .call(Method::Get, url, None)
@@ -273,31 +263,41 @@ impl Arm {
                 .value
                 .iter()
                 .find(|item| item.name.as_deref() == Some(account));
-            if let Some(item) = found {
-                let id = item.id.as_deref().unwrap_or_default();
-                let parsed = AccountId::parse(id, "the id ARM listed")
-                    .map_err(|f| Failure::new(Kind::Service, f.message))?;
-                if parsed.account != account {
-                    return Err(Failure::new(
-                        Kind::Service,
-                        format!(
-                            "{what}: ARM listed '{}' under an id naming another account",
-                            shown::value(account)
-                        ),
-                    ));
-                }
-                return Ok((parsed, pages));
+            let Some(item) = found else {
+                return Ok(Paged {
+                    items: Vec::new(),
+                    next: self.next_link(page.next_link.as_deref())?,
+                });
+            };
+            let id = item.id.as_deref().unwrap_or_default();
+            let parsed = AccountId::parse(id, "the id ARM listed")
+                .map_err(|f| Failure::new(Kind::Service, f.message))?;
+            if parsed.account != account {
+                return Err(Failure::new(
+                    Kind::Service,
+                    format!(
+                        "{what}: ARM listed '{}' under an id naming another account",
+                        shown::value(account)
+                    ),
+                ));
             }
-            next = self.next_link(page.next_link.as_deref())?;
+            Ok(Paged {
+                items: vec![parsed],
+                next: None,
+            })
+        })
+        .await?;
+        match found.into_iter().next() {
+            Some(id) => Ok((id, pages)),
+            None => Err(Failure::new(
+                Kind::Service,
+                format!(
+                    "the storage account '{}' is not in subscription {subscription}",
+                    shown::value(account)
+                ),
+            )
+            .hint("pass the subscription that holds it (--subscription or AZURE_SUBSCRIPTION_ID), or its --resource-id")),
         }
-        Err(Failure::new(
-            Kind::Service,
-            format!(
-                "the storage account '{}' is not in subscription {subscription}",
-                shown::value(account)
-            ),
-        )
-        .hint("pass the subscription that holds it (--subscription or AZURE_SUBSCRIPTION_ID), or its --resource-id"))
     }
 
     /// `POST {id}/revokeUserDelegationKeys`, no body.

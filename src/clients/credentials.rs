@@ -285,12 +285,9 @@ pub fn hint(auth: Auth) -> &'static str {
 /// Maps a credential error that escaped the chain into a failure. The pipeline wraps it in
 /// context ("non-transport error …"); the root cause is what the user needs.
 pub fn failure(auth: Auth, e: &azure_core::Error) -> Failure {
-    let mut root: &(dyn std::error::Error + 'static) = e;
-    while let Some(source) = root.source() {
-        root = source;
-    }
     // The chain's own message lists every candidate's (already shortened) reason.
-    Failure::new(Kind::Credential, one_line(&root.to_string(), 2000)).hint(hint(auth))
+    let root = crate::clients::causes::last_cause(e);
+    Failure::new(Kind::Credential, one_line(&root, 2000)).hint(hint(auth))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 pub mod ard;
 pub mod arm;
+pub mod causes;
 pub mod credentials;
 pub mod field;
 pub mod geocatalog;

@@ -138,14 +138,7 @@ fn size(n: usize) -> String {
 /// The [`BodyTooBig`] somewhere in `e`'s chain of sources (the retry policy and the
 /// credentials wrap it), if any.
 pub fn body_too_big(e: &azure_core::Error) -> Option<&BodyTooBig> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = source {
-        if let Some(big) = s.downcast_ref::<BodyTooBig>() {
-            return Some(big);
-        }
-        source = s.source();
-    }
-    None
+    crate::clients::causes::find(e)
 }
 
 /// What to do with the bytes past the cap.

@@ -225,6 +225,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clients::causes::chain_text;
     use std::io::{Read, Write};
 
     /// Records the destination every connect is asked for, and refuses it.
@@ -371,6 +372,26 @@ mod tests {
             .unwrap()
     }
 
+    /// Waits until `done` holds: a condition checked every millisecond, with a deadline far
+    /// beyond anything a local connection takes.
+    async fn wait_until(what: &str, done: impl Fn() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done() {
+            assert!(Instant::now() < deadline, "not within 30 s: {what}");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+
+    /// Whether the warm-up of `url` has parked its connection in the table.
+    fn parked(prewarm: &Prewarm, url: &Url) -> bool {
+        let key = key(url).unwrap();
+        prewarm
+            .table()
+            .parked
+            .get(&key)
+            .is_some_and(|slot| !slot.is_empty())
+    }
+
     #[test]
     fn a_warm_up_connects_once_and_sends_nothing() {
         let (url, counts) = server();
@@ -379,8 +400,13 @@ mod tests {
         runtime().block_on(async {
             assert!(prewarm.warm(&client, &url));
             assert!(!prewarm.warm(&client, &url), "one warm-up per origin");
-            // Give the warm-up time to connect: nothing may be sent meanwhile.
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            // Wait until the warm-up has connected and parked its connection (its request
+            // has failed by then, unsent) and the server has seen the connection: nothing may
+            // have been sent on it.
+            wait_until("the warm-up parks its connection", || {
+                parked(&prewarm, &url) && counts.lock().unwrap().0 > 0
+            })
+            .await;
             assert_eq!(counts.lock().unwrap().0, 1, "the warm-up connected");
             assert!(counts.lock().unwrap().1.is_empty(), "and sent no request");
             let first = client.post(url.join("a?b=c").unwrap()).send().await;
@@ -413,17 +439,6 @@ mod tests {
         assert_eq!(counts.1, ["GET / HTTP/1.1"]);
     }
 
-    fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-        let mut text = e.to_string();
-        let mut source = e.source();
-        while let Some(s) = source {
-            text.push_str(": ");
-            text.push_str(&s.to_string());
-            source = s.source();
-        }
-        text
-    }
-
     #[test]
     fn a_failed_warm_up_changes_nothing() {
         // Nothing listens: the warm-up fails, then the request fails with its own error.
@@ -441,7 +456,7 @@ mod tests {
             let warmed = client.get(url.clone()).send().await.unwrap_err();
             let cold = plain.get(url.clone()).send().await.unwrap_err();
             assert!(warmed.is_connect() && cold.is_connect());
-            assert_eq!(chain(&warmed), chain(&cold));
+            assert_eq!(chain_text(&warmed), chain_text(&cold));
         });
     }
 

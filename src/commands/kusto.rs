@@ -44,13 +44,15 @@ pub fn run(request: KustoRequest, quiet: bool) -> Result<()> {
             .hint("drop those options, or drop --managed-identity to get a SAS URI"));
         }
         Some(mi) => {
-            if mi != "system" {
-                check_object_id(mi, "--managed-identity")?;
-            }
+            // `system`, or the identity's object id as it is sent: lowercase, hyphenated.
+            let mi = match mi.as_str() {
+                "system" => mi.clone(),
+                id => check_object_id(id, "--managed-identity")?,
+            };
             KustoUri {
                 uri: format!("{};managed_identity={mi}", target.resource_url()),
                 auth: "managed_identity",
-                managed_identity: Some(mi.clone()),
+                managed_identity: Some(mi),
                 expiry: None,
             }
         }

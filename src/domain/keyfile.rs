@@ -5,6 +5,7 @@
 //! `Debug` output or error messages.
 
 use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::ids::hyphenated_guid;
 use crate::domain::lifetime;
 use crate::domain::shown;
 use azure_storage_common::models::UserDelegationKey;
@@ -123,16 +124,6 @@ fn invalid(origin: Origin<'_>, field: Field, problem: &str) -> Failure {
     }
 }
 
-/// `8-4-4-4-12` hex digits, as Entra ID writes object and tenant ids.
-pub fn is_guid(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => *b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
-
 /// `YYYY-MM-DD`, a real date: the form of a service version.
 pub fn is_version(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -169,13 +160,16 @@ struct Unchecked<'a> {
 /// `skoid`, `sktid`, `sks` and `skv` without percent-encoding them). Returns the times in UTC.
 fn check(origin: Origin<'_>, key: &Unchecked<'_>) -> Result<(OffsetDateTime, OffsetDateTime)> {
     let bad = |field, problem: &str| invalid(origin, field, problem);
-    if !is_guid(key.oid) {
+    if hyphenated_guid(key.oid).is_none() {
         return Err(bad(Field::Oid, "is not a GUID"));
     }
-    if !is_guid(key.tid) {
+    if hyphenated_guid(key.tid).is_none() {
         return Err(bad(Field::Tid, "is not a GUID"));
     }
-    if key.delegated_user_tid.is_some_and(|t| !is_guid(t)) {
+    if key
+        .delegated_user_tid
+        .is_some_and(|t| hyphenated_guid(t).is_none())
+    {
         return Err(bad(Field::DelegatedUserTid, "is not a GUID"));
     }
     if key.service != "b" {

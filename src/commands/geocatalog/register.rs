@@ -45,8 +45,13 @@ pub(super) fn run(
     );
     token.verify = options.verify;
     let plan = pipeline::plan(&options.url, &token, now)?;
-    if let Some(id) = &options.managed_identity {
-        check_object_id(id, "--managed-identity")?;
+    // The identity as it is sent: lowercase, hyphenated.
+    let managed_identity = options
+        .managed_identity
+        .as_deref()
+        .map(|id| check_object_id(id, "--managed-identity"))
+        .transpose()?;
+    if managed_identity.is_some() {
         no_token_output(
             common.output,
             "needs a SAS; --managed-identity registers none",
@@ -68,19 +73,19 @@ pub(super) fn run(
     // credential gets its tokens (no request is sent; see clients::warmup).
     runtime::start(|| {
         http::warm(&common.base);
-        if options.managed_identity.is_none() && keep_while.is_none() {
+        if managed_identity.is_none() && keep_while.is_none() {
             http::warm(&plan.target.service_url());
         }
     })?;
     let container_url = plan.target.resource_url();
     let catalog = common.catalog(credential.clone(), client_options);
-    let kind = match &options.managed_identity {
+    let kind = match &managed_identity {
         None => Connection::Sas { token: "" }.kind(),
         Some(id) => Connection::ManagedIdentity { object_id: id }.kind(),
     };
     let timeout = common.azure.timeout;
     let lookup = catalog.find(&container_url, kind);
-    let sas = options.managed_identity.is_none();
+    let sas = managed_identity.is_none();
     let (existing, mut minted, plan) = if sas && options.verify {
         // With --verify the token is proven before the catalog hears of it: a refused token
         // registers nothing and sends the catalog nothing, not even the lookup.
@@ -108,7 +113,7 @@ pub(super) fn run(
         (existing, None, Some(plan))
     };
     if let (Some(window), Some(source)) = (keep_while, &existing) {
-        if still_good(source, options.managed_identity.as_deref(), now, window) {
+        if still_good(source, managed_identity.as_deref(), now, window) {
             if common.output == render::GeoOutput::Token {
                 note(
                     quiet,
@@ -126,10 +131,10 @@ pub(super) fn run(
         }
     }
 
-    if let (None, None, Some(plan)) = (&options.managed_identity, &minted, plan) {
+    if let (None, None, Some(plan)) = (&managed_identity, &minted, plan) {
         minted = Some(pipeline::mint(plan, None, now, Some(credential), quiet)?);
     }
-    let connection = match (&minted, &options.managed_identity) {
+    let connection = match (&minted, &managed_identity) {
         (Some(m), _) => Connection::Sas { token: &m.token },
         (None, Some(id)) => Connection::ManagedIdentity { object_id: id },
         (None, None) => unreachable!("a SAS is minted unless a managed identity is given"),

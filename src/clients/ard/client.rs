@@ -1,0 +1,323 @@
+//! The Maxar ARD credentials client: sign in, register (or rotate) a write-only SAS URL under
+//! a stable credentials id, and list, show and delete registered credentials.
+
+use super::models::{
+    CredentialsAnswer, CredentialsBody, ListPage, Myself, PasswordGrant, RegisteredCredentials,
+    SignedIn,
+};
+use crate::clients::http::{self, to_json, CallError, JsonApi, Paged, Service};
+use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::shown;
+use azure_core::http::{Method, Url};
+use serde_json::{json, Value};
+
+/// The public API.
+pub const DEFAULT_ENDPOINT: &str = "https://ard.maxar.com/api/v1";
+
+const HINT_403: &str = "the Maxar ARD user needs the admin role on the account";
+
+/// How messages name the service ([`JsonApi`]).
+const CALLED: &str = "Maxar ARD";
+
+/// Credentials ids: letters, digits, `_` and `-` only.
+pub fn check_credentials_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 200
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::usage(format!(
+            "'{}' is not a valid credentials id",
+            shown::value(id)
+        ))
+        .hint("use only letters, digits, '_' and '-', e.g. my-delivery-bucket"))
+    }
+}
+
+/// How to authenticate, from the environment; checked before any request.
+pub enum Login {
+    Token(String),
+    Password { username: String, password: String },
+}
+
+impl Login {
+    pub fn from_env(env: crate::clients::credentials::Env) -> Result<Self> {
+        if let Some(token) = env("MAXAR_ARD_TOKEN") {
+            return Ok(Login::Token(token));
+        }
+        match (env("MAXAR_ARD_USERNAME"), env("MAXAR_ARD_PASSWORD")) {
+            (Some(username), Some(password)) => Ok(Login::Password { username, password }),
+            _ => Err(Failure::usage("no Maxar ARD credentials: set MAXAR_ARD_TOKEN, or MAXAR_ARD_USERNAME and MAXAR_ARD_PASSWORD")
+                .hint("an ARD admin user's token or password is needed to register credentials")),
+        }
+    }
+}
+
+fn url(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    {
+        let mut path = url.path_segments_mut().expect("https URLs are bases");
+        path.pop_if_empty();
+        path.extend(segments);
+    }
+    url
+}
+
+/// Exchanges a username and password for a bearer token (`POST /auth/authenticate`).
+pub async fn authenticate(
+    anonymous: &Service,
+    base: &Url,
+    username: &str,
+    password: &str,
+) -> Result<String> {
+    let body = to_json(&PasswordGrant {
+        grant_type: "password",
+        username,
+        password,
+    });
+    let reply = anonymous
+        .call(
+            Method::Post,
+            url(base, &["auth", "authenticate"]),
+            Some(&body),
+        )
+        .await
+        .map_err(|e| {
+            let f = e.into_failure(
+                "signing in to Maxar ARD",
+                "check MAXAR_ARD_USERNAME and MAXAR_ARD_PASSWORD",
+            );
+            if f.kind == Kind::Denied {
+                Failure {
+                    kind: Kind::Credential,
+                    ..f
+                }
+            } else {
+                f
+            }
+        })?;
+    let signed_in: Option<SignedIn> = serde_json::from_value(reply).ok();
+    let token = signed_in.and_then(|s| s.access_token).ok_or_else(|| {
+        Failure::new(
+            Kind::Credential,
+            "Maxar ARD sign-in returned no access_token",
+        )
+    })?;
+    crate::domain::redact::register_credential(&token);
+    Ok(token)
+}
+
+pub struct Ard {
+    api: JsonApi,
+    base: Url,
+}
+
+impl Ard {
+    pub fn new(service: Service, base: Url) -> Self {
+        Self {
+            api: JsonApi::new(service, CALLED, HINT_403),
+            base,
+        }
+    }
+
+    /// The signed-in user's account id (`GET /auth/self`).
+    pub async fn account_id(&self) -> Result<String> {
+        let me: Myself = self
+            .api
+            .call_for(
+                Method::Get,
+                url(&self.base, &["auth", "self"]),
+                None,
+                "looking up the ARD account",
+            )
+            .await?;
+        me.account_id().ok_or_else(|| {
+            Failure::new(
+                Kind::Service,
+                "Maxar ARD did not say which account this user belongs to",
+            )
+            .hint("pass --account-id")
+        })
+    }
+
+    fn credentials_url(&self, account: &str, id: Option<&str>) -> Url {
+        let mut segments = vec!["admin", "account", account, "credentials"];
+        if let Some(id) = id {
+            segments.push(id);
+        }
+        url(&self.base, &segments)
+    }
+
+    /// Registers `id` with the full SAS URL, or rotates it: in-flight orders keep working.
+    /// Always a `PUT` of `{"credentials", "description"}`, as Maxar's SDK sends it. Without a
+    /// description, the stored one is kept (read first with a `GET`), or `""` for a new id.
+    /// The answer may be empty (204).
+    pub async fn register(
+        &self,
+        account: &str,
+        id: &str,
+        sas_url: &str,
+        description: Option<&str>,
+    ) -> Result<()> {
+        let url = self.credentials_url(account, Some(id));
+        let description = match description {
+            Some(d) => d.to_owned(),
+            None => self
+                .stored_description(account, id)
+                .await?
+                .unwrap_or_default(),
+        };
+        let body = to_json(&CredentialsBody {
+            credentials: sas_url,
+            description: &description,
+        });
+        self.api
+            .call(Method::Put, url, Some(&body), "registering the credentials")
+            .await
+            .map(|_| ())
+    }
+
+    /// The description stored under `id`: `None` when `id` is not registered (404) or has none.
+    async fn stored_description(&self, account: &str, id: &str) -> Result<Option<String>> {
+        let what = "getting the stored credentials";
+        match self
+            .api
+            .service()
+            .call(Method::Get, self.credentials_url(account, Some(id)), None)
+            .await
+        {
+            Ok(Value::Null) => Ok(None),
+            Ok(reply) => Ok(self
+                .api
+                .parse::<CredentialsAnswer>(reply, what)?
+                .into_inner()
+                .description
+                .get()
+                .cloned()),
+            Err(CallError::Status { status: 404, .. }) => Ok(None),
+            Err(e) => Err(self.api.failure(e, what)),
+        }
+    }
+
+    pub async fn show(&self, account: &str, id: &str) -> Result<RegisteredCredentials> {
+        let answer: CredentialsAnswer = self
+            .api
+            .call_for(
+                Method::Get,
+                self.credentials_url(account, Some(id)),
+                None,
+                "getting the credentials",
+            )
+            .await?;
+        Ok(answer.into_inner())
+    }
+
+    pub async fn delete(&self, account: &str, id: &str) -> Result<()> {
+        self.api
+            .call(
+                Method::Delete,
+                self.credentials_url(account, Some(id)),
+                None,
+                "deleting the credentials",
+            )
+            .await
+            .map(|_| ())
+    }
+
+    /// All registered credentials, following `starting_after` while `has_more`.
+    pub async fn list(&self, account: &str) -> Result<Vec<RegisteredCredentials>> {
+        let what = "listing credentials";
+        let first: Option<String> = None;
+        let (all, _) = http::collect_pages(first, what, |after| async move {
+            let mut url = self.credentials_url(account, None);
+            url.query_pairs_mut().append_pair("limit", "100");
+            if let Some(a) = &after {
+                url.query_pairs_mut().append_pair("starting_after", a);
+            }
+            let reply: ListPage = self.api.call_for(Method::Get, url, None, what).await?;
+            let page: Vec<RegisteredCredentials> = reply
+                .data
+                .ok_or_else(|| {
+                    Failure::new(
+                        Kind::Service,
+                        "listing credentials: the answer has no 'data' list",
+                    )
+                })?
+                .into_iter()
+                .map(CredentialsAnswer::into_inner)
+                .collect();
+            let more = reply.has_more.unwrap_or(false);
+            let last = page.last().and_then(|c| c.credentials_id.get().cloned());
+            let next = match (more, last) {
+                (true, Some(last)) if after.as_deref() != Some(last.as_str()) => Some(Some(last)),
+                (true, _) => {
+                    return Err(Failure::new(
+                        Kind::Service,
+                        "listing credentials: has_more without a cursor",
+                    ))
+                }
+                (false, _) => None,
+            };
+            Ok(Paged { items: page, next })
+        })
+        .await?;
+        Ok(all)
+    }
+}
+
+/// What an order's `output_config` needs to deliver into the container.
+pub fn output_config(credentials_id: &str, container: &str, prefix: &str) -> Value {
+    json!({"output_config": {"azure_blob_storage": {
+        "credentials_id": credentials_id, "container": container, "prefix": prefix}}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_ids() {
+        for ok in ["abc", "my-bucket_2", "A"] {
+            assert!(check_credentials_id(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "has space", "slash/id", "dot.id", "ünï", "a?b"] {
+            assert!(check_credentials_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn login_from_env() {
+        let none = |_: &str| None;
+        assert!(Login::from_env(&none).is_err());
+        let token = |n: &str| (n == "MAXAR_ARD_TOKEN").then(|| "t0ken-value".to_owned());
+        assert!(matches!(Login::from_env(&token), Ok(Login::Token(_))));
+        let user_only = |n: &str| (n == "MAXAR_ARD_USERNAME").then(|| "me".to_owned());
+        assert!(Login::from_env(&user_only).is_err());
+    }
+
+    #[test]
+    fn credentials_are_unwrapped_when_wrapped() {
+        let inner = json!({"credentials_id": "a", "description": "d"});
+        let unwrap = |v: Value| {
+            let answer: CredentialsAnswer = http::service::parse_answer(v, "test", CALLED).unwrap();
+            serde_json::to_value(answer.into_inner()).unwrap()
+        };
+        assert_eq!(
+            unwrap(json!({ "registered_credentials": inner.clone() })),
+            inner
+        );
+        assert_eq!(unwrap(inner.clone()), inner, "bare items too");
+    }
+
+    #[test]
+    fn output_config_shape() {
+        let v = output_config("id-1", "drop", "orders/");
+        assert_eq!(
+            v["output_config"]["azure_blob_storage"]["container"],
+            "drop"
+        );
+    }
+}
