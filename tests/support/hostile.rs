@@ -704,6 +704,7 @@ pub fn run_measured(mut cmd: std::process::Command, input: Input, deadline: Dura
                 unsafe { libc::kill(pid, libc::SIGKILL) };
             }
         }
+        // The sampling interval of the watchdog: it waits for the child's exit (wait4 above).
         std::thread::sleep(Duration::from_millis(5));
     }
     let elapsed = start.elapsed();
