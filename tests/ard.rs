@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{assert_absent, sig_of, Ard, Azurite, Run, TokenServer};
+use support::{assert_absent, sig_of, Ard, Azurite, Run, TokenServer, Until};
 
 fn azurite() -> &'static Azurite {
     support::shared_azurite()
@@ -296,13 +296,14 @@ async fn static_token_and_account_id_from_the_environment() {
 
 #[tokio::test]
 async fn register_signs_in_to_ard_while_the_key_comes() {
-    // The token endpoint takes a second over each token. Asked one after the other, ARD would
-    // hear of sasmint only once the key had come (after the storage token); sasmint signs in
-    // while the token is on its way.
-    let delay = Duration::from_secs(1);
-    let ts = TokenServer::start_with(support::Behaviour::Slow(delay));
+    // The token endpoint holds the storage token until ARD has answered the sign-in. Asked one
+    // after the other, ARD would hear of sasmint only once the key had come (after the storage
+    // token), so the hold would end at its deadline; sasmint signs in while the token is on
+    // its way.
+    let ts = TokenServer::start();
     let service = Ard::start(azurite());
     let c = container("ard-overlap").await;
+    ts.hold_next_until(Until::new(service.answered("POST")));
 
     let r = ard(
         &ts,
@@ -314,15 +315,14 @@ async fn register_signs_in_to_ard_while_the_key_comes() {
     proven_credentials(&service, "overlap", &c);
     let storage = ts.served();
     assert_eq!(storage.len(), 1, "one storage token: {storage:?}");
-    let token_answered_no_sooner_than = storage[0].received + delay;
     let signed_in = &service.requests()[0];
     assert_eq!(signed_in.method, "POST", "the sign-in comes first");
-    assert!(
-        signed_in.received < token_answered_no_sooner_than,
-        "ARD heard of sasmint {:?} after the storage token was asked for, not while it came",
-        signed_in
-            .received
-            .saturating_duration_since(storage[0].received)
+    assert_eq!(
+        ts.holds(),
+        [true],
+        "the storage token was held {:?} without ARD hearing of sasmint: signed in only after \
+         the key came, not while it came",
+        Until::DEADLINE
     );
 }
 

@@ -1284,9 +1284,25 @@ fn output_file_writes_through_a_fifo_and_takes_long_names() {
     assert!(std::fs::read_to_string(&long).unwrap().contains("sig="));
 }
 
+/// Whether process `pid` is stopped (state `T` in `/proc/PID/stat`).
+fn is_stopped(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .and_then(|(_, rest)| rest.trim_start().chars().next())
+        })
+        == Some('T')
+}
+
+/// Ctrl-C while the temporary file exists: deterministic. The test waits for the temporary
+/// file to appear, freezes the process (SIGSTOP) and checks that the file is still there (the
+/// process is then known to be between creating it and renaming it), sends SIGINT to the frozen
+/// process and lets it go on. Whichever of the writer and the signal handler takes the lock
+/// first, no temporary file is left behind and the target is either absent or complete.
 #[test]
 fn ctrl_c_while_writing_the_output_file_leaves_no_temporary_file() {
-    // A big batch, so the write takes long enough to be interrupted in the middle of it.
+    // A big batch, so that the temporary file exists long enough to be seen.
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("urls.txt");
     std::fs::write(&list, format!("{C}\n").repeat(60_000)).unwrap();
@@ -1299,8 +1315,15 @@ fn ctrl_c_while_writing_the_output_file_leaves_no_temporary_file() {
             .flatten()
             .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
     };
-    let mut interrupted = 0;
-    for _ in 0..30 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    // A run can finish between seeing the file and freezing the process; then it proves
+    // nothing about Ctrl-C and the next one is tried (the deadline fails the test if no run is
+    // ever caught in the window).
+    let (status, caught) = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no run was ever frozen while its temporary file existed"
+        );
         let _ = std::fs::remove_file(&target);
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sasmint"))
             .args(["-q", "mint", "--output", "json", "--from-file"])
@@ -1314,32 +1337,44 @@ fn ctrl_c_while_writing_the_output_file_leaves_no_temporary_file() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        // Wait for the temporary file to appear, then interrupt.
+        let pid = child.id();
         let mut caught = false;
         while child.try_wait().unwrap().is_none() {
-            if tmp_present() {
-                unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-                caught = true;
-                break;
+            if !tmp_present() {
+                // A poll interval, not a wait for something to happen by then.
+                std::thread::sleep(Duration::from_micros(100));
+                continue;
             }
-            std::thread::sleep(Duration::from_micros(200));
+            // SAFETY: signals to our own child, which has not been reaped (try_wait said so).
+            unsafe { libc::kill(pid as i32, libc::SIGSTOP) };
+            while !is_stopped(pid) && child.try_wait().unwrap().is_none() {
+                assert!(std::time::Instant::now() < deadline, "SIGSTOP never took");
+                std::thread::yield_now();
+            }
+            caught = is_stopped(pid) && tmp_present();
+            if caught {
+                unsafe { libc::kill(pid as i32, libc::SIGINT) };
+            }
+            unsafe { libc::kill(pid as i32, libc::SIGCONT) };
+            break;
         }
         let status = child.wait().unwrap();
+        if caught {
+            break (status, caught);
+        }
         assert!(!tmp_present(), "a temporary file was left behind");
-        if caught && !status.success() {
-            interrupted += 1;
-            // Interrupted before the rename: no output file at all.
-            assert!(!target.exists(), "a half-written output file");
-        } else {
-            // Finished first: the file is complete.
-            let text = std::fs::read_to_string(&target).unwrap();
-            assert_eq!(text.lines().count(), 60_000);
-        }
-        if interrupted >= 3 {
-            return;
-        }
+    };
+    assert!(caught);
+    assert!(!tmp_present(), "a temporary file was left behind");
+    assert!(
+        !status.success(),
+        "the interrupted run must not report success: {status:?}"
+    );
+    if target.exists() {
+        // The writer had taken the lock to rename before the handler ran: the file is whole.
+        let text = std::fs::read_to_string(&target).unwrap();
+        assert_eq!(text.lines().count(), 60_000, "a half-written output file");
     }
-    panic!("the write was interrupted only {interrupted} times in 30 runs");
 }
 
 #[test]

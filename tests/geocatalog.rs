@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::{
-    assert_absent, sig_of, Azurite, Behaviour, GeoCatalog, Run, SourceKind, TokenServer,
+    assert_absent, sig_of, Azurite, Behaviour, GeoCatalog, Run, SourceKind, TokenServer, Until,
 };
 
 fn azurite() -> &'static Azurite {
@@ -229,34 +229,33 @@ async fn register_again_rotates_in_place_with_one_get_whatever_the_list_holds() 
 
 #[tokio::test]
 async fn register_gets_the_key_while_the_catalog_looks_up_the_source() {
-    // The catalog holds its answer to the lookup for a second. Asked one after the other, the
-    // storage token would be fetched only after that answer; sasmint asks for it (to get the
-    // delegation key) while the lookup is out.
+    // The catalog holds its answer to the lookup until the token endpoint has answered the
+    // storage token request. Asked one after the other, the storage token would be asked for
+    // only after that answer, so the hold would end at its deadline; sasmint asks for it (to
+    // get the delegation key) while the lookup is out.
     let ts = TokenServer::start();
     let catalog = GeoCatalog::start(azurite());
     let c = container("geo-overlap").await;
-    let delay = Duration::from_secs(1);
-    catalog.delay_next(1, delay);
+    catalog.hold_next_until(Until::new(ts.served_for(support::STORAGE_RESOURCE)));
 
     let r = geo(&ts, &catalog, &["register", &c]);
     r.ok();
     proven_source(&catalog, &c);
     let log = catalog.requests();
     assert_eq!(log[0].method, "GET", "{:?}", calls(&catalog));
-    let answered_no_sooner_than = log[0].received + delay;
+    assert_eq!(
+        catalog.holds(),
+        [true],
+        "the lookup was held {:?} without the storage token being asked for: asked one after \
+         the other, not while the lookup was out",
+        Until::DEADLINE
+    );
     let storage: Vec<_> = ts
         .served()
         .into_iter()
         .filter(|s| s.resource.as_deref() == Some(support::STORAGE_RESOURCE))
         .collect();
     assert_eq!(storage.len(), 1, "one storage token");
-    assert!(
-        storage[0].received < answered_no_sooner_than,
-        "the storage token was asked for {:?} after the lookup arrived, not while it was out",
-        storage[0]
-            .received
-            .saturating_duration_since(log[0].received)
-    );
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! managed-identity endpoint; where a test needs a real delegation key (to get as far as sending
 //! a SAS to a hostile GeoCatalog or ARD), it comes from the shared Azurite.
 //!
-//! Every test names the item of issue 10 it covers; each failed on the code of the day it was
+//! Every test is named for what it proves (its doc comment names the item of issue 10); each failed on the code of the day it was
 //! written (see the commit message), and passes once the issue is fixed.
 //!
 //! Behaviour these tests assume (the contract for the fix):
@@ -59,7 +59,7 @@ const KEY_PREFIX: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?><UserDelegat
 
 /// Item 2: a storage answer whose `SignedExpiry` is past year 9999 in UTC is a service error.
 #[test]
-fn item2_storage_signed_expiry_beyond_the_date_range_is_a_service_error() {
+fn storage_signed_expiry_beyond_the_date_range_is_a_service_error() {
     let ts = TokenServer::start();
     let hs = HostileServer::start(az(), |_| {
         Reply::xml(
@@ -238,57 +238,57 @@ fn ard_bomb(bomb: Bomb) {
 }
 
 #[test]
-fn item3_storage_1gib_body() {
+fn storage_1gib_body_fails_in_bounded_memory_and_time() {
     storage_bomb(Bomb::Huge);
 }
 #[test]
-fn item3_storage_endless_body() {
+fn storage_endless_body_fails_in_bounded_memory_and_time() {
     storage_bomb(Bomb::Endless);
 }
 #[test]
-fn item3_storage_gzip_bomb() {
+fn storage_gzip_bomb_fails_in_bounded_memory_and_time() {
     storage_bomb(Bomb::Gzip);
 }
 #[test]
-fn item3_token_endpoint_1gib_body() {
+fn token_endpoint_1gib_body_fails_in_bounded_memory_and_time() {
     token_endpoint_bomb(Bomb::Huge);
 }
 #[test]
-fn item3_token_endpoint_endless_body() {
+fn token_endpoint_endless_body_fails_in_bounded_memory_and_time() {
     token_endpoint_bomb(Bomb::Endless);
 }
 #[test]
-fn item3_token_endpoint_gzip_bomb() {
+fn token_endpoint_gzip_bomb_fails_in_bounded_memory_and_time() {
     token_endpoint_bomb(Bomb::Gzip);
 }
 #[test]
-fn item3_geocatalog_1gib_body() {
+fn geocatalog_1gib_body_fails_in_bounded_memory_and_time() {
     geocatalog_bomb(Bomb::Huge);
 }
 #[test]
-fn item3_geocatalog_endless_body() {
+fn geocatalog_endless_body_fails_in_bounded_memory_and_time() {
     geocatalog_bomb(Bomb::Endless);
 }
 #[test]
-fn item3_geocatalog_gzip_bomb() {
+fn geocatalog_gzip_bomb_fails_in_bounded_memory_and_time() {
     geocatalog_bomb(Bomb::Gzip);
 }
 #[test]
-fn item3_ard_1gib_body() {
+fn ard_1gib_body_fails_in_bounded_memory_and_time() {
     ard_bomb(Bomb::Huge);
 }
 #[test]
-fn item3_ard_endless_body() {
+fn ard_endless_body_fails_in_bounded_memory_and_time() {
     ard_bomb(Bomb::Endless);
 }
 #[test]
-fn item3_ard_gzip_bomb() {
+fn ard_gzip_bomb_fails_in_bounded_memory_and_time() {
     ard_bomb(Bomb::Gzip);
 }
 
 /// Item 3: a 500 with a 100 MB body, retried, is not downloaded again on each retry.
 #[test]
-fn item3_retried_500_with_a_100_mb_body_is_not_downloaded_four_times() {
+fn retried_500_with_a_100_mb_body_is_not_downloaded_four_times() {
     const BODY: u64 = 100 * 1000 * 1000;
     let ts = TokenServer::start();
     let hs = HostileServer::start(az(), |_| {
@@ -393,7 +393,7 @@ fn identity_secret(ts: &TokenServer) -> String {
 /// Item 4: a token endpoint echoing the client secret (and the request body) in every
 /// spelling.
 #[test]
-fn item4_client_secret_echoed_by_the_token_endpoint() {
+fn client_secret_echoed_by_the_token_endpoint_is_never_shown() {
     let ts = TokenServer::start();
     let secret = "Xy58Q~4dK.Lm_pQ-r/S+t=u v%w";
     let variant = Variant::default();
@@ -434,7 +434,7 @@ fn item4_client_secret_echoed_by_the_token_endpoint() {
 /// Item 4: a storage service echoing the bearer token (raw, encoded, `Bearer …` in base64, and
 /// each JWT segment alone).
 #[test]
-fn item4_bearer_token_echoed_by_storage() {
+fn bearer_token_echoed_by_storage_is_never_shown() {
     let ts = TokenServer::start();
     let variant = Variant::default();
     let v = variant.clone();
@@ -475,7 +475,7 @@ fn sig_of(token: &str) -> Option<String> {
 
 /// Item 4: a GeoCatalog echoing the SAS signature and its bearer token in every spelling.
 #[test]
-fn item4_sas_signature_echoed_by_geocatalog() {
+fn sas_signature_echoed_by_geocatalog_is_never_shown() {
     let ts = TokenServer::start();
     let variant = Variant::default();
     let v = variant.clone();
@@ -539,7 +539,7 @@ fn item4_sas_signature_echoed_by_geocatalog() {
 
 /// Item 4: an ARD echoing the password or the token (long and 3 characters) in every spelling.
 #[test]
-fn item4_ard_password_and_token_echoed() {
+fn ard_password_and_token_echoed_by_ard_are_never_shown() {
     let ts = TokenServer::start();
     let variant = Variant::default();
     let v = variant.clone();
@@ -609,7 +609,7 @@ fn item4_ard_password_and_token_echoed() {
 
 /// Item 4: an ARD echoing the SAS URL it is given (signature in every spelling).
 #[test]
-fn item4_sas_signature_echoed_by_ard() {
+fn sas_signature_echoed_by_ard_is_never_shown() {
     let ts = TokenServer::start();
     let variant = Variant::default();
     let v = variant.clone();
@@ -673,7 +673,7 @@ fn item4_sas_signature_echoed_by_ard() {
 /// Item 5: a storage answer whose fields would change the token (or are not what the service
 /// issues) is a service error, and never produces a token.
 #[test]
-fn item5_storage_key_fields_are_validated() {
+fn storage_key_fields_are_validated() {
     let g = Udk::good;
     let cases: Vec<(&str, Udk)> = vec![
         (
@@ -770,7 +770,7 @@ fn escaped_output(r: &Run, what: &str, lines: usize) {
 
 /// Item 6: `geocatalog list` and `show` print the service's fields escaped.
 #[test]
-fn item6_geocatalog_fields_are_printed_escaped() {
+fn geocatalog_fields_are_printed_escaped() {
     let ts = TokenServer::start();
     let id = "0b7e3f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
     let hs = HostileServer::start(az(), move |req: &HostileRequest| {
@@ -804,7 +804,7 @@ fn item6_geocatalog_fields_are_printed_escaped() {
 
 /// Item 6: `geocatalog register` prints the returned source's fields escaped.
 #[test]
-fn item6_geocatalog_register_output_is_escaped() {
+fn geocatalog_register_output_is_escaped() {
     let ts = TokenServer::start();
     let hs = HostileServer::start(az(), |req: &HostileRequest| {
         if req.method == "GET" {
@@ -836,7 +836,7 @@ fn item6_geocatalog_register_output_is_escaped() {
 
 /// Item 6: `ard list` and `ard show` print the service's fields escaped.
 #[test]
-fn item6_ard_fields_are_printed_escaped() {
+fn ard_fields_are_printed_escaped() {
     let ts = TokenServer::start();
     let hs = HostileServer::start(az(), |req: &HostileRequest| {
         let c = json!({"credentials_id": EVIL, "account_id": EVIL, "description": EVIL,
@@ -876,7 +876,7 @@ fn item6_ard_fields_are_printed_escaped() {
 /// Item 8: `SASMINT_ACCOUNT` in the environment does not make an arbitrary https host a
 /// storage token recipient; `--account` on the command line does.
 #[test]
-fn item8_environment_account_does_not_send_a_token_to_an_arbitrary_host() {
+fn environment_account_does_not_send_a_token_to_an_arbitrary_host() {
     let (host, ip) = hostile::loopback_host_name().expect(
         "a host name resolving to a loopback address (this machine's name or vm/runsc in /etc/hosts)",
     );
@@ -935,7 +935,7 @@ fn item8_environment_account_does_not_send_a_token_to_an_arbitrary_host() {
 /// Item 9: `ard show` / `ard list` never print a SAS signature the service returns, unless
 /// `--reveal`.
 #[test]
-fn item9_ard_never_prints_a_stored_signature_unless_revealed() {
+fn ard_never_prints_a_stored_signature_unless_revealed() {
     let sig = "c2VjcmV0LXNpZ25hdHVyZS1ub3QtZm9yLXlvdXItZXllcw==";
     let sas_url = format!(
         "https://myacct.blob.core.windows.net/drop?sv=2026-04-06&sr=c&sp=w&se=2030-01-01T00:00:00Z&sig={}",

@@ -2,7 +2,7 @@
 //! stdin and the file system, against the real binary with no network at all (signing is
 //! offline with `--delegation-key`, or the input must be refused before any request).
 //!
-//! Every test names the item of issue 10 it covers. They were written to fail on the code of
+//! Every test is named for what it proves (its doc comment names the item of issue 10). They were written to fail on the code of
 //! the day they were written (see the commit message for why each fails), and to pass once the
 //! issue is fixed.
 //!
@@ -150,7 +150,7 @@ fn sticky_dir(name: &str) -> tempfile::TempDir {
 
 /// Item 1: a FIFO planted by another user at the `--output-file` path gets nothing.
 #[test]
-fn item1_fifo_planted_by_another_user_is_refused_and_gets_nothing() {
+fn fifo_planted_by_another_user_is_refused_and_gets_nothing() {
     require_root();
     let dir = sticky_dir("fifo");
     let key = key_file(dir.path(), &Udk::good());
@@ -196,7 +196,7 @@ fn item1_fifo_planted_by_another_user_is_refused_and_gets_nothing() {
 
 /// Item 1 (control): the user's own FIFO is still written to directly (README).
 #[test]
-fn item1_own_fifo_is_still_written() {
+fn own_fifo_is_still_written() {
     let dir = scratch("ownfifo");
     let key = key_file(dir.path(), &Udk::good());
     let fifo = dir.path().join("mine.fifo");
@@ -226,7 +226,7 @@ fn item1_own_fifo_is_still_written() {
 /// Item 1: a regular file owned by another user is never written in place; without `--force`
 /// it is refused.
 #[test]
-fn item1_file_of_another_user_is_never_written_into() {
+fn file_of_another_user_is_never_written_into() {
     require_root();
     let dir = sticky_dir("otherfile");
     let key = key_file(dir.path(), &Udk::good());
@@ -293,7 +293,7 @@ fn item1_file_of_another_user_is_never_written_into() {
 
 /// Item 1 / 9: an existing file is replaced only with `--force`; the error says so.
 #[test]
-fn item1_existing_file_is_replaced_only_with_force() {
+fn existing_file_is_replaced_only_with_force() {
     let dir = scratch("exists");
     let key = key_file(dir.path(), &Udk::good());
     let target = dir.path().join("token.txt");
@@ -332,7 +332,7 @@ fn item1_existing_file_is_replaced_only_with_force() {
 /// `.sasmint-<pid>.tmp` (the child's pid, known before it runs) and other `.sasmint-*` decoys
 /// neither stop the write nor redirect it.
 #[test]
-fn item1_planted_temp_file_names_neither_stop_nor_redirect_the_write() {
+fn planted_temp_file_names_neither_stop_nor_redirect_the_write() {
     let dir = scratch("decoy");
     let key = key_file(dir.path(), &Udk::good());
     let victim = dir.path().join("victim.txt");
@@ -416,7 +416,7 @@ const HUGE_DURATIONS: [&str; 3] = ["2912110d", "500000w", "70000000h"];
 /// Item 2: durations whose end overflows the date range are usage errors, everywhere a
 /// duration is read.
 #[test]
-fn item2_huge_expires_in_is_a_usage_error_everywhere() {
+fn huge_expires_in_is_a_usage_error_everywhere() {
     let dir = scratch("huge");
     let list = dir.path().join("urls.txt");
     std::fs::write(&list, format!("{URL}\n{ACCOUNT_URL}/other\n")).unwrap();
@@ -498,7 +498,7 @@ const FAR_TIME: &str = "9999-12-31T23:59:59-23:59";
 /// Item 2: times whose UTC value is past year 9999 are usage errors, from an option or a key
 /// file.
 #[test]
-fn item2_times_beyond_the_date_range_are_usage_errors() {
+fn times_beyond_the_date_range_are_usage_errors() {
     let dir = scratch("fartime");
     let good = key_file(dir.path(), &Udk::good());
     for args in [
@@ -601,7 +601,7 @@ fn bad_keys() -> Vec<(&'static str, Udk)> {
 
 /// Item 5: a key file whose fields are not what the service issues is refused, naming the field.
 #[test]
-fn item5_key_file_fields_are_validated() {
+fn key_file_fields_are_validated() {
     let dir = scratch("keyfields");
     // Control: the good key signs a token with one sp and one se.
     let good = key_file(dir.path(), &Udk::good());
@@ -648,7 +648,7 @@ fn escaped(r: &Run, what: &str) {
 
 /// Item 6: control characters in names and ids given by the user are shown escaped.
 #[test]
-fn item6_control_characters_in_user_input_are_shown_escaped() {
+fn control_characters_in_user_input_are_shown_escaped() {
     let dir = scratch("escapes");
     let key = key_file(dir.path(), &Udk::good());
     let key = key.to_str().unwrap();
@@ -773,7 +773,7 @@ fn item6_control_characters_in_user_input_are_shown_escaped() {
 
 /// Item 6: a 1 MB container name gives one short error line, cut with `…`.
 #[test]
-fn item6_a_huge_name_gives_one_short_error_line() {
+fn a_huge_name_gives_one_short_error_line() {
     let dir = scratch("hugename");
     let key = key_file(dir.path(), &Udk::good());
     // As an argument (under the 128 KiB per-argument limit of exec) and from a file (1 MB).
@@ -815,7 +815,7 @@ fn measured_offline(args: &[&str], input: Input) -> hostile::Measured {
 
 /// Item 7: `--delegation-key /dev/zero` is refused quickly with bounded memory.
 #[test]
-fn item7_delegation_key_from_dev_zero_is_refused() {
+fn delegation_key_from_dev_zero_is_refused() {
     let m = measured_offline(&["mint", URL, "--delegation-key", "/dev/zero"], Input::Null);
     m.bounded("--delegation-key /dev/zero")
         .failed_with_one_of(&[2], "--delegation-key /dev/zero");
@@ -823,7 +823,7 @@ fn item7_delegation_key_from_dev_zero_is_refused() {
 
 /// Item 7: `--from-file /dev/zero` is refused with bounded memory.
 #[test]
-fn item7_from_file_dev_zero_is_refused() {
+fn from_file_dev_zero_is_refused() {
     let dir = scratch("zero");
     let key = key_file(dir.path(), &Udk::good());
     let m = measured_offline(
@@ -842,7 +842,7 @@ fn item7_from_file_dev_zero_is_refused() {
 
 /// Item 7: `inspect -` fed an endless stdin is refused with bounded memory.
 #[test]
-fn item7_inspect_endless_stdin_is_refused() {
+fn inspect_endless_stdin_is_refused() {
     let m = measured_offline(&["inspect", "-"], Input::Endless);
     m.bounded("inspect - (endless)")
         .failed_with_one_of(&[2], "inspect - (endless)");
@@ -850,7 +850,7 @@ fn item7_inspect_endless_stdin_is_refused() {
 
 /// Item 7: a key file over 64 KiB is refused (one under it is read).
 #[test]
-fn item7_key_file_over_64_kib_is_refused() {
+fn key_file_over_64_kib_is_refused() {
     let dir = scratch("bigkey");
     let json = Udk::good().key_file_json();
     let small = dir.path().join("small.json");
@@ -864,7 +864,7 @@ fn item7_key_file_over_64_kib_is_refused() {
 
 /// Item 7: a token over 64 KiB given to `inspect` is refused.
 #[test]
-fn item7_token_over_64_kib_is_refused() {
+fn token_over_64_kib_is_refused() {
     let token = format!(
         "sv=2026-04-06&sr=c&sp=rl&se=2030-01-01T00:00:00Z&spr=https&x={}&sig=AAAA",
         "A".repeat(70 * 1024)
@@ -876,7 +876,7 @@ fn item7_token_over_64_kib_is_refused() {
 
 /// Item 7: a URL list over 16 MiB is refused before it is read whole.
 #[test]
-fn item7_url_list_over_16_mib_is_refused() {
+fn url_list_over_16_mib_is_refused() {
     let dir = scratch("biglist");
     let key = key_file(dir.path(), &Udk::good());
     let list = dir.path().join("urls.txt");
@@ -907,7 +907,7 @@ fn item7_url_list_over_16_mib_is_refused() {
 
 /// Item 9: a closed stdout (`>&-`) is exit 1 with a message, not 0 with the token lost.
 #[test]
-fn item9_closed_stdout_is_an_error() {
+fn closed_stdout_is_an_error() {
     let dir = scratch("closed");
     let key = key_file(dir.path(), &Udk::good());
     let mut cmd = hostile::command(None, None);
@@ -927,7 +927,7 @@ fn item9_closed_stdout_is_an_error() {
 
 /// Item 9: stdout on a full device is exit 1 with a message.
 #[test]
-fn item9_stdout_to_dev_full_is_an_error() {
+fn stdout_to_dev_full_is_an_error() {
     let dir = scratch("full");
     let key = key_file(dir.path(), &Udk::good());
     let full = std::fs::OpenOptions::new()
@@ -947,7 +947,7 @@ fn item9_stdout_to_dev_full_is_an_error() {
 
 /// Item 9: port 0 is refused (exit 2), with or without a key file.
 #[test]
-fn item9_port_zero_is_refused() {
+fn port_zero_is_refused() {
     let dir = scratch("port0");
     let key = key_file(dir.path(), &Udk::good());
     for args in [
@@ -968,7 +968,7 @@ fn item9_port_zero_is_refused() {
 
 /// Item 9: `inspect` warns `ip_range_reversed` on a `sip` range whose start is after its end.
 #[test]
-fn item9_inspect_warns_on_a_reversed_ip_range() {
+fn inspect_warns_on_a_reversed_ip_range() {
     let token = "sv=2026-04-06&sr=c&sp=rl&st=2029-12-31T00:00:00Z&se=2030-01-01T00:00:00Z&spr=https&sip=10.0.0.9-10.0.0.1&sig=AAAA";
     let r = offline(&["inspect", token, "--output", "json"]);
     r.ok();

@@ -280,6 +280,12 @@ impl Ard {
         self.state.lock().log.clone()
     }
 
+    /// A condition for another stand-in's [`super::Until`]: a `method` request was answered.
+    pub fn answered(&self, method: &'static str) -> impl Fn() -> bool + Send + Sync + 'static {
+        let state = Arc::clone(&self.state);
+        move || state.lock().log.iter().any(|r| r.method == method)
+    }
+
     /// How many requests were answered.
     pub fn request_count(&self) -> usize {
         self.state.lock().log.len()

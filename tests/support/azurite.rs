@@ -292,6 +292,7 @@ fn wait_until_listening(child: &mut Child, port: u16, log_path: &Path) -> Result
                 "not listening after {READY_TIMEOUT:?}"
             )));
         }
+        // A poll interval: the loop waits for the condition above, up to the deadline.
         std::thread::sleep(Duration::from_millis(50));
     }
 }

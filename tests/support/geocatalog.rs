@@ -154,8 +154,11 @@ struct Inner {
     page_size: usize,
     require_known_identity: bool,
     faults: Faults,
-    /// Answers held back this long, one per request, before anything else.
-    delays: std::collections::VecDeque<std::time::Duration>,
+    /// The next answer waits for this, before anything else (see
+    /// [`GeoCatalog::hold_next_until`]).
+    hold: Option<super::Until>,
+    /// For each held answer: whether its condition came true before the deadline.
+    holds: Vec<bool>,
     echo_errors: bool,
     race_next_create: bool,
     log: Vec<LoggedRequest>,
@@ -210,7 +213,8 @@ impl GeoCatalog {
                 page_size: GEO_DEFAULT_PAGE_SIZE,
                 require_known_identity: true,
                 faults: Faults::default(),
-                delays: std::collections::VecDeque::new(),
+                hold: None,
+                holds: Vec::new(),
                 echo_errors: false,
                 race_next_create: false,
                 log: Vec::new(),
@@ -277,12 +281,16 @@ impl GeoCatalog {
         self.state.storage.set(port);
     }
 
-    /// The next `n` requests are answered as usual, but only after `delay`.
-    pub fn delay_next(&self, n: usize, delay: std::time::Duration) {
-        self.state
-            .lock()
-            .delays
-            .extend(std::iter::repeat_n(delay, n));
+    /// The next request is answered as usual, but only once `until` holds (or its deadline
+    /// passes); see [`GeoCatalog::holds`].
+    pub fn hold_next_until(&self, until: super::Until) {
+        self.state.lock().hold = Some(until);
+    }
+
+    /// For each answer held by [`GeoCatalog::hold_next_until`], in order: whether it was
+    /// released by its condition (`false`: by the deadline).
+    pub fn holds(&self) -> Vec<bool> {
+        self.state.lock().holds.clone()
     }
 
     /// Injected failures not yet consumed.
@@ -465,9 +473,10 @@ enum Family {
 }
 
 async fn route(state: &State, request: &HttpRequest) -> HttpResponse {
-    let delay = state.lock().delays.pop_front();
-    if let Some(delay) = delay {
-        tokio::time::sleep(delay).await;
+    let hold = state.lock().hold.take();
+    if let Some(hold) = hold {
+        let met = hold.wait().await;
+        state.lock().holds.push(met);
     }
     if let Some(fault) = state.lock().faults.take() {
         let code = match fault.status {

@@ -646,6 +646,10 @@ pub fn run_measured(mut cmd: std::process::Command, input: Input, deadline: Dura
         Input::Null => Stdio::null(),
         _ => Stdio::piped(),
     });
+    // The kernel records into the child's `ru_maxrss` the high-water mark of the memory its exec
+    // replaces, which (std spawns with `CLONE_VM`) is this process's: reset ours to its current
+    // size first, so that figure is this process's size now, not its peak of the day.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let start = Instant::now();
     let mut child = cmd.spawn().expect("spawn sasmint");
     let pid = child.id() as libc::pid_t;
@@ -700,6 +704,7 @@ pub fn run_measured(mut cmd: std::process::Command, input: Input, deadline: Dura
                 unsafe { libc::kill(pid, libc::SIGKILL) };
             }
         }
+        // The sampling interval of the watchdog: it waits for the child's exit (wait4 above).
         std::thread::sleep(Duration::from_millis(5));
     }
     let elapsed = start.elapsed();
@@ -722,7 +727,11 @@ pub fn run_measured(mut cmd: std::process::Command, input: Input, deadline: Dura
             stderr: String::from_utf8_lossy(&stderr).into_owned(),
             elapsed,
         },
-        peak_kib: child_peak_kib(usage.ru_maxrss as u64, sampled_hwm_kib),
+        peak_kib: {
+            let peak = child_peak_kib(usage.ru_maxrss as u64, sampled_hwm_kib);
+            assert!(peak > 0, "the child's peak memory was not measured");
+            peak
+        },
         killed_for_memory,
         killed_for_time,
     }
@@ -747,9 +756,14 @@ fn status_kib(pid: &str, field: &str) -> Option<u64> {
 /// over 100 MiB) pushes past the bound for every later child. When `ru_maxrss` is not above the test
 /// process's peak, it may be that inherited figure: take the child's own high-water mark sampled
 /// while it ran instead.
+///
+/// The kernel's figure is an upper bound of the child's own peak, and is never 0. The sample is
+/// only taken instead when there is one (a child that exits before the first 5 ms sample has
+/// none): then the kernel's figure stands, an upper bound, so the bound is never checked
+/// against a 0 that measured nothing.
 fn child_peak_kib(ru_maxrss: u64, sampled_hwm_kib: u64) -> u64 {
     match status_kib("self", "VmHWM:") {
-        Some(own) if ru_maxrss <= own => sampled_hwm_kib,
+        Some(own) if ru_maxrss <= own && sampled_hwm_kib > 0 => sampled_hwm_kib,
         _ => ru_maxrss,
     }
 }
@@ -957,14 +971,17 @@ fn windows_of(label: &str, s: &str) -> Vec<String> {
         .collect()
 }
 
-/// No 8-character window of any spelling of `secret` appears in `text`. A secret shorter than
+/// No 8-character window of any spelling of `secret` appears in `text`; an empty `secret` fails
+/// the test (there would be nothing to look for). A secret shorter than
 /// 8 characters must not appear in any spelling at all (each spelling is looked for whole,
 /// and between non-alphanumeric boundaries for the raw form).
 #[track_caller]
 pub fn assert_no_secret(text: &str, what: &str, secret: &str) {
-    if secret.is_empty() {
-        return;
-    }
+    // An empty secret is a test that lost track of its secret: it would pass without looking.
+    assert!(
+        !secret.is_empty(),
+        "{what}: the secret to look for is empty, so nothing would be checked"
+    );
     if secret.chars().count() < 8 {
         for (label, s) in spellings(secret) {
             if label.starts_with("jwt") {

@@ -246,3 +246,53 @@ pub fn assert_absent(text: &str, what: &str, secret: &str) {
         assert!(!text.contains(form), "{what} leaked:\n{text}");
     }
 }
+
+/// A condition a stand-in waits on before it answers, to prove an order of events: "the catalog
+/// holds its answer to the lookup until the token endpoint has seen the storage token request".
+/// If the condition never comes true, the stand-in answers after [`Until::DEADLINE`] and records
+/// that it was not met, which fails the test that asked for the order (a generous deadline: only
+/// a wrong order ever waits that long).
+#[derive(Clone)]
+pub struct Until {
+    condition: std::sync::Arc<dyn Fn() -> bool + Send + Sync>,
+}
+
+impl Until {
+    pub const DEADLINE: Duration = Duration::from_secs(20);
+    /// How often the condition is looked at: a poll interval, not a wait for anything.
+    const POLL: Duration = Duration::from_millis(2);
+
+    pub fn new(condition: impl Fn() -> bool + Send + Sync + 'static) -> Until {
+        Until {
+            condition: std::sync::Arc::new(condition),
+        }
+    }
+
+    /// Blocks until the condition holds (`true`) or the deadline passes (`false`).
+    pub fn wait_blocking(&self) -> bool {
+        let deadline = std::time::Instant::now() + Self::DEADLINE;
+        loop {
+            if (self.condition)() {
+                return true;
+            }
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Self::POLL);
+        }
+    }
+
+    /// [`Until::wait_blocking`] for an async stand-in.
+    pub async fn wait(&self) -> bool {
+        let deadline = std::time::Instant::now() + Self::DEADLINE;
+        loop {
+            if (self.condition)() {
+                return true;
+            }
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Self::POLL).await;
+        }
+    }
+}

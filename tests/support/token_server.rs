@@ -58,6 +58,10 @@ pub struct ServedRequest {
 #[derive(Default)]
 struct State {
     behaviour: Mutex<Option<Behaviour>>,
+    /// The next answer waits for this (see [`TokenServer::hold_next_until`]).
+    hold: Mutex<Option<super::Until>>,
+    /// For each held answer: whether its condition came true before the deadline.
+    holds: Mutex<Vec<bool>>,
     served: Mutex<Vec<ServedRequest>>,
     last_token: Mutex<Option<String>>,
     issued: Mutex<Vec<String>>,
@@ -164,6 +168,32 @@ impl TokenServer {
     }
 
     /// Every request received on the token path so far, oldest first.
+    /// The next token answered waits until `until` holds (or its deadline passes); see
+    /// [`TokenServer::holds`].
+    pub fn hold_next_until(&self, until: super::Until) {
+        *self.state.hold.lock().unwrap() = Some(until);
+    }
+
+    /// For each answer held by [`TokenServer::hold_next_until`], in order: whether it was
+    /// released by its condition (`false`: by the deadline).
+    pub fn holds(&self) -> Vec<bool> {
+        self.state.holds.lock().unwrap().clone()
+    }
+
+    /// A condition for another stand-in's [`super::Until`]: a token for `resource` was asked
+    /// for and answered.
+    pub fn served_for(&self, resource: &'static str) -> impl Fn() -> bool + Send + Sync + 'static {
+        let state = Arc::clone(&self.state);
+        move || {
+            state
+                .served
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|s| s.resource.as_deref() == Some(resource))
+        }
+    }
+
     pub fn served(&self) -> Vec<ServedRequest> {
         self.state.served.lock().unwrap().clone()
     }
@@ -242,6 +272,11 @@ fn handle(request: tiny_http::Request, state: &State, secret: &str) {
         return respond_error(request, status, error, description);
     }
 
+    let hold = state.hold.lock().unwrap().take();
+    if let Some(hold) = hold {
+        let met = hold.wait_blocking();
+        state.holds.lock().unwrap().push(met);
+    }
     let behaviour = state
         .behaviour
         .lock()
@@ -261,6 +296,7 @@ fn handle(request: tiny_http::Request, state: &State, secret: &str) {
             respond_error(request, status, "injected", "status injected by the test");
         }
         Behaviour::Slow(delay) => {
+            // The slowness is the behaviour under test (timeouts), not a wait for an event.
             std::thread::sleep(delay);
             record(200);
             respond_token(request, state, resource.as_deref().unwrap_or_default());
