@@ -1,4 +1,4 @@
-//! The domain's closed sets of choices (declared with `domain::choices!`) offered as clap
+//! The domain's closed sets of choices (declared with `domain::choices::choices!`) offered as clap
 //! values: their names, in order, with their one-line help.
 
 use clap::builder::PossibleValue;

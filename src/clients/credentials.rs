@@ -18,7 +18,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-crate::domain::choices! {
+crate::domain::choices::choices! {
     /// How to get an Entra ID token.
     pub enum Auth {
         Auto = "auto": "Try, in order: client secret, workload identity, managed identity, Azure Pipelines, Azure CLI, Azure Developer CLI",

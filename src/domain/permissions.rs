@@ -155,7 +155,7 @@ pub fn meaning(letter: char) -> &'static str {
     }
 }
 
-crate::domain::choices! {
+crate::domain::choices::choices! {
     /// Who will use the token, and so what it may do (see the README's table).
     pub enum Preset {
         Ingest = "ingest": "Read and list (rl): a service that ingests from the container",

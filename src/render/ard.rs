@@ -7,7 +7,7 @@ use crate::domain::{redact, shown};
 use serde_json::{json, Value};
 use std::borrow::Cow;
 
-crate::domain::choices! {
+crate::domain::choices::choices! {
     /// Output of the `ard` commands (the SAS is registered, never printed).
     pub enum ArdOutput {
         Text = "text": "Lines for people (`register`: the output_config snippet)",

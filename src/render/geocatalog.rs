@@ -10,7 +10,7 @@ use serde_json::json;
 use std::borrow::Cow;
 use time::OffsetDateTime;
 
-crate::domain::choices! {
+crate::domain::choices::choices! {
     /// Output of the `geocatalog` commands.
     pub enum GeoOutput {
         Text = "text": "Lines for people",

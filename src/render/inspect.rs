@@ -3,7 +3,7 @@
 use crate::domain::error::Result;
 use crate::domain::inspect::{human_duration, Inspection, Letter, SasKind};
 
-crate::domain::choices! {
+crate::domain::choices::choices! {
     /// The output formats of `inspect`.
     pub enum InspectOutput {
         Text = "text": "Aligned lines for people",

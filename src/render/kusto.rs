@@ -3,7 +3,7 @@
 use crate::domain::error::Result;
 use serde_json::json;
 
-crate::domain::choices! {
+crate::domain::choices::choices! {
     /// Output of `kusto-uri`.
     pub enum KustoOutput {
         Uri = "uri": "The URI",

@@ -2,7 +2,7 @@
 
 pub use crate::domain::minted::Minted;
 
-crate::domain::choices! {
+crate::domain::choices::choices! {
     /// The output formats of `mint`.
     pub enum MintOutput {
         Token = "token": "The bare query string, without `?`",

@@ -32,7 +32,7 @@ pub const SCOPE: &str = "https://geocatalog.spatio.azure.com/.default";
 
 const HINT_403: &str = "the identity needs the GeoCatalog Administrator role on the catalog";
 
-crate::domain::choices! {
+crate::domain::choices::choices! {
     /// Versions of the ingestion-sources API.
     pub enum ApiVersion {
         Ga20260415 = "2026-04-15": "GA: `/inma/ingestion-sources`, `kind`, client-generated ids",
