@@ -1,10 +1,14 @@
 //! The clap types: `sasmint` and its commands. Each command's own arguments live in its file
 //! (`mint.rs`, `geocatalog.rs`, …).
 
+use super::ard::{self, ArdArgs};
 use super::common::AzureArgs;
+use super::geocatalog::{self, GeocatalogArgs};
+use super::inspect::InspectArgs;
+use super::kusto::{self, KustoArgs};
 use super::lazy::Lazy;
-use super::{ard, geocatalog, kusto, mint, revoke_keys};
-use super::{ArdArgs, GeocatalogArgs, InspectArgs, KeyArgs, KustoArgs, MintArgs, RevokeKeysArgs};
+use super::mint::{self, KeyArgs, MintArgs};
+use super::revoke_keys::{self, RevokeKeysArgs};
 use clap::{Parser, Subcommand};
 
 const AFTER_HELP: &str = "\

@@ -15,14 +15,8 @@ mod parse;
 mod revoke_keys;
 mod values;
 
-pub use self::ard::ArdArgs;
 pub use self::args::Cli;
-pub use self::geocatalog::GeocatalogArgs;
-pub use self::inspect::InspectArgs;
-pub use self::kusto::KustoArgs;
-pub use self::mint::{KeyArgs, MintArgs};
 pub use self::parse::{parse, Parsed};
-pub use self::revoke_keys::RevokeKeysArgs;
 
 use crate::commands;
 use crate::domain::error::Result;
