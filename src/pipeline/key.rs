@@ -71,16 +71,57 @@ pub enum Clamped {
 
 /// Says when the key request had to stay under the 7-day limit.
 pub fn note_clamp(quiet: bool, request: lifetime::KeyRequest, what: Clamped) {
+    if let Some(text) = clamp_text(request, what) {
+        note(quiet, &text);
+    }
+}
+
+/// The note for a key request the 7-day limit moved, if it did.
+fn clamp_text(request: lifetime::KeyRequest, what: Clamped) -> Option<String> {
     if !request.clamped {
-        return;
+        return None;
     }
     let expiry = lifetime::format(request.expiry);
     let limit = "(the service allows at most 7 days from its own clock)";
-    let text = match what {
+    Some(match what {
         Clamped::Key => format!("the key expires {expiry} {limit}"),
         Clamped::Token => {
             format!("asking for a key that expires {expiry} {limit}; the token expires then too")
         }
-    };
-    note(quiet, &text);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn the_clamp_note_names_the_key_or_the_token() {
+        let now = datetime!(2026-12-01 00:00:00 UTC);
+        let long = lifetime::Window {
+            start: now,
+            expiry: now + time::Duration::days(10),
+        };
+        let request = lifetime::key_request(now, long);
+        assert!(request.clamped);
+        let expiry = lifetime::format(request.expiry);
+        assert_eq!(
+            clamp_text(request, Clamped::Key).unwrap(),
+            format!(
+                "the key expires {expiry} (the service allows at most 7 days from its own clock)"
+            )
+        );
+        assert_eq!(
+            clamp_text(request, Clamped::Token).unwrap(),
+            format!("asking for a key that expires {expiry} (the service allows at most 7 days from its own clock); the token expires then too")
+        );
+        let short = lifetime::Window {
+            start: now,
+            expiry: now + time::Duration::hours(8),
+        };
+        let request = lifetime::key_request(now, short);
+        assert!(!request.clamped);
+        assert_eq!(clamp_text(request, Clamped::Key), None);
+    }
 }
