@@ -12,22 +12,14 @@ mod logging;
 mod pipeline;
 mod render;
 
-use clap::error::ErrorKind;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     logging::install_panic_hook();
     let cli = match cli::parse() {
-        Ok(cli) => cli,
-        // Help and version (and help for a bare `sasmint`) as clap prints them.
-        Err(e)
-            if !e.use_stderr()
-                || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
-        {
-            e.exit()
-        }
-        Err(e) => {
-            let failure = cli::usage_failure(&e.render().to_string());
+        cli::Parsed::Run(cli) => cli,
+        cli::Parsed::Print(printed) => printed.exit(),
+        cli::Parsed::Usage(failure) => {
             io::terminal::report(&failure);
             return failure.exit_code();
         }

@@ -8,7 +8,7 @@ use crate::io::outfile::{self, emit};
 use crate::io::runtime::network;
 use crate::io::secrets_env;
 use crate::io::terminal::note;
-use crate::pipeline::{self, AzureOptions};
+use crate::pipeline::{self, AzureOptions, Clamped};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use time::OffsetDateTime;
@@ -41,15 +41,7 @@ pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
         .map(pipeline::delegated_user_tenant)
         .transpose()?;
     outfile::check(request.output_file.as_deref(), request.force)?;
-    if key_request.clamped {
-        note(
-            quiet,
-            &format!(
-                "the key expires {} (the service allows at most 7 days from its own clock)",
-                lifetime::format(key_request.expiry)
-            ),
-        );
-    }
+    pipeline::note_clamp(quiet, key_request, Clamped::Key);
     let AzureOptions { auth, timeout, .. } = request.azure;
     let (credential, options) = pipeline::credential(auth, timeout)?;
     let key = network(timeout, "getting the delegation key", async move {

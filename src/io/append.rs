@@ -11,8 +11,11 @@ pub fn append(path: &Path, text: &str) -> Result<()> {
     options.append(true).create(true);
     #[cfg(unix)]
     {
+        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        options
+            .mode(0o600)
+            .custom_flags(OFlags::NOFOLLOW.bits() as i32);
     }
     options
         .open(path)

@@ -67,16 +67,15 @@ pub fn stdout(text: &str) -> Result<()> {
 /// shell's `>/dev/null` opens it write-only, which stays a valid choice to discard the result.
 #[cfg(unix)]
 fn stdout_was_closed() -> bool {
+    use rustix::fs::OFlags;
     use std::os::fd::AsFd;
     use std::os::unix::fs::MetadataExt;
     let stdout = std::io::stdout();
     let fd = stdout.as_fd();
-    // SAFETY: F_GETFL on a descriptor we borrow; no memory is passed.
-    let flags = unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&fd), libc::F_GETFL) };
-    if flags < 0 {
+    let Ok(flags) = rustix::fs::fcntl_getfl(fd) else {
         return true;
-    }
-    if flags & libc::O_ACCMODE != libc::O_RDWR {
+    };
+    if flags & OFlags::ACCMODE != OFlags::RDWR {
         return false;
     }
     let Ok(own) = fd.try_clone_to_owned().map(std::fs::File::from) else {

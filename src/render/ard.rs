@@ -1,5 +1,6 @@
 //! What the `ard` verbs print.
 
+use super::pretty;
 use crate::clients::ard::{output_config, RegisteredCredentials};
 use crate::clients::field::Field;
 use crate::domain::error::Result;
@@ -30,7 +31,7 @@ pub fn registered(
         out["account_id"] = json!(account);
         out["expiry"] = json!(expiry);
     }
-    super::json(&out)
+    pretty::json(&out)
 }
 
 /// `list`: a line per credentials (id, modified, description), or JSON (stored SAS
@@ -38,9 +39,9 @@ pub fn registered(
 pub fn list(list: &[RegisteredCredentials], format: ArdOutput, reveal: bool) -> Result<String> {
     if format == ArdOutput::Json {
         if reveal {
-            return super::json_sorted(list);
+            return pretty::json_sorted(list);
         }
-        return super::json_sorted(&list.iter().map(concealed).collect::<Vec<_>>());
+        return pretty::json_sorted(&list.iter().map(concealed).collect::<Vec<_>>());
     }
     Ok(list
         .iter()
@@ -72,7 +73,7 @@ pub fn show(shown: &RegisteredCredentials, format: ArdOutput, reveal: bool) -> R
         &concealed_copy
     };
     if format == ArdOutput::Json {
-        return super::json_sorted(shown);
+        return pretty::json_sorted(shown);
     }
     let mut out: String = [
         ("credentials_id", &shown.credentials_id),
@@ -164,7 +165,7 @@ fn conceal_text(text: &str, secret: bool) -> Option<String> {
 
 pub fn deleted(credentials_id: &str, format: ArdOutput) -> Result<String> {
     if format == ArdOutput::Json {
-        super::json(&json!({ "deleted": credentials_id }))
+        pretty::json(&json!({ "deleted": credentials_id }))
     } else {
         Ok(format!("deleted {credentials_id}\n"))
     }

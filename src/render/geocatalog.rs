@@ -1,5 +1,6 @@
 //! What the `geocatalog` verbs print.
 
+use super::pretty;
 use crate::clients::geocatalog::{
     Action, ApiVersion, IngestionSource, ManagedIdentity, SourceSummary, SourceView,
 };
@@ -41,7 +42,7 @@ pub fn registered(
         GeoOutput::GithubActions => Ok(super::ci::github_masks(&ci_values(&view, token))),
         GeoOutput::AzurePipelines => Ok(super::ci::azure_pipelines(&ci_values(&view, token))),
         GeoOutput::Token => Ok(token.map(|t| format!("{t}\n")).unwrap_or_default()),
-        GeoOutput::Json => super::json(&json!({"action": action, "source": view})),
+        GeoOutput::Json => pretty::json(&json!({"action": action, "source": view})),
         GeoOutput::Text => {
             let verb = match action {
                 Action::Created => "created",
@@ -107,7 +108,7 @@ fn register_details(view: &SourceView) -> String {
 /// `list`: a line per source (id, kind, created), or the summaries as JSON.
 pub fn list(sources: &[SourceSummary], format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
-        return super::json_sorted(sources);
+        return pretty::json_sorted(sources);
     }
     Ok(sources
         .iter()
@@ -125,7 +126,7 @@ pub fn list(sources: &[SourceSummary], format: GeoOutput) -> Result<String> {
 /// `show`: the source as the service returned it (JSON), or its fields a line each.
 pub fn show(source: &IngestionSource, version: ApiVersion, format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
-        return super::json_sorted(source);
+        return pretty::json_sorted(source);
     }
     let view = source.view(version);
     Ok([
@@ -147,7 +148,7 @@ pub fn show(source: &IngestionSource, version: ApiVersion, format: GeoOutput) ->
 
 pub fn deleted(id: &str, format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
-        super::json(&json!({ "deleted": id }))
+        pretty::json(&json!({ "deleted": id }))
     } else {
         Ok(format!("deleted {}\n", shown::escape(id)))
     }
@@ -156,7 +157,7 @@ pub fn deleted(id: &str, format: GeoOutput) -> Result<String> {
 /// `identities`: a line per identity (object id, resource id), or JSON.
 pub fn identities(identities: &[ManagedIdentity], format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
-        return super::json_sorted(identities);
+        return pretty::json_sorted(identities);
     }
     Ok(identities
         .iter()
@@ -271,7 +272,7 @@ fn left(seconds: i64) -> String {
 /// with a summary.
 pub fn status(report: &StatusReport, format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
-        return super::json(report);
+        return pretty::json(report);
     }
     Ok(report
         .sources

@@ -1,5 +1,6 @@
 //! `kusto-uri`'s output.
 
+use super::pretty;
 use crate::domain::error::Result;
 use serde_json::json;
 
@@ -50,7 +51,7 @@ pub fn render(uri: &KustoUri, format: KustoOutput) -> Result<String> {
         KustoOutput::Uri => format!("{}\n", uri.uri),
         // h'…' keeps the URI out of Kusto's logs; percent-encoding leaves no quote in it.
         KustoOutput::Kql => format!("h'{}'\n", uri.uri),
-        KustoOutput::Json => super::json(&json!({
+        KustoOutput::Json => pretty::json(&json!({
             "uri": uri.uri,
             "auth": uri.auth,
             "managed_identity": uri.managed_identity,

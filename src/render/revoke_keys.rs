@@ -1,5 +1,6 @@
 //! `revoke-keys`'s output.
 
+use super::pretty;
 use crate::domain::error::Result;
 use serde_json::json;
 
@@ -32,7 +33,7 @@ pub fn render(revocation: &Revocation, format: RevokeOutput) -> Result<String> {
         RevokeOutput::Text => format!(
             "revocation of every user delegation key of {account} ({resource_id}) accepted; it completes asynchronously\n"
         ),
-        RevokeOutput::Json => super::json(&json!({
+        RevokeOutput::Json => pretty::json(&json!({
             "revoked": true,
             "account": account,
             "resource_id": resource_id,

@@ -53,22 +53,20 @@ pub fn run(request: GeocatalogRequest, quiet: bool) -> Result<()> {
         azure: request.azure,
     };
     let now = lifetime::truncate(OffsetDateTime::now_utc());
+    // The verbs that print no token refuse the token outputs before anything else.
+    let no_token = || no_token_output(common.output, "is only for `geocatalog register`", true);
     match request.action {
         Action::Register(options) => register::run(&options, &common, now, quiet),
         Action::Show { id } | Action::Delete { id } if id.trim().is_empty() => {
             Err(Failure::usage("the ingestion source id is empty")
                 .hint("take the id from `sasmint geocatalog list`"))
         }
-        other => {
-            no_token_output(common.output, "is only for `geocatalog register`", true)?;
-            match other {
-                Action::Register(_) => unreachable!("handled above"),
-                Action::List => list::run(&common),
-                Action::Status { expiring_within } => status::run(&expiring_within, &common, now),
-                Action::Show { id } => show::run(&id, &common),
-                Action::Delete { id } => delete::run(&id, &common),
-                Action::Identities => identities::run(&common),
-            }
+        Action::List => no_token().and_then(|()| list::run(&common)),
+        Action::Status { expiring_within } => {
+            no_token().and_then(|()| status::run(&expiring_within, &common, now))
         }
+        Action::Show { id } => no_token().and_then(|()| show::run(&id, &common)),
+        Action::Delete { id } => no_token().and_then(|()| delete::run(&id, &common)),
+        Action::Identities => no_token().and_then(|()| identities::run(&common)),
     }
 }

@@ -8,10 +8,11 @@ use crate::clients::http;
 use crate::domain::error::Result;
 use crate::domain::ids::check_object_id;
 use crate::domain::lifetime;
+use crate::domain::minted::Minted;
 use crate::domain::permissions::Preset;
 use crate::io::runtime::{self, network};
 use crate::io::terminal::{note, stdout};
-use crate::pipeline::{self, LifetimeOptions, TokenOptions};
+use crate::pipeline::{self, LifetimeOptions, MintPlan, TokenOptions};
 use crate::render::geocatalog as render;
 use time::OffsetDateTime;
 
@@ -85,32 +86,40 @@ pub(super) fn run(
     };
     let timeout = common.azure.timeout;
     let lookup = catalog.find(&container_url, kind);
-    let sas = managed_identity.is_none();
-    let (existing, mut minted, plan) = if sas && options.verify {
+    let (existing, pending) = match managed_identity.as_deref() {
+        // A managed identity mints nothing.
+        Some(id) => {
+            let existing = network(timeout, "looking up the ingestion source", lookup)?;
+            (existing, Pending::Ready(Credentials::ManagedIdentity(id)))
+        }
         // With --verify the token is proven before the catalog hears of it: a refused token
         // registers nothing and sends the catalog nothing, not even the lookup.
-        let minted = pipeline::mint(plan, None, now, Some(credential.clone()), quiet)?;
-        let existing = network(timeout, "looking up the ingestion source", lookup)?;
-        (existing, Some(minted), None)
-    } else if sas && keep_while.is_none() {
+        None if options.verify => {
+            let minted = pipeline::mint(plan, None, now, Some(credential.clone()), quiet)?;
+            let existing = network(timeout, "looking up the ingestion source", lookup)?;
+            (existing, Pending::Ready(Credentials::Sas(Box::new(minted))))
+        }
         // A token will be registered whatever the lookup finds: the lookup and the delegation
         // key go out together. The key gets a credential of its own, so that the catalog's
         // token and the storage token are fetched at the same time, not one after the other
         // in one credential's token cache. A lookup error is reported first, as if the two
         // had run in turn.
-        let (key_credential, _) = common.credential()?;
-        let key = pipeline::fetch_key(&plan, now, Some(key_credential), quiet)?;
-        let (existing, key) = network(
-            timeout,
-            "looking up the ingestion source and getting the delegation key",
-            runtime::both(lookup, key),
-        )?;
-        let minted = pipeline::sign(plan, &key, false, quiet)?;
-        (existing, Some(minted), None)
-    } else {
-        // A managed identity mints nothing; with --if-expiring-within the lookup decides.
-        let existing = network(timeout, "looking up the ingestion source", lookup)?;
-        (existing, None, Some(plan))
+        None if keep_while.is_none() => {
+            let (key_credential, _) = common.credential()?;
+            let key = pipeline::fetch_key(&plan, now, Some(key_credential), quiet)?;
+            let (existing, key) = network(
+                timeout,
+                "looking up the ingestion source and getting the delegation key",
+                runtime::both(lookup, key),
+            )?;
+            let minted = pipeline::sign(plan, &key, false, quiet)?;
+            (existing, Pending::Ready(Credentials::Sas(Box::new(minted))))
+        }
+        // With --if-expiring-within the lookup decides whether a token is minted.
+        None => {
+            let existing = network(timeout, "looking up the ingestion source", lookup)?;
+            (existing, Pending::Mint(Box::new(plan)))
+        }
     };
     if let (Some(window), Some(source)) = (keep_while, &existing) {
         if still_good(source, managed_identity.as_deref(), now, window) {
@@ -131,20 +140,30 @@ pub(super) fn run(
         }
     }
 
-    if let (None, None, Some(plan)) = (&managed_identity, &minted, plan) {
-        minted = Some(pipeline::mint(plan, None, now, Some(credential), quiet)?);
-    }
-    let connection = match (&minted, &managed_identity) {
-        (Some(m), _) => Connection::Sas { token: &m.token },
-        (None, Some(id)) => Connection::ManagedIdentity { object_id: id },
-        (None, None) => unreachable!("a SAS is minted unless a managed identity is given"),
+    let credentials = match pending {
+        Pending::Ready(credentials) => credentials,
+        Pending::Mint(plan) => Credentials::Sas(Box::new(pipeline::mint(
+            *plan,
+            None,
+            now,
+            Some(credential),
+            quiet,
+        )?)),
+    };
+    let (connection, token) = match &credentials {
+        Credentials::Sas(minted) => (
+            Connection::Sas {
+                token: &minted.token,
+            },
+            Some(minted.token.as_str()),
+        ),
+        Credentials::ManagedIdentity(id) => (Connection::ManagedIdentity { object_id: id }, None),
     };
     let (action, source) = network(timeout, "registering the ingestion source", async {
         catalog
             .register(&container_url, connection, existing.as_ref())
             .await
     })?;
-    let token = minted.as_ref().map(|m| m.token.as_str());
     finish(
         action,
         &source,
@@ -153,6 +172,19 @@ pub(super) fn run(
         common,
         ci_file.as_deref().map(|path| (path, options.github_env)),
     )
+}
+
+/// What the source is registered with.
+enum Credentials<'a> {
+    Sas(Box<Minted>),
+    ManagedIdentity(&'a str),
+}
+
+/// What the lookup found the source to need: its credentials, or (with
+/// `--if-expiring-within`) a token minted only if the source's is due.
+enum Pending<'a> {
+    Ready(Credentials<'a>),
+    Mint(Box<MintPlan>),
 }
 
 /// Prints what was done and, for GitHub Actions, appends the values to the runner's file.

@@ -11,7 +11,7 @@ use crate::io::input::{self, read_source};
 use crate::io::outfile::{self, emit};
 use crate::io::runtime::{network, timed_out};
 use crate::io::terminal::{self, note};
-use crate::pipeline::{self, MintPlan, TokenOptions};
+use crate::pipeline::{self, Clamped, MintPlan, TokenOptions};
 use crate::render::mint::{self, MintOutput, Minted};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -303,7 +303,7 @@ fn keys(
     }
     let first = accounts.values().next().expect("not empty");
     let request = lifetime::key_request(now, first.spec.window);
-    pipeline::note_clamp(quiet, request);
+    pipeline::note_clamp(quiet, request, Clamped::Token);
     let (auth, timeout) = (first.auth, first.timeout);
     let tenant = first.key_tenant.clone();
     let (credential, options) = pipeline::credential(auth, timeout)?;

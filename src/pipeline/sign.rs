@@ -1,0 +1,116 @@
+//! `sign`: fit the token inside its key and sign it; `describe`: what the signed token grants.
+
+use super::plan::MintPlan;
+use crate::domain::error::{Failure, Result};
+use crate::domain::keyfile::Key;
+use crate::domain::lifetime::{self, Window};
+use crate::domain::minted::{Minted, MintedExtras};
+use crate::domain::redact;
+use crate::domain::resource::{Level, Target};
+use crate::domain::sas::{self, BlobState, Spec};
+use crate::domain::shown;
+use crate::io::terminal::note;
+
+/// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`) and signs it.
+pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Result<Minted> {
+    check_key_tenant(plan.key_tenant.as_deref(), key, saved_key)?;
+    let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)?;
+    if shortened && saved_key {
+        note(
+            quiet,
+            &format!(
+                "the token expires {} with its delegation key, not later",
+                lifetime::format(window.expiry)
+            ),
+        );
+    }
+    plan.spec.window = window;
+    let token = sas::sign(&plan.target, &plan.spec, &key.sdk)?;
+    redact::register_token(&token);
+    Ok(describe(&plan.target, &plan.spec, key, token))
+}
+
+/// With `--delegated-user-tenant`, the key must carry that tenant: the token's `skdutid` comes
+/// from the key, never from the command line.
+fn check_key_tenant(wanted: Option<&str>, key: &Key, saved_key: bool) -> Result<()> {
+    let Some(wanted) = wanted else {
+        return Ok(());
+    };
+    let has = key.file.signed_delegated_user_tid.as_deref();
+    if has.is_some_and(|has| has.eq_ignore_ascii_case(wanted)) {
+        return Ok(());
+    }
+    let has = has.map_or("none".to_owned(), shown::value);
+    if saved_key {
+        Err(Failure::usage(format!(
+            "--delegated-user-tenant {wanted}, but the saved delegation key carries delegated user tenant {has}"
+        ))
+        .hint("fetch a key for that tenant: sasmint key URL --delegated-user-tenant TENANT_ID --output-file key.json"))
+    } else {
+        Err(Failure::new(
+            crate::domain::error::Kind::Service,
+            format!("asked for a key with delegated user tenant {wanted}; the service returned one with {has}"),
+        )
+        .hint("the service must support DelegatedUserTid (version 2025-07-05 or later; the Azurite emulator ignores it)"))
+    }
+}
+
+/// What a signed token grants, for every output format.
+pub fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minted {
+    let Window { start, expiry } = spec.window;
+    let (level, extras) = (target.level(), &spec.extras);
+    Minted {
+        url: format!("{}?{token}", target.resource_url()),
+        signed_version: sas::query_param(&token, "sv")
+            .unwrap_or_default()
+            .to_owned(),
+        token,
+        account: target.account.clone(),
+        container: target.container.clone().unwrap_or_default(),
+        blob: target.blob.clone().filter(|_| level == Level::Blob),
+        resource: level.name(),
+        signed_resource: match (level, &extras.blob_state) {
+            (Level::Blob, Some(state)) => state.signed_resource(),
+            (Level::Blob, None) => "b",
+            (Level::Directory, _) => "d",
+            _ => "c",
+        },
+        permissions: spec.permissions.as_str().to_owned(),
+        start: lifetime::format(start),
+        expiry: lifetime::format(expiry),
+        interval_seconds: (expiry - start).whole_seconds(),
+        protocol: if spec.https_only {
+            "https"
+        } else {
+            "https,http"
+        }
+        .to_owned(),
+        ip: spec.ip.as_ref().map(|ip| match ip {
+            azure_storage_sas::SasIpRange::Address(a) => a.to_string(),
+            azure_storage_sas::SasIpRange::InclusiveRange { start, end } => {
+                format!("{start}-{end}")
+            }
+        }),
+        encryption_scope: spec.encryption_scope.clone(),
+        correlation_id: spec.correlation_id.clone(),
+        signed_oid: key.file.signed_oid.clone(),
+        signed_tid: key.file.signed_tid.clone(),
+        key_start: key.file.signed_start.clone(),
+        key_expiry: key.file.signed_expiry.clone(),
+        extras: MintedExtras {
+            directory: target.blob.clone().filter(|_| level == Level::Directory),
+            directory_depth: target.directory_depth(),
+            snapshot: match &extras.blob_state {
+                Some(BlobState::Snapshot(id)) => Some(id.clone()),
+                _ => None,
+            },
+            version_id: match &extras.blob_state {
+                Some(BlobState::Version(id)) => Some(id.clone()),
+                _ => None,
+            },
+            response_headers: extras.headers.clone(),
+            delegated_user_oid: extras.delegated_user.clone(),
+            delegated_user_tid: key.file.signed_delegated_user_tid.clone(),
+        },
+    }
+}

@@ -1,0 +1,40 @@
+//! `--verify`: use the signed token once per right it grants before it is handed over.
+
+use crate::clients::credentials::Auth;
+use crate::clients::http;
+use crate::clients::probe::{self, Verified};
+use crate::domain::error::Result;
+use crate::domain::minted::Minted;
+use crate::domain::permissions::Permissions;
+use crate::domain::resource::Level;
+use crate::io::terminal::note;
+use std::time::Duration;
+
+/// `--verify`: uses `minted` once per right it grants, changing no data; a refusal is exit 4
+/// with the data role the signer lacks.
+pub async fn probe(minted: &Minted, timeout: u64, auth: Auth) -> Result<Verified> {
+    let blob = minted.blob.is_some();
+    let level = if blob { Level::Blob } else { Level::Container };
+    let permissions = Permissions::parse(&minted.permissions, level)?;
+    let options = http::client_options(Duration::from_secs(timeout))?;
+    probe::verify(&minted.url, blob, &permissions, options, auth).await
+}
+
+/// Says what `--verify` proved, and which letters it could not.
+pub fn note_verified(quiet: bool, verified: &Verified) {
+    let mut text = if verified.proved.is_empty() {
+        "verified nothing: sasmint has no probe for the token's letters".to_owned()
+    } else {
+        format!(
+            "verified: the service authorised '{}' (one request per kind of right, no data changed)",
+            verified.proved
+        )
+    };
+    if !verified.unprobed.is_empty() {
+        text.push_str(&format!(
+            "; '{}' not verified (sasmint has no probe for these letters)",
+            verified.unprobed
+        ));
+    }
+    note(quiet, &text);
+}
