@@ -805,7 +805,7 @@ fn the_checker_sees_the_real_tree() {
     let modules = modules();
     let graph = graph(&modules);
     // The pipeline uses the clients, and the check sees it.
-    let pipeline = &graph[&vec!["pipeline".to_owned()]];
+    let pipeline = &graph[&vec!["pipeline".to_owned(), "key".to_owned()]];
     assert!(pipeline.contains(&vec!["clients".to_owned(), "storage".to_owned()]));
     // main.rs is the root, and calls into cli.
     assert!(graph[&Vec::<String>::new()].contains(&vec!["cli".to_owned()]));

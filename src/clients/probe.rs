@@ -29,7 +29,7 @@ use azure_storage_blob::models::{
 use azure_storage_blob::{
     BlobClient, BlobClientOptions, BlobContainerClient, BlobContainerClientOptions,
 };
-use futures_core::Stream;
+use futures::Stream;
 
 /// What a verification proved.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use azure_core::error::ErrorKind;
 use azure_core::http::headers::CONTENT_LENGTH;
 use azure_core::http::{AsyncRawResponse, AsyncResponseBody, HttpClient, Method, Request};
 use azure_core::Bytes;
-use futures_core::Stream;
+use futures::Stream;
 use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;

@@ -3,6 +3,7 @@
 use super::options::{Access, AzureOptions, TokenOptions};
 use crate::clients::credentials::Auth;
 use crate::domain::error::{Failure, Result};
+use crate::domain::ids;
 use crate::domain::lifetime::{self, Until, Window};
 use crate::domain::permissions::Permissions;
 use crate::domain::resource::Level;
@@ -212,13 +213,11 @@ pub fn delegated_user_tenant(text: &str) -> Result<String> {
 
 /// A GUID option, written as the service expects it (lowercase, with hyphens).
 fn guid(text: &str, option: &str, what: &str) -> Result<String> {
-    uuid::Uuid::try_parse(text.trim())
-        .map(|id| id.hyphenated().to_string())
-        .map_err(|_| {
-            Failure::usage(format!("{option} '{}' is not a GUID", shown::value(text))).hint(
-                format!("give {what}, e.g. 0b9c3d1e-7f0a-4e4f-8a2d-5d8f2b6a1c93"),
-            )
-        })
+    ids::guid(text.trim()).ok_or_else(|| {
+        Failure::usage(format!("{option} '{}' is not a GUID", shown::value(text))).hint(format!(
+            "give {what}, e.g. 0b9c3d1e-7f0a-4e4f-8a2d-5d8f2b6a1c93"
+        ))
+    })
 }
 
 /// `--correlation-id`: a GUID (written as the service expects it, lowercase with hyphens), or
@@ -227,15 +226,13 @@ fn correlation_id(text: &str) -> Result<String> {
     if text.trim() == "auto" {
         return Ok(uuid::Uuid::new_v4().to_string());
     }
-    uuid::Uuid::parse_str(text.trim())
-        .map(|id| id.hyphenated().to_string())
-        .map_err(|_| {
-            Failure::usage(format!(
-                "--correlation-id '{}' is not a GUID",
-                shown::value(text)
-            ))
-            .hint("pass a GUID such as the CI run's id, or `auto` for a fresh one")
-        })
+    ids::guid(text.trim()).ok_or_else(|| {
+        Failure::usage(format!(
+            "--correlation-id '{}' is not a GUID",
+            shown::value(text)
+        ))
+        .hint("pass a GUID such as the CI run's id, or `auto` for a fresh one")
+    })
 }
 
 /// A storage bearer token goes only where the user pointed it: a host that is no known Blob

@@ -14,7 +14,7 @@ crate::domain::choices::choices! {
 pub fn render(inspection: &Inspection, format: InspectOutput) -> Result<String> {
     match format {
         InspectOutput::Text => Ok(render_text(inspection)),
-        InspectOutput::Json => super::json(inspection),
+        InspectOutput::Json => super::pretty::json(inspection),
     }
 }
 

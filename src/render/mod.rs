@@ -9,6 +9,3 @@ pub mod kusto;
 pub mod mint;
 pub mod pretty;
 pub mod revoke_keys;
-
-/// For `inspect.rs`, until it calls `pretty::json` as its siblings do.
-pub use pretty::json;
