@@ -2,8 +2,14 @@
 //! nothing from an argument, a file or a server can move the cursor, recolour the terminal,
 //! fake a line or reorder text; and cut to a length, so one message stays one short line.
 //!
-//! JSON output needs none of this (serde escapes it); text output and every stderr line do.
+//! What is shown cannot command a CI runner either: a `#` that begins `##[` or `##vso[`, and a
+//! `::` that begins the value, are escaped (`\x23`, `\x3a`), with the rules of
+//! `domain::neutral`, and so are the invisible characters a comparison may skip.
+//!
+//! JSON output needs none of this but the runner rules (`neutral::json`); text output and every
+//! stderr line need all of it.
 
+use super::neutral;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -12,9 +18,10 @@ pub const VALUE_CHARS: usize = 120;
 
 /// Whether `c` must not reach a terminal as it is: C0 and C1 controls, DEL, and the Unicode
 /// format characters that reorder or hide text (bidi embeddings, overrides and isolates, line
-/// and paragraph separators, zero-width marks).
+/// and paragraph separators, zero-width marks, every default-ignorable character).
 fn unsafe_char(c: char) -> bool {
     c.is_control()
+        || neutral::ignorable(c)
         || matches!(c,
             '\u{200b}'..='\u{200f}'
             | '\u{2028}'..='\u{202e}'
@@ -22,17 +29,22 @@ fn unsafe_char(c: char) -> bool {
             | '\u{feff}')
 }
 
-/// `text` with every unsafe character escaped; borrowed when there is none.
+/// `text` with every unsafe character escaped, and every character that would let it command
+/// a CI runner (`neutral::marks`); borrowed when there is none.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(unsafe_char) {
+    if !text.chars().any(unsafe_char) && neutral::clean(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
+    let lead = neutral::lead(text);
+    for (i, c) in text.char_indices() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '#' | ':' if neutral::marks(text, i, lead) => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
             c if (c as u32) < 0x80 && unsafe_char(c) => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
@@ -86,6 +98,24 @@ mod tests {
         assert_eq!(escape("\u{7f}\u{9b}"), "\\x7f\\u{9b}");
         assert_eq!(escape("abc\u{202e}gpj.exe"), "abc\\u{202e}gpj.exe");
         assert_eq!(escape("ünï の"), "ünï の");
+        assert_eq!(escape("soft\u{ad}hyphen"), "soft\\u{ad}hyphen");
+    }
+
+    #[test]
+    fn runner_commands_are_escaped() {
+        assert_eq!(escape("::stop-commands::x"), "\\x3a:stop-commands::x");
+        assert_eq!(escape(" ::x::y"), " \\x3a:x::y");
+        assert_eq!(escape("a ::x::y"), "a ::x::y");
+        assert_eq!(escape("d ##[stop-commands]x"), "d \\x23#[stop-commands]x");
+        assert_eq!(
+            escape("e ##vso[task.setvariable variable=SAS_TOKEN]evil"),
+            "e \\x23#vso[task.setvariable variable=SAS_TOKEN]evil"
+        );
+        assert_eq!(escape("x\n::y::z"), "x\\n::y::z");
+        assert!(matches!(
+            escape("https://h/p#frag ## 12:00"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -110,6 +140,8 @@ mod tests {
             prop_assert!(!shown.chars().any(unsafe_char));
             prop_assert!(shown.len() <= max.max('…'.len_utf8()));
             prop_assert!(!value(&text).chars().any(unsafe_char));
+            prop_assert!(neutral::clean(&shown), "{:?}", shown);
+            prop_assert!(neutral::clean(&escape(&text)));
         }
     }
 }

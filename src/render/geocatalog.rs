@@ -4,7 +4,7 @@ use crate::clients::geocatalog::{
     Action, ApiVersion, IngestionSource, ManagedIdentity, SourceSummary, SourceView,
 };
 use crate::domain::error::Result;
-use crate::domain::shown;
+use crate::domain::{neutral, shown};
 use serde::Serialize;
 use serde_json::json;
 use std::borrow::Cow;
@@ -48,13 +48,13 @@ pub fn registered(
                 Action::Rotated => "rotated",
                 Action::Kept => "kept",
             };
-            Ok(format!(
+            Ok(neutral::text(format!(
                 "{verb} {} ingestion source {} for {}{}\n",
                 shown::escape(view.kind.as_deref().unwrap_or("?")),
                 shown::escape(view.id.as_deref().unwrap_or("?")),
                 shown::escape(view.container_url.as_deref().unwrap_or(container_url)),
                 shown::escape(&register_details(&view)),
-            ))
+            )))
         }
     }
 }
@@ -109,17 +109,19 @@ pub fn list(sources: &[SourceSummary], format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
         return super::json_sorted(sources);
     }
-    Ok(sources
-        .iter()
-        .map(|s| {
-            format!(
-                "{}\t{}\t{}\n",
-                text(s.id.as_deref()),
-                text(s.kind.as_deref()),
-                text(s.created.as_deref())
-            )
-        })
-        .collect())
+    Ok(neutral::text(
+        sources
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}\t{}\t{}\n",
+                    text(s.id.as_deref()),
+                    text(s.kind.as_deref()),
+                    text(s.created.as_deref())
+                )
+            })
+            .collect(),
+    ))
 }
 
 /// `show`: the source as the service returned it (JSON), or its fields a line each.
@@ -128,28 +130,30 @@ pub fn show(source: &IngestionSource, version: ApiVersion, format: GeoOutput) ->
         return super::json_sorted(source);
     }
     let view = source.view(version);
-    Ok([
-        ("id", &view.id),
-        ("kind", &view.kind),
-        ("created", &view.created),
-        ("containerUrl", &view.container_url),
-        ("expiration", &view.expiration),
-        ("objectId", &view.object_id),
-    ]
-    .iter()
-    .filter_map(|(name, value)| {
-        value
-            .as_ref()
-            .map(|v| format!("{name}: {}\n", shown::escape(v)))
-    })
-    .collect())
+    Ok(neutral::text(
+        [
+            ("id", &view.id),
+            ("kind", &view.kind),
+            ("created", &view.created),
+            ("containerUrl", &view.container_url),
+            ("expiration", &view.expiration),
+            ("objectId", &view.object_id),
+        ]
+        .iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_ref()
+                .map(|v| format!("{name}: {}\n", shown::escape(v)))
+        })
+        .collect(),
+    ))
 }
 
 pub fn deleted(id: &str, format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
         super::json(&json!({ "deleted": id }))
     } else {
-        Ok(format!("deleted {}\n", shown::escape(id)))
+        Ok(neutral::text(format!("deleted {}\n", shown::escape(id))))
     }
 }
 
@@ -158,16 +162,18 @@ pub fn identities(identities: &[ManagedIdentity], format: GeoOutput) -> Result<S
     if format == GeoOutput::Json {
         return super::json_sorted(identities);
     }
-    Ok(identities
-        .iter()
-        .map(|i| {
-            format!(
-                "{}\t{}\n",
-                text(i.object_id.as_deref()),
-                text(i.resource_id.as_deref())
-            )
-        })
-        .collect())
+    Ok(neutral::text(
+        identities
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}\t{}\n",
+                    text(i.object_id.as_deref()),
+                    text(i.resource_id.as_deref())
+                )
+            })
+            .collect(),
+    ))
 }
 
 /// One source in `status`.
@@ -273,21 +279,23 @@ pub fn status(report: &StatusReport, format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
         return super::json(report);
     }
-    Ok(report
-        .sources
-        .iter()
-        .map(|s| {
-            format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\n",
-                s.state,
-                text(s.id.as_deref()),
-                text(s.kind.as_deref()),
-                text(s.expiry.as_deref()),
-                s.seconds_left.map_or_else(|| "-".to_owned(), left),
-                text(s.container_url.as_deref()),
-            )
-        })
-        .collect())
+    Ok(neutral::text(
+        report
+            .sources
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\n",
+                    s.state,
+                    text(s.id.as_deref()),
+                    text(s.kind.as_deref()),
+                    text(s.expiry.as_deref()),
+                    s.seconds_left.map_or_else(|| "-".to_owned(), left),
+                    text(s.container_url.as_deref()),
+                )
+            })
+            .collect(),
+    ))
 }
 
 #[cfg(test)]
