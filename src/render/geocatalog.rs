@@ -37,9 +37,11 @@ pub fn registered(
     format: GeoOutput,
 ) -> Result<String> {
     let view = source.view(version);
+    let expiry = ci_expiry(source, token);
+    let ci = || ci_values(&view, token, expiry.as_deref());
     match format {
-        GeoOutput::GithubActions => Ok(super::ci::github_masks(&ci_values(&view, token))),
-        GeoOutput::AzurePipelines => Ok(super::ci::azure_pipelines(&ci_values(&view, token))),
+        GeoOutput::GithubActions => Ok(super::ci::github_masks(&ci())),
+        GeoOutput::AzurePipelines => Ok(super::ci::azure_pipelines(&ci())),
         GeoOutput::Token => Ok(token.map(|t| format!("{t}\n")).unwrap_or_default()),
         GeoOutput::Json => super::json(&json!({"action": action, "source": view})),
         GeoOutput::Text => {
@@ -59,8 +61,38 @@ pub fn registered(
     }
 }
 
-/// What `register` hands to CI: the token (a secret), the source's id and the token's expiry.
-pub fn ci_values<'a>(view: &'a SourceView, token: Option<&'a str>) -> Vec<super::ci::Value<'a>> {
+/// The expiry `register` hands to CI: the minted token's own `se`; when no token was minted
+/// (a source kept as it is), the expiry the service reports, read as an RFC 3339 time and
+/// written back as one — never the service's text itself.
+pub fn ci_expiry(source: &IngestionSource, token: Option<&str>) -> Option<String> {
+    match token {
+        Some(token) => token.split('&').find_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            (name == "se").then(|| {
+                percent_encoding::percent_decode_str(value)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+        }),
+        None => source
+            .connection_info
+            .get()
+            .and_then(|c| c.expires_at())
+            .and_then(|t| {
+                t.to_offset(time::UtcOffset::UTC)
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            }),
+    }
+}
+
+/// What `register` hands to CI: the token (a secret), the source's id and the token's expiry
+/// ([`ci_expiry`]).
+pub fn ci_values<'a>(
+    view: &'a SourceView,
+    token: Option<&'a str>,
+    expiry: Option<&'a str>,
+) -> Vec<super::ci::Value<'a>> {
     let mut values = Vec::new();
     if let Some(token) = token {
         values.push(super::ci::Value {
@@ -71,8 +103,8 @@ pub fn ci_values<'a>(view: &'a SourceView, token: Option<&'a str>) -> Vec<super:
         });
     }
     for (output, variable, value) in [
-        ("source_id", "GEOCATALOG_SOURCE_ID", &view.id),
-        ("expiry", "SAS_EXPIRY", &view.expiration),
+        ("source_id", "GEOCATALOG_SOURCE_ID", view.id.as_deref()),
+        ("expiry", "SAS_EXPIRY", expiry),
     ] {
         if let Some(value) = value {
             values.push(super::ci::Value {
