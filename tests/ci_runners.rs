@@ -142,14 +142,14 @@ fn ard_descriptions_command_no_runner() {
     want.sort();
     assert_eq!(descriptions, want, "JSON decodes to what the service sent");
 
-    for i in 0..HOSTILE.len() {
+    for (i, description) in HOSTILE.iter().enumerate() {
         let id = format!("drop-{i}");
         for format in ["text", "json"] {
             let r = ard(&ts, &service, &["show", &id, "--output", format]);
             r.ok();
             commands_nothing(&r, &format!("ard show {id} --output {format}"));
             if format == "json" {
-                assert_eq!(r.json()["description"], HOSTILE[i]);
+                assert_eq!(r.json()["description"], *description);
             }
         }
     }
