@@ -269,6 +269,8 @@ fn raw_sig(token: &str) -> &str {
 fn mint_output_with_a_hostile_blob_name_commands_only_what_sasmint_meant() {
     let dir = tempfile::tempdir().unwrap();
     let key = key_file(dir.path());
+    // Fixed times: every run signs the same token.
+    let (start, expiry) = (time_in(-600), time_in(3600));
     for blob in HOSTILE {
         let url = blob_url(blob);
         let mint = |output: &str, env: &[(&str, &str)]| {
@@ -278,8 +280,10 @@ fn mint_output_with_a_hostile_blob_name_commands_only_what_sasmint_meant() {
                     &url,
                     "--delegation-key",
                     &key,
-                    "--expires-in",
-                    "1h",
+                    "--start",
+                    &start,
+                    "--expiry",
+                    &expiry,
                     "--output",
                     output,
                 ],

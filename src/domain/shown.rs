@@ -2,9 +2,10 @@
 //! nothing from an argument, a file or a server can move the cursor, recolour the terminal,
 //! fake a line or reorder text; and cut to a length, so one message stays one short line.
 //!
-//! What is shown cannot command a CI runner either: a `#` that begins `##[` or `##vso[`, and a
-//! `::` that begins the value, are escaped (`\x23`, `\x3a`), with the rules of
-//! `domain::neutral`, and so are the invisible characters a comparison may skip.
+//! What is shown cannot command a CI runner either: a `#` that begins `##[` or `##vso[` is
+//! escaped (`\x23`) wherever it is, and a `::` that begins a whole [`line`] (`\x3a`), with the
+//! rules of `domain::neutral`; so are the invisible characters a comparison may skip. A value
+//! inside a line keeps its `::` (`--ip '::1'`): only the start of a line matters.
 //!
 //! JSON output needs none of this but the runner rules (`neutral::json`); text output and every
 //! stderr line need all of it.
@@ -29,20 +30,22 @@ fn unsafe_char(c: char) -> bool {
             | '\u{feff}')
 }
 
-/// `text` with every unsafe character escaped, and every character that would let it command
-/// a CI runner (`neutral::marks`); borrowed when there is none.
+/// `text` with every unsafe character escaped, and every `#` that would begin a runner command
+/// (`neutral::marks`); borrowed when there is none. For a value inside a line, or a line that
+/// begins with sasmint's own words; [`line`] also escapes a `::` that begins it.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(unsafe_char) && neutral::clean(text) {
+    if !text.chars().any(unsafe_char) && !text.contains("##") {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    let lead = neutral::lead(text);
+    // Not at the start of a line: only `#` can begin a command here.
+    let lead = usize::MAX;
     for (i, c) in text.char_indices() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '#' | ':' if neutral::marks(text, i, lead) => {
+            '#' if neutral::marks(text, i, lead) => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
             c if (c as u32) < 0x80 && unsafe_char(c) => {
@@ -70,12 +73,12 @@ pub fn value(text: &str) -> String {
     cut(&escape(text), VALUE_CHARS).into_owned()
 }
 
-/// A whole line for a terminal: escaped, then cut to at most `max_bytes` bytes (on a character
-/// boundary, with `…`).
+/// A whole line for a terminal: escaped (a `::` that begins it too), then cut to at most
+/// `max_bytes` bytes (on a character boundary, with `…`).
 pub fn line(text: &str, max_bytes: usize) -> String {
-    let escaped = escape(text);
+    let escaped = neutral::text(escape(text).into_owned());
     if escaped.len() <= max_bytes {
-        return escaped.into_owned();
+        return escaped;
     }
     let mut end = max_bytes.saturating_sub('…'.len_utf8());
     while !escaped.is_char_boundary(end) {
@@ -103,9 +106,10 @@ mod tests {
 
     #[test]
     fn runner_commands_are_escaped() {
-        assert_eq!(escape("::stop-commands::x"), "\\x3a:stop-commands::x");
-        assert_eq!(escape(" ::x::y"), " \\x3a:x::y");
-        assert_eq!(escape("a ::x::y"), "a ::x::y");
+        assert_eq!(line("::stop-commands::x", 100), "\\x3a:stop-commands::x");
+        assert_eq!(line(" ::x::y", 100), " \\x3a:x::y");
+        assert_eq!(escape("::1"), "::1");
+        assert_eq!(line("a ::x::y", 100), "a ::x::y");
         assert_eq!(escape("d ##[stop-commands]x"), "d \\x23#[stop-commands]x");
         assert_eq!(
             escape("e ##vso[task.setvariable variable=SAS_TOKEN]evil"),
@@ -141,7 +145,7 @@ mod tests {
             prop_assert!(shown.len() <= max.max('…'.len_utf8()));
             prop_assert!(!value(&text).chars().any(unsafe_char));
             prop_assert!(neutral::clean(&shown), "{:?}", shown);
-            prop_assert!(neutral::clean(&escape(&text)));
+            prop_assert!(neutral::clean(&format!("x{}", escape(&text))));
         }
     }
 }
