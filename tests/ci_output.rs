@@ -86,6 +86,22 @@ fn github_data(value: &str) -> String {
         .replace('\n', "%0A")
 }
 
+/// The signature of `token` on its own, as written in it and percent-decoded (once if the same):
+/// what sasmint masks besides the token and the URL, so a step printing only it leaks nothing.
+fn signatures(token: &str) -> Vec<String> {
+    let raw = token
+        .split('&')
+        .find_map(|p| p.strip_prefix("sig="))
+        .expect("sig")
+        .to_owned();
+    let decoded = support::sig_of(token);
+    if decoded == raw {
+        vec![raw]
+    } else {
+        vec![raw, decoded]
+    }
+}
+
 /// The `NAME<<DELIMITER` blocks of a GitHub file, in order, checking the form as it goes.
 fn blocks(text: &str) -> Vec<(String, String)> {
     let mut lines = text.lines();
@@ -124,14 +140,15 @@ fn github_actions_masks_the_token_and_writes_step_outputs() {
         &[("GITHUB_OUTPUT", &outputs)],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert_eq!(
-        r.stdout,
-        format!(
-            "::add-mask::{}\n::add-mask::{}\n",
-            github_data(token),
-            github_data(url)
-        )
+    let mut masks = format!(
+        "::add-mask::{}\n::add-mask::{}\n",
+        github_data(token),
+        github_data(url)
     );
+    for sig in signatures(token) {
+        masks.push_str(&format!("::add-mask::{}\n", github_data(&sig)));
+    }
+    assert_eq!(r.stdout, masks);
     let written = std::fs::read_to_string(&outputs).unwrap();
     let rest = written.strip_prefix("earlier=1\n").expect("appended");
     let blocks = blocks(rest);
@@ -203,10 +220,16 @@ fn azure_pipelines_sets_secret_variables() {
         v.replace('%', "%AZP25")
             .replace('\r', "%0D")
             .replace('\n', "%0A")
+            .replace(';', "%3B")
+            .replace(']', "%5D")
     };
     let r = f.mint(&["--output", "azure-pipelines"], &[]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let field = |name: &str| expected[name].as_str().unwrap().to_owned();
+    let secrets: String = signatures(&field("token"))
+        .iter()
+        .map(|sig| format!("##vso[task.setsecret]{}\n", pipelines(sig)))
+        .collect();
     assert_eq!(
         r.stdout,
         format!(
@@ -215,7 +238,7 @@ fn azure_pipelines_sets_secret_variables() {
              ##vso[task.setvariable variable=SAS_EXPIRY]{}\n\
              ##vso[task.setvariable variable=SAS_PERMISSIONS]rl\n\
              ##vso[task.setvariable variable=AZURE_STORAGE_ACCOUNT]myacct\n\
-             ##vso[task.setvariable variable=AZURE_STORAGE_CONTAINER]imagery\n",
+             ##vso[task.setvariable variable=AZURE_STORAGE_CONTAINER]imagery\n{secrets}",
             pipelines(&field("token")),
             pipelines(&field("url")),
             field("expiry"),
@@ -290,7 +313,17 @@ fn kusto_uri_hands_its_uri_to_ci() {
     assert_eq!(written[0].0, "kusto_uri");
     let uri = &written[0].1;
     assert!(uri.contains("sig="), "{uri}");
-    assert_eq!(r.stdout, format!("::add-mask::{}\n", github_data(uri)));
+    // The URI, and the token and its signature on their own.
+    let token = uri.split_once('?').unwrap().1;
+    let mut masks = format!(
+        "::add-mask::{}\n::add-mask::{}\n",
+        github_data(uri),
+        github_data(token)
+    );
+    for sig in signatures(token) {
+        masks.push_str(&format!("::add-mask::{}\n", github_data(&sig)));
+    }
+    assert_eq!(r.stdout, masks);
     assert_eq!(written[1].0, "expiry");
 
     // Azure Pipelines: the SAS URI as a secret variable.

@@ -283,10 +283,18 @@ async fn register_hands_the_token_to_github_actions() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let stored = catalog.sources_for(&c).remove(0);
     let token = stored.sas_token.unwrap();
-    assert_eq!(
-        r.stdout,
-        format!("::add-mask::{}\n", token.replace('%', "%25"))
-    );
+    // The token, then its signature on its own (as written, and decoded when that differs).
+    let sig = token
+        .split('&')
+        .find_map(|p| p.strip_prefix("sig="))
+        .unwrap();
+    let mut masks = format!("::add-mask::{}\n", token.replace('%', "%25"));
+    masks.push_str(&format!("::add-mask::{}\n", sig.replace('%', "%25")));
+    let decoded = support::sig_of(&token);
+    if decoded != sig {
+        masks.push_str(&format!("::add-mask::{decoded}\n"));
+    }
+    assert_eq!(r.stdout, masks);
     let written = std::fs::read_to_string(&outputs).unwrap();
     assert!(written.starts_with("sas_token<<ghadelimiter_"), "{written}");
     assert!(written.contains(&format!("\n{token}\n")), "{written}");

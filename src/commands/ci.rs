@@ -1,15 +1,27 @@
-//! What the commands that can hand a token to CI share: finding the runner's file before
-//! anything is sent, and appending the values to it.
+//! What the commands that can hand a token to CI share: finding and checking the runner's file
+//! before anything is sent, and appending the values to it.
 
 use crate::clients::credentials;
 use crate::domain::error::{Failure, Result};
-use crate::io::append::append;
+use crate::io::append::{append, check};
 use crate::render::ci;
 use std::path::PathBuf;
 
+/// The variable that names the runner's file: `GITHUB_ENV` with `--github-env`, else
+/// `GITHUB_OUTPUT`.
+fn variable(github_env: bool) -> &'static str {
+    if github_env {
+        "GITHUB_ENV"
+    } else {
+        "GITHUB_OUTPUT"
+    }
+}
+
 /// For GitHub Actions output, the runner's file the values go to: `GITHUB_OUTPUT`, or
 /// `GITHUB_ENV` with `--github-env`. `None` for any other output. Exit 2 when the variable is
-/// not set (outside a runner) or `--github-env` is given without GitHub Actions output.
+/// not set (outside a runner), when it names anything but a regular file of this user (a
+/// symbolic link, a directory, a FIFO, another user's file: `io::append::check`), or when
+/// `--github-env` is given without GitHub Actions output.
 pub fn github_file(github_actions: bool, github_env: bool) -> Result<Option<PathBuf>> {
     if github_env && !github_actions {
         return Err(
@@ -20,13 +32,13 @@ pub fn github_file(github_actions: bool, github_env: bool) -> Result<Option<Path
     if !github_actions {
         return Ok(None);
     }
-    let variable = if github_env {
-        "GITHUB_ENV"
-    } else {
-        "GITHUB_OUTPUT"
-    };
+    let variable = variable(github_env);
     match credentials::process_env(variable) {
-        Some(path) => Ok(Some(PathBuf::from(path))),
+        Some(path) => {
+            let path = PathBuf::from(path);
+            check(variable, &path)?;
+            Ok(Some(path))
+        }
         None => Err(Failure::usage(format!(
             "--output github-actions needs {variable}, which is not set"
         ))
@@ -43,5 +55,9 @@ pub fn write_github(path: &std::path::Path, values: &[ci::Value<'_>], env: bool)
             break candidate;
         }
     };
-    append(path, &ci::github_file(values, env, &delimiter))
+    append(
+        variable(env),
+        path,
+        &ci::github_file(values, env, &delimiter),
+    )
 }

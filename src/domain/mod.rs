@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod keyfile;
 pub mod lifetime;
 pub mod minted;
+pub mod neutral;
 pub mod permissions;
 #[cfg(test)]
 pub mod proptest_config;

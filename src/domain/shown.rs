@@ -2,8 +2,15 @@
 //! nothing from an argument, a file or a server can move the cursor, recolour the terminal,
 //! fake a line or reorder text; and cut to a length, so one message stays one short line.
 //!
-//! JSON output needs none of this (serde escapes it); text output and every stderr line do.
+//! What is shown cannot command a CI runner either: a `#` that begins `##[` or `##vso[` is
+//! escaped (`\x23`) wherever it is, and a `::` that begins a whole [`line`] (`\x3a`), with the
+//! rules of `domain::neutral`; so are the invisible characters a comparison may skip. A value
+//! inside a line keeps its `::` (`--ip '::1'`): only the start of a line matters.
+//!
+//! JSON output needs none of this but the runner rules (`neutral::json`); text output and every
+//! stderr line need all of it.
 
+use super::neutral;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -12,9 +19,10 @@ pub const VALUE_CHARS: usize = 120;
 
 /// Whether `c` must not reach a terminal as it is: C0 and C1 controls, DEL, and the Unicode
 /// format characters that reorder or hide text (bidi embeddings, overrides and isolates, line
-/// and paragraph separators, zero-width marks).
+/// and paragraph separators, zero-width marks, every default-ignorable character).
 fn unsafe_char(c: char) -> bool {
     c.is_control()
+        || neutral::ignorable(c)
         || matches!(c,
             '\u{200b}'..='\u{200f}'
             | '\u{2028}'..='\u{202e}'
@@ -22,17 +30,28 @@ fn unsafe_char(c: char) -> bool {
             | '\u{feff}')
 }
 
-/// `text` with every unsafe character escaped; borrowed when there is none.
+/// `text` with every unsafe character escaped, and every `#` that would begin a runner command
+/// (`neutral::marks`); borrowed when there is none. For a value inside a line, or a line that
+/// begins with sasmint's own words; [`line`] also escapes a `::` that begins it.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(unsafe_char) {
+    if !text.chars().any(unsafe_char)
+        && !text
+            .match_indices('#')
+            .any(|(i, _)| neutral::marks(text, i, usize::MAX))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
+    // Not at the start of a line: only `#` can begin a command here.
+    let lead = usize::MAX;
+    for (i, c) in text.char_indices() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '#' if neutral::marks(text, i, lead) => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
             c if (c as u32) < 0x80 && unsafe_char(c) => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
@@ -58,12 +77,12 @@ pub fn value(text: &str) -> String {
     cut(&escape(text), VALUE_CHARS).into_owned()
 }
 
-/// A whole line for a terminal: escaped, then cut to at most `max_bytes` bytes (on a character
-/// boundary, with `…`).
+/// A whole line for a terminal: escaped (a `::` that begins it too), then cut to at most
+/// `max_bytes` bytes (on a character boundary, with `…`).
 pub fn line(text: &str, max_bytes: usize) -> String {
-    let escaped = escape(text);
+    let escaped = neutral::text(escape(text).into_owned());
     if escaped.len() <= max_bytes {
-        return escaped.into_owned();
+        return escaped;
     }
     let mut end = max_bytes.saturating_sub('…'.len_utf8());
     while !escaped.is_char_boundary(end) {
@@ -86,6 +105,25 @@ mod tests {
         assert_eq!(escape("\u{7f}\u{9b}"), "\\x7f\\u{9b}");
         assert_eq!(escape("abc\u{202e}gpj.exe"), "abc\\u{202e}gpj.exe");
         assert_eq!(escape("ünï の"), "ünï の");
+        assert_eq!(escape("soft\u{ad}hyphen"), "soft\\u{ad}hyphen");
+    }
+
+    #[test]
+    fn runner_commands_are_escaped() {
+        assert_eq!(line("::stop-commands::x", 100), "\\x3a:stop-commands::x");
+        assert_eq!(line(" ::x::y", 100), " \\x3a:x::y");
+        assert_eq!(escape("::1"), "::1");
+        assert_eq!(line("a ::x::y", 100), "a ::x::y");
+        assert_eq!(escape("d ##[stop-commands]x"), "d \\x23#[stop-commands]x");
+        assert_eq!(
+            escape("e ##vso[task.setvariable variable=SAS_TOKEN]evil"),
+            "e \\x23#vso[task.setvariable variable=SAS_TOKEN]evil"
+        );
+        assert_eq!(escape("x\n::y::z"), "x\\n::y::z");
+        assert!(matches!(
+            escape("https://h/p#frag ## 12:00"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -110,6 +148,9 @@ mod tests {
             prop_assert!(!shown.chars().any(unsafe_char));
             prop_assert!(shown.len() <= max.max('…'.len_utf8()));
             prop_assert!(!value(&text).chars().any(unsafe_char));
+            prop_assert!(neutral::clean(&shown), "{:?}", shown);
+            let inside = ["x", &escape(&text)].concat();
+            prop_assert!(neutral::clean(&inside));
         }
     }
 }

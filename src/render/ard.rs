@@ -4,7 +4,7 @@ use super::pretty;
 use crate::clients::ard::{output_config, RegisteredCredentials};
 use crate::clients::field::Field;
 use crate::domain::error::Result;
-use crate::domain::{redact, shown};
+use crate::domain::{neutral, redact, shown};
 use serde_json::{json, Value};
 use std::borrow::Cow;
 
@@ -43,17 +43,18 @@ pub fn list(list: &[RegisteredCredentials], format: ArdOutput, reveal: bool) -> 
         }
         return pretty::json_sorted(&list.iter().map(concealed).collect::<Vec<_>>());
     }
-    Ok(list
-        .iter()
-        .map(|c| {
-            format!(
-                "{}\t{}\t{}\n",
-                text(&c.credentials_id),
-                text(&c.modified),
-                text(&c.description)
-            )
-        })
-        .collect())
+    Ok(neutral::text(
+        list.iter()
+            .map(|c| {
+                format!(
+                    "{}\t{}\t{}\n",
+                    text(&c.credentials_id),
+                    text(&c.modified),
+                    text(&c.description)
+                )
+            })
+            .collect(),
+    ))
 }
 
 /// A field for a text line: the value (control characters escaped: the service chose it), or
@@ -86,9 +87,9 @@ pub fn show(shown: &RegisteredCredentials, format: ArdOutput, reveal: bool) -> R
     .map(|(name, value)| format!("{name}: {}\n", text(value)))
     .collect();
     if let Some(Value::String(url)) = shown.other.get(CREDENTIALS) {
-        out.push_str(&format!("credentials: {url}\n"));
+        out.push_str(&format!("credentials: {}\n", shown::escape(url)));
     }
-    Ok(out)
+    Ok(neutral::text(out))
 }
 
 /// Where ARD keeps the stored SAS URL (a secret).
@@ -167,7 +168,10 @@ pub fn deleted(credentials_id: &str, format: ArdOutput) -> Result<String> {
     if format == ArdOutput::Json {
         pretty::json(&json!({ "deleted": credentials_id }))
     } else {
-        Ok(format!("deleted {credentials_id}\n"))
+        Ok(neutral::text(format!(
+            "deleted {}\n",
+            shown::escape(credentials_id)
+        )))
     }
 }
 

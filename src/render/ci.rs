@@ -7,8 +7,14 @@
 //!   `NAME<<DELIMITER` form with a random delimiter (safe for any value). Workflow command data
 //!   escapes `%`, `\r` and `\n` as `%25`, `%0D`, `%0A` (the runner unescapes them).
 //! - Azure Pipelines: `##vso[task.setvariable variable=NAME;issecret=true]VALUE` lines on
-//!   stdout; the agent masks secret variables. Values escape `%` as `%AZP25`, `\r` as `%0D` and
-//!   `\n` as `%0A`, as the logging-commands page documents.
+//!   stdout; the agent masks secret variables. Values escape `%` as `%AZP25`, `\r` as `%0D`,
+//!   `\n` as `%0A`, `;` as `%3B` and `]` as `%5D`, as the logging-commands page documents and
+//!   the agent unescapes, so a value from outside stays data.
+//!
+//! Every secret is masked in each form a later step could print on its own: the token, the
+//! URL, the query string of a URL (the token again), and the signature (`sig`) as written and
+//! percent-decoded ([`secret_forms`]). Azure Pipelines masks the forms that are not variables
+//! with `##vso[task.setsecret]`.
 
 use crate::domain::minted::Minted;
 
@@ -80,6 +86,48 @@ pub fn mint_values(minted: &Minted) -> Vec<Value<'_>> {
     all
 }
 
+/// Every form of the secret `value` a later step could print alone, `value` first: the query
+/// string of a URL, and the `sig` parameter as written and percent-decoded.
+pub fn secret_forms(value: &str) -> Vec<String> {
+    let mut forms = vec![value.to_owned()];
+    let query = value.split_once('?').map_or(value, |(_, query)| query);
+    let query = query.split_once('#').map_or(query, |(query, _)| query);
+    forms.push(query.to_owned());
+    for pair in query.split('&') {
+        let Some((name, sig)) = pair.split_once('=') else {
+            continue;
+        };
+        if name == "sig" {
+            forms.push(sig.to_owned());
+            forms.push(
+                percent_encoding::percent_decode_str(sig)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    forms.retain(|form| !form.is_empty());
+    forms
+}
+
+/// What to mask, in order, each once: the secret values, then their other forms.
+fn masks(values: &[Value<'_>]) -> Vec<String> {
+    let secrets: Vec<&str> = values
+        .iter()
+        .filter(|v| v.secret)
+        .map(|v| v.value)
+        .collect();
+    let mut all: Vec<String> = secrets.iter().map(|s| (*s).to_owned()).collect();
+    for secret in &secrets {
+        for form in secret_forms(secret) {
+            if !all.contains(&form) {
+                all.push(form);
+            }
+        }
+    }
+    all
+}
+
 /// GitHub workflow command data: `%`, `\r`, `\n` escaped.
 fn github_escape(value: &str) -> String {
     value
@@ -88,12 +136,12 @@ fn github_escape(value: &str) -> String {
         .replace('\n', "%0A")
 }
 
-/// The `::add-mask::` lines for stdout: every secret value (the token and the URL).
+/// The `::add-mask::` lines for stdout: every secret value (the token and the URL), then each
+/// of their other forms ([`secret_forms`]).
 pub fn github_masks(values: &[Value<'_>]) -> String {
-    values
+    masks(values)
         .iter()
-        .filter(|v| v.secret)
-        .map(|v| format!("::add-mask::{}\n", github_escape(v.value)))
+        .map(|mask| format!("::add-mask::{}\n", github_escape(mask)))
         .collect()
 }
 
@@ -115,27 +163,38 @@ pub fn delimiter_fits(values: &[Value<'_>], delimiter: &str) -> bool {
     values.iter().all(|v| !v.value.contains(delimiter))
 }
 
-/// Azure Pipelines logging-command value: `%`, `\r`, `\n` escaped.
+/// Azure Pipelines logging-command value: `%`, `\r`, `\n`, `;` and `]` escaped (`%` first:
+/// the agent unescapes the others before `%AZP25`).
 fn pipelines_escape(value: &str) -> String {
     value
         .replace('%', "%AZP25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+        .replace(';', "%3B")
+        .replace(']', "%5D")
 }
 
-/// The `##vso[task.setvariable …]` lines for stdout; the token and the URL are secret.
+/// The `##vso[task.setvariable …]` lines for stdout (the token and the URL are secret), then a
+/// `##vso[task.setsecret]` line for each other form of a secret ([`secret_forms`]).
 pub fn azure_pipelines(values: &[Value<'_>]) -> String {
-    values
+    let variables = values.iter().map(|v| {
+        let secret = if v.secret { ";issecret=true" } else { "" };
+        format!(
+            "##vso[task.setvariable variable={}{secret}]{}\n",
+            v.variable,
+            pipelines_escape(v.value)
+        )
+    });
+    let secrets: Vec<&str> = values
         .iter()
-        .map(|v| {
-            let secret = if v.secret { ";issecret=true" } else { "" };
-            format!(
-                "##vso[task.setvariable variable={}{secret}]{}\n",
-                v.variable,
-                pipelines_escape(v.value)
-            )
-        })
-        .collect()
+        .filter(|v| v.secret)
+        .map(|v| v.value)
+        .collect();
+    let others = masks(values)
+        .into_iter()
+        .filter(|mask| !secrets.contains(&mask.as_str()))
+        .map(|mask| format!("##vso[task.setsecret]{}\n", pipelines_escape(&mask)));
+    variables.chain(others).collect()
 }
 
 #[cfg(test)]
@@ -173,7 +232,9 @@ mod tests {
         assert_eq!(
             github_masks(&mint_values(&minted())),
             "::add-mask::sv=2026-04-06&sp=rl&sig=a%252Bb%253D\n\
-             ::add-mask::https://acct.blob.core.windows.net/c?sv=2026-04-06&sp=rl&sig=a%252Bb%253D\n"
+             ::add-mask::https://acct.blob.core.windows.net/c?sv=2026-04-06&sp=rl&sig=a%252Bb%253D\n\
+             ::add-mask::a%252Bb%253D\n\
+             ::add-mask::a+b=\n"
         );
         assert_eq!(github_escape("a\r\nb%"), "a%0D%0Ab%25");
     }
@@ -210,5 +271,13 @@ mod tests {
             "##vso[task.setvariable variable=SAS_EXPIRY]2026-11-30T17:00:00Z"
         );
         assert_eq!(pipelines_escape("a\r\nb%"), "a%0D%0Ab%AZP25");
+        assert_eq!(pipelines_escape("x;y]z%3B"), "x%3By%5Dz%AZP253B");
+        assert_eq!(
+            &lines[7..],
+            [
+                "##vso[task.setsecret]a%AZP252Bb%AZP253D",
+                "##vso[task.setsecret]a+b="
+            ]
+        );
     }
 }

@@ -5,7 +5,7 @@ use crate::clients::geocatalog::{
     Action, ApiVersion, IngestionSource, ManagedIdentity, SourceSummary, SourceView,
 };
 use crate::domain::error::Result;
-use crate::domain::shown;
+use crate::domain::{neutral, shown};
 use serde::Serialize;
 use serde_json::json;
 use std::borrow::Cow;
@@ -38,9 +38,11 @@ pub fn registered(
     format: GeoOutput,
 ) -> Result<String> {
     let view = source.view(version);
+    let expiry = ci_expiry(source, token);
+    let ci = || ci_values(&view, token, expiry.as_deref());
     match format {
-        GeoOutput::GithubActions => Ok(super::ci::github_masks(&ci_values(&view, token))),
-        GeoOutput::AzurePipelines => Ok(super::ci::azure_pipelines(&ci_values(&view, token))),
+        GeoOutput::GithubActions => Ok(super::ci::github_masks(&ci())),
+        GeoOutput::AzurePipelines => Ok(super::ci::azure_pipelines(&ci())),
         GeoOutput::Token => Ok(token.map(|t| format!("{t}\n")).unwrap_or_default()),
         GeoOutput::Json => pretty::json(&json!({"action": action, "source": view})),
         GeoOutput::Text => {
@@ -49,19 +51,49 @@ pub fn registered(
                 Action::Rotated => "rotated",
                 Action::Kept => "kept",
             };
-            Ok(format!(
+            Ok(neutral::text(format!(
                 "{verb} {} ingestion source {} for {}{}\n",
                 shown::escape(view.kind.as_deref().unwrap_or("?")),
                 shown::escape(view.id.as_deref().unwrap_or("?")),
                 shown::escape(view.container_url.as_deref().unwrap_or(container_url)),
                 shown::escape(&register_details(&view)),
-            ))
+            )))
         }
     }
 }
 
-/// What `register` hands to CI: the token (a secret), the source's id and the token's expiry.
-pub fn ci_values<'a>(view: &'a SourceView, token: Option<&'a str>) -> Vec<super::ci::Value<'a>> {
+/// The expiry `register` hands to CI: the minted token's own `se`; when no token was minted
+/// (a source kept as it is), the expiry the service reports, read as an RFC 3339 time and
+/// written back as one — never the service's text itself.
+pub fn ci_expiry(source: &IngestionSource, token: Option<&str>) -> Option<String> {
+    match token {
+        Some(token) => token.split('&').find_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            (name == "se").then(|| {
+                percent_encoding::percent_decode_str(value)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+        }),
+        None => source
+            .connection_info
+            .get()
+            .and_then(|c| c.expires_at())
+            .and_then(|t| {
+                t.to_offset(time::UtcOffset::UTC)
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            }),
+    }
+}
+
+/// What `register` hands to CI: the token (a secret), the source's id and the token's expiry
+/// ([`ci_expiry`]).
+pub fn ci_values<'a>(
+    view: &'a SourceView,
+    token: Option<&'a str>,
+    expiry: Option<&'a str>,
+) -> Vec<super::ci::Value<'a>> {
     let mut values = Vec::new();
     if let Some(token) = token {
         values.push(super::ci::Value {
@@ -72,8 +104,8 @@ pub fn ci_values<'a>(view: &'a SourceView, token: Option<&'a str>) -> Vec<super:
         });
     }
     for (output, variable, value) in [
-        ("source_id", "GEOCATALOG_SOURCE_ID", &view.id),
-        ("expiry", "SAS_EXPIRY", &view.expiration),
+        ("source_id", "GEOCATALOG_SOURCE_ID", view.id.as_deref()),
+        ("expiry", "SAS_EXPIRY", expiry),
     ] {
         if let Some(value) = value {
             values.push(super::ci::Value {
@@ -110,17 +142,19 @@ pub fn list(sources: &[SourceSummary], format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
         return pretty::json_sorted(sources);
     }
-    Ok(sources
-        .iter()
-        .map(|s| {
-            format!(
-                "{}\t{}\t{}\n",
-                text(s.id.as_deref()),
-                text(s.kind.as_deref()),
-                text(s.created.as_deref())
-            )
-        })
-        .collect())
+    Ok(neutral::text(
+        sources
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}\t{}\t{}\n",
+                    text(s.id.as_deref()),
+                    text(s.kind.as_deref()),
+                    text(s.created.as_deref())
+                )
+            })
+            .collect(),
+    ))
 }
 
 /// `show`: the source as the service returned it (JSON), or its fields a line each.
@@ -129,28 +163,30 @@ pub fn show(source: &IngestionSource, version: ApiVersion, format: GeoOutput) ->
         return pretty::json_sorted(source);
     }
     let view = source.view(version);
-    Ok([
-        ("id", &view.id),
-        ("kind", &view.kind),
-        ("created", &view.created),
-        ("containerUrl", &view.container_url),
-        ("expiration", &view.expiration),
-        ("objectId", &view.object_id),
-    ]
-    .iter()
-    .filter_map(|(name, value)| {
-        value
-            .as_ref()
-            .map(|v| format!("{name}: {}\n", shown::escape(v)))
-    })
-    .collect())
+    Ok(neutral::text(
+        [
+            ("id", &view.id),
+            ("kind", &view.kind),
+            ("created", &view.created),
+            ("containerUrl", &view.container_url),
+            ("expiration", &view.expiration),
+            ("objectId", &view.object_id),
+        ]
+        .iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_ref()
+                .map(|v| format!("{name}: {}\n", shown::escape(v)))
+        })
+        .collect(),
+    ))
 }
 
 pub fn deleted(id: &str, format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
         pretty::json(&json!({ "deleted": id }))
     } else {
-        Ok(format!("deleted {}\n", shown::escape(id)))
+        Ok(neutral::text(format!("deleted {}\n", shown::escape(id))))
     }
 }
 
@@ -159,16 +195,18 @@ pub fn identities(identities: &[ManagedIdentity], format: GeoOutput) -> Result<S
     if format == GeoOutput::Json {
         return pretty::json_sorted(identities);
     }
-    Ok(identities
-        .iter()
-        .map(|i| {
-            format!(
-                "{}\t{}\n",
-                text(i.object_id.as_deref()),
-                text(i.resource_id.as_deref())
-            )
-        })
-        .collect())
+    Ok(neutral::text(
+        identities
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}\t{}\n",
+                    text(i.object_id.as_deref()),
+                    text(i.resource_id.as_deref())
+                )
+            })
+            .collect(),
+    ))
 }
 
 /// One source in `status`.
@@ -274,21 +312,23 @@ pub fn status(report: &StatusReport, format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
         return pretty::json(report);
     }
-    Ok(report
-        .sources
-        .iter()
-        .map(|s| {
-            format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\n",
-                s.state,
-                text(s.id.as_deref()),
-                text(s.kind.as_deref()),
-                text(s.expiry.as_deref()),
-                s.seconds_left.map_or_else(|| "-".to_owned(), left),
-                text(s.container_url.as_deref()),
-            )
-        })
-        .collect())
+    Ok(neutral::text(
+        report
+            .sources
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\n",
+                    s.state,
+                    text(s.id.as_deref()),
+                    text(s.kind.as_deref()),
+                    text(s.expiry.as_deref()),
+                    s.seconds_left.map_or_else(|| "-".to_owned(), left),
+                    text(s.container_url.as_deref()),
+                )
+            })
+            .collect(),
+    ))
 }
 
 #[cfg(test)]

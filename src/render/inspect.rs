@@ -13,7 +13,7 @@ crate::domain::choices::choices! {
 
 pub fn render(inspection: &Inspection, format: InspectOutput) -> Result<String> {
     match format {
-        InspectOutput::Text => Ok(render_text(inspection)),
+        InspectOutput::Text => Ok(crate::domain::neutral::text(render_text(inspection))),
         InspectOutput::Json => super::pretty::json(inspection),
     }
 }

@@ -2,6 +2,7 @@
 
 use super::pretty;
 use crate::domain::error::Result;
+use crate::domain::neutral;
 use serde_json::json;
 
 crate::domain::choices::choices! {
@@ -48,9 +49,9 @@ pub fn render(uri: &KustoUri, format: KustoOutput) -> Result<String> {
     Ok(match format {
         KustoOutput::GithubActions => super::ci::github_masks(&ci_values(uri)),
         KustoOutput::AzurePipelines => super::ci::azure_pipelines(&ci_values(uri)),
-        KustoOutput::Uri => format!("{}\n", uri.uri),
+        KustoOutput::Uri => neutral::text(format!("{}\n", uri.uri)),
         // h'…' keeps the URI out of Kusto's logs; percent-encoding leaves no quote in it.
-        KustoOutput::Kql => format!("h'{}'\n", uri.uri),
+        KustoOutput::Kql => neutral::text(format!("h'{}'\n", uri.uri)),
         KustoOutput::Json => pretty::json(&json!({
             "uri": uri.uri,
             "auth": uri.auth,

@@ -1,6 +1,7 @@
 //! What `mint` prints, in each `--output` format. Pure.
 
 pub use crate::domain::minted::Minted;
+use crate::domain::neutral;
 
 crate::domain::choices::choices! {
     /// The output formats of `mint`.
@@ -14,9 +15,10 @@ crate::domain::choices::choices! {
     }
 }
 
-/// Quotes a value for POSIX shells: single quotes, with `'` written as `'\''`.
+/// Quotes a value for POSIX shells: single quotes, with `'` written as `'\''`, and `#` as
+/// `'\#'` (the same `#` to a shell; to a CI runner, no `##[` or `##vso[` command can form).
 pub fn shell_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', r"'\''"))
+    format!("'{}'", value.replace('\'', r"'\''").replace('#', r"'\#'"))
 }
 
 /// Renders `minted` in `format` for stdout, ending with a newline. For GitHub Actions that is
@@ -25,12 +27,13 @@ pub fn render(minted: &Minted, format: MintOutput) -> String {
     match format {
         MintOutput::GithubActions => super::ci::github_masks(&super::ci::mint_values(minted)),
         MintOutput::AzurePipelines => super::ci::azure_pipelines(&super::ci::mint_values(minted)),
-        MintOutput::Token => format!("{}\n", minted.token),
-        MintOutput::Url => format!("{}\n", minted.url),
+        // Percent-encoded: no runner command can form; checked all the same.
+        MintOutput::Token => neutral::text(format!("{}\n", minted.token)),
+        MintOutput::Url => neutral::text(format!("{}\n", minted.url)),
         MintOutput::Json => {
             let mut s = serde_json::to_string_pretty(minted).expect("plain data serializes");
             s.push('\n');
-            s
+            neutral::json(s)
         }
         MintOutput::Env => {
             let mut lines = vec![
@@ -124,5 +127,6 @@ mod tests {
         assert!(out.contains("SAS_TOKEN='sv=2026-04-06&sp=rl&sig=abc%2B'\n"));
         assert!(out.contains(r"AZURE_STORAGE_BLOB='it'\''s here.txt'"));
         assert_eq!(shell_quote("a'b"), r"'a'\''b'");
+        assert_eq!(shell_quote("##[x"), r"''\#''\#'[x'");
     }
 }

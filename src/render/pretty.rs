@@ -8,7 +8,8 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
     text.push('\n');
-    Ok(text)
+    // Whatever a service sent cannot command a CI runner (domain::neutral).
+    Ok(crate::domain::neutral::json(text))
 }
 
 /// Pretty JSON with a final newline, an object's keys sorted whatever the model's field order:

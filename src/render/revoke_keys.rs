@@ -2,6 +2,7 @@
 
 use super::pretty;
 use crate::domain::error::Result;
+use crate::domain::{neutral, shown};
 use serde_json::json;
 
 crate::domain::choices::choices! {
@@ -26,13 +27,14 @@ pub fn render(revocation: &Revocation, format: RevokeOutput) -> Result<String> {
         resource_id,
         completed,
     } = revocation;
+    let (shown_account, shown_id) = (shown::escape(account), shown::escape(resource_id));
     Ok(match format {
-        RevokeOutput::Text if *completed => {
-            format!("revoked every user delegation key of {account} ({resource_id})\n")
-        }
-        RevokeOutput::Text => format!(
-            "revocation of every user delegation key of {account} ({resource_id}) accepted; it completes asynchronously\n"
-        ),
+        RevokeOutput::Text if *completed => neutral::text(format!(
+            "revoked every user delegation key of {shown_account} ({shown_id})\n"
+        )),
+        RevokeOutput::Text => neutral::text(format!(
+            "revocation of every user delegation key of {shown_account} ({shown_id}) accepted; it completes asynchronously\n"
+        )),
         RevokeOutput::Json => pretty::json(&json!({
             "revoked": true,
             "account": account,

@@ -321,6 +321,19 @@ impl GeoCatalog {
         )
     }
 
+    /// Adds a SAS source as [`GeoCatalog::seed_sas_source`] does, under the id `id`: any text, as
+    /// a hostile or broken service might list it.
+    pub fn seed_sas_source_with_id(&self, id: &str, container_url: &str) {
+        let seeded = self.seed_sas_source(container_url);
+        let mut state = self.state.lock();
+        let source = state
+            .sources
+            .iter_mut()
+            .find(|s| s.id == seeded)
+            .expect("just seeded");
+        source.id = id.to_owned();
+    }
+
     /// Adds a SAS source whose token expires at `expires` (in the past for an expired one),
     /// as if another client had registered it. Returns its id.
     pub fn seed_sas_source_expiring(

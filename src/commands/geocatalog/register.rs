@@ -206,7 +206,12 @@ fn finish(
     )?)?;
     if let Some((path, env)) = github {
         let view = source.view(common.version);
-        crate::commands::ci::write_github(path, &render::ci_values(&view, token), env)?;
+        let expiry = render::ci_expiry(source, token);
+        crate::commands::ci::write_github(
+            path,
+            &render::ci_values(&view, token, expiry.as_deref()),
+            env,
+        )?;
     }
     Ok(())
 }
