@@ -33,9 +33,7 @@ fn read_by_sasmint(name: &str) -> bool {
 /// has one thread (no other thread reads the environment meanwhile).
 pub fn unset_empty() {
     let empty: Vec<std::ffi::OsString> = std::env::vars_os()
-        .filter(|(name, value)| {
-            value.is_empty() && name.to_str().is_some_and(read_by_sasmint)
-        })
+        .filter(|(name, value)| value.is_empty() && name.to_str().is_some_and(read_by_sasmint))
         .map(|(name, _)| name)
         .collect();
     for name in empty {

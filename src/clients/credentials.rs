@@ -3,15 +3,15 @@
 //!
 //! Every token a credential returns is registered with [`crate::domain::redact`] before use.
 
+use crate::clients::local_file;
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::redact;
-use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
-use azure_core::error::ErrorKind;
-use azure_core::http::ClientOptions;
-use crate::clients::local_file;
 use crate::domain::shown;
 use azure_core::credentials::Secret;
+use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
+use azure_core::error::ErrorKind;
 use azure_core::http::ClientMethodOptions;
+use azure_core::http::ClientOptions;
 use azure_identity::{
     AzureCliCredential, AzureDeveloperCliCredential, AzurePipelinesCredential,
     AzurePipelinesCredentialOptions, ClientAssertion, ClientAssertionCredential,

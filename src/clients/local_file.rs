@@ -168,8 +168,14 @@ mod tests {
         std::fs::write(&path, b"hello").unwrap();
         assert_eq!(read(&path, 5).unwrap(), b"hello");
         assert!(matches!(read(&path, 4), Err(FileError::TooBig(4))));
-        assert!(matches!(read(dir.path(), 5), Err(FileError::NotRegular("a directory"))));
-        assert!(matches!(read(&dir.path().join("none"), 5), Err(FileError::Io(_))));
+        assert!(matches!(
+            read(dir.path(), 5),
+            Err(FileError::NotRegular("a directory"))
+        ));
+        assert!(matches!(
+            read(&dir.path().join("none"), 5),
+            Err(FileError::Io(_))
+        ));
         #[cfg(unix)]
         {
             let zero = read(Path::new("/dev/zero"), 5).unwrap_err();
@@ -184,7 +190,10 @@ mod tests {
             )
             .unwrap();
             // No writer: refused at once, never waited on.
-            assert!(matches!(read(&fifo, 5), Err(FileError::NotRegular("a FIFO"))));
+            assert!(matches!(
+                read(&fifo, 5),
+                Err(FileError::NotRegular("a FIFO"))
+            ));
         }
     }
 }

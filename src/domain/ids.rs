@@ -35,9 +35,14 @@ pub fn path_segment_problem(id: &str) -> Option<String> {
         return Some("it is empty".to_owned());
     }
     if id == "." || id == ".." {
-        return Some(format!("'{id}' would be resolved out of its place in the URL path"));
+        return Some(format!(
+            "'{id}' would be resolved out of its place in the URL path"
+        ));
     }
-    if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%')) {
+    if let Some(c) = id
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%'))
+    {
         return Some(format!("'{c}' cannot be part of a URL path segment"));
     }
     if id.chars().any(char::is_control) {
@@ -55,11 +60,9 @@ pub fn path_segment_problem(id: &str) -> Option<String> {
 pub fn check_path_id(id: &str, what: &str, hint: &'static str) -> Result<()> {
     match path_segment_problem(id) {
         None => Ok(()),
-        Some(why) => Err(Failure::usage(format!(
-            "'{}' is not {what}: {why}",
-            shown::value(id)
-        ))
-        .hint(hint)),
+        Some(why) => {
+            Err(Failure::usage(format!("'{}' is not {what}: {why}", shown::value(id))).hint(hint))
+        }
     }
 }
 
@@ -151,8 +154,24 @@ mod tests {
         }
         let long = "a".repeat(MAX_PATH_ID_CHARS + 1);
         for bad in [
-            "", " ", ".", "..", "%2e", "%2e%2e", ".%2E", "a/b", "/", "..\\", "a\\b", "a?b",
-            "a#b", "a%2fb", "a\tb", "a\nb", "\u{7f}", long.as_str(),
+            "",
+            " ",
+            ".",
+            "..",
+            "%2e",
+            "%2e%2e",
+            ".%2E",
+            "a/b",
+            "/",
+            "..\\",
+            "a\\b",
+            "a?b",
+            "a#b",
+            "a%2fb",
+            "a\tb",
+            "a\nb",
+            "\u{7f}",
+            long.as_str(),
         ] {
             assert!(path_segment_problem(bad).is_some(), "{bad:?}");
             let e = check_path_id(bad, "an id", "h").unwrap_err();
@@ -172,7 +191,11 @@ mod tests {
         let bad = vec!["..".to_owned(), "a/b".to_owned()];
         let e = bad_listed("the GeoCatalog", "ingestion sources", &bad);
         assert_eq!(e.kind, Kind::Service);
-        assert!(e.message.contains("listed 2 ingestion sources"), "{}", e.message);
+        assert!(
+            e.message.contains("listed 2 ingestion sources"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("'..'"), "{}", e.message);
     }
 

@@ -19,13 +19,12 @@ pub const URL_LIST_LIMIT: u64 = 16 * 1024 * 1024;
 /// delegation key", "the URL list").
 pub fn read_source(path: &Path, what: &str, limit: u64) -> Result<(String, String)> {
     let too_big = |source: &str| {
-        Failure::usage(format!("{what} ({source}) is larger than {}", size(limit))).hint(
-            match what {
-                "the delegation key" => "give the file saved by `sasmint key` (under 1 KiB)",
-                "the URL list" => "split the list into several files",
-                _ => "pass one token or URL",
-            },
-        )
+        Failure::usage(format!("{what} ({source}) is larger than {}", size(limit))).hint(match what
+        {
+            "the delegation key" => "give the file saved by `sasmint key` (under 1 KiB)",
+            "the URL list" => "split the list into several files",
+            _ => "pass one token or URL",
+        })
     };
     let (bytes, source) = if path.as_os_str() == "-" {
         let bytes = read_at_most(std::io::stdin().lock(), limit)
@@ -73,6 +72,10 @@ mod tests {
         let big = dir.path().join("big");
         std::fs::write(&big, vec![b'a'; 10]).unwrap();
         let e = read_source(&big, "the token", 4).unwrap_err();
-        assert!(e.message.contains("is larger than 4 bytes"), "{}", e.message);
+        assert!(
+            e.message.contains("is larger than 4 bytes"),
+            "{}",
+            e.message
+        );
     }
 }

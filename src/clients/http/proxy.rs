@@ -47,9 +47,15 @@ impl Proxies {
                 .into_iter()
                 .find_map(|n| env(&n).filter(|v| !v.trim().is_empty()).map(|v| (n, v)))
         };
-        let all = var("ALL_PROXY").map(|(n, v)| proxy_url(&n, &v)).transpose()?;
-        let http = var("HTTP_PROXY").map(|(n, v)| proxy_url(&n, &v)).transpose()?;
-        let https = var("HTTPS_PROXY").map(|(n, v)| proxy_url(&n, &v)).transpose()?;
+        let all = var("ALL_PROXY")
+            .map(|(n, v)| proxy_url(&n, &v))
+            .transpose()?;
+        let http = var("HTTP_PROXY")
+            .map(|(n, v)| proxy_url(&n, &v))
+            .transpose()?;
+        let https = var("HTTPS_PROXY")
+            .map(|(n, v)| proxy_url(&n, &v))
+            .transpose()?;
         let no_proxy = var("NO_PROXY").map_or_else(Vec::new, |(_, v)| parse_no_proxy(&v));
         Ok(Self {
             http: http.or_else(|| all.clone()),
@@ -213,7 +219,10 @@ mod tests {
 
     #[test]
     fn local_addresses_never_go_through_a_proxy() {
-        let p = proxies(&[("HTTP_PROXY", "http://proxy:3128"), ("HTTPS_PROXY", "proxy:3129")]);
+        let p = proxies(&[
+            ("HTTP_PROXY", "http://proxy:3128"),
+            ("HTTPS_PROXY", "proxy:3129"),
+        ]);
         assert!(p.any());
         for local in [
             "http://127.0.0.1:41234/msi/token",
@@ -228,7 +237,10 @@ mod tests {
         ] {
             assert_eq!(via(&p, local), None, "{local}");
         }
-        assert_eq!(via(&p, "http://10.0.0.1/").as_deref(), Some("http://proxy:3128/"));
+        assert_eq!(
+            via(&p, "http://10.0.0.1/").as_deref(),
+            Some("http://proxy:3128/")
+        );
         assert_eq!(
             via(&p, "https://acct.blob.core.windows.net/").as_deref(),
             Some("http://proxy:3129/")
@@ -242,7 +254,10 @@ mod tests {
         assert_eq!(via(&all, "https://example.com/"), None);
         let list = proxies(&[
             ("https_proxy", "http://p:1"),
-            ("no_proxy", "example.com, .corp.test 10.0.0.0/8,192.168.1.5,[2001:db8::1],fd00::/8"),
+            (
+                "no_proxy",
+                "example.com, .corp.test 10.0.0.0/8,192.168.1.5,[2001:db8::1],fd00::/8",
+            ),
         ]);
         for direct in [
             "https://example.com/",
@@ -268,9 +283,19 @@ mod tests {
 
     #[test]
     fn empty_variables_are_unset_and_all_proxy_is_the_fallback() {
-        let p = proxies(&[("HTTP_PROXY", ""), ("https_proxy", " "), ("ALL_PROXY", "http://all:9")]);
-        assert_eq!(via(&p, "http://h.example/").as_deref(), Some("http://all:9/"));
-        assert_eq!(via(&p, "https://h.example/").as_deref(), Some("http://all:9/"));
+        let p = proxies(&[
+            ("HTTP_PROXY", ""),
+            ("https_proxy", " "),
+            ("ALL_PROXY", "http://all:9"),
+        ]);
+        assert_eq!(
+            via(&p, "http://h.example/").as_deref(),
+            Some("http://all:9/")
+        );
+        assert_eq!(
+            via(&p, "https://h.example/").as_deref(),
+            Some("http://all:9/")
+        );
         assert!(!proxies(&[("HTTP_PROXY", "")]).any());
     }
 
