@@ -6,6 +6,7 @@ mod ard;
 mod args;
 mod common;
 mod docs;
+mod environment;
 mod geocatalog;
 mod inspect;
 mod kusto;

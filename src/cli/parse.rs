@@ -29,8 +29,10 @@ impl Printed {
     }
 }
 
-/// Parses the command line of this process.
+/// Parses the command line of this process, after unsetting the empty environment variables
+/// sasmint reads ([`environment`](super::environment)).
 pub fn parse() -> Parsed {
+    super::environment::unset_empty();
     match try_parse() {
         Ok(cli) => Parsed::Run(cli),
         // Help and version (and help for a bare `sasmint`) as clap prints them.

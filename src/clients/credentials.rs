@@ -3,16 +3,20 @@
 //!
 //! Every token a credential returns is registered with [`crate::domain::redact`] before use.
 
+use crate::clients::local_file;
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::redact;
+use crate::domain::shown;
+use azure_core::credentials::Secret;
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
 use azure_core::error::ErrorKind;
+use azure_core::http::ClientMethodOptions;
 use azure_core::http::ClientOptions;
 use azure_identity::{
     AzureCliCredential, AzureDeveloperCliCredential, AzurePipelinesCredential,
-    AzurePipelinesCredentialOptions, ClientAssertionCredentialOptions, ClientSecretCredential,
-    ClientSecretCredentialOptions, ManagedIdentityCredential, ManagedIdentityCredentialOptions,
-    UserAssignedId, WorkloadIdentityCredential, WorkloadIdentityCredentialOptions,
+    AzurePipelinesCredentialOptions, ClientAssertion, ClientAssertionCredential,
+    ClientAssertionCredentialOptions, ClientSecretCredential, ClientSecretCredentialOptions,
+    ManagedIdentityCredential, ManagedIdentityCredentialOptions, UserAssignedId,
 };
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -104,16 +108,48 @@ fn workload_identity(env: Env, options: &ClientOptions) -> Candidate {
                 .into(),
         );
     };
-    WorkloadIdentityCredential::new(Some(WorkloadIdentityCredentialOptions {
-        credential_options: ClientAssertionCredentialOptions {
+    // Read here, with the one reader of files (a regular file, at most 64 KiB, opened without
+    // blocking), and handed to the SDK as the assertion: `WorkloadIdentityCredential` would read
+    // the file itself, whole and blocking (a FIFO, `/dev/zero`).
+    let token = FederatedToken::read(&file)?;
+    ClientAssertionCredential::new(
+        tenant,
+        client,
+        token,
+        Some(ClientAssertionCredentialOptions {
             client_options: options.clone(),
-        },
-        client_id: Some(client),
-        tenant_id: Some(tenant),
-        token_file_path: Some(file.into()),
-    }))
+        }),
+    )
     .map(|c| c as Arc<dyn TokenCredential>)
     .map_err(|e| err_text(&e))
+}
+
+/// The federated token of workload identity, read once from `AZURE_FEDERATED_TOKEN_FILE`.
+#[derive(Debug)]
+struct FederatedToken(Secret);
+
+impl FederatedToken {
+    fn read(file: &str) -> std::result::Result<Self, String> {
+        let path = std::path::Path::new(file);
+        let named = || format!("AZURE_FEDERATED_TOKEN_FILE {}", shown::value(file));
+        let text = local_file::read_text(path, local_file::CREDENTIAL_LIMIT)
+            .map_err(|e| format!("cannot read {}: {e}", named()))?
+            .ok_or_else(|| format!("{} is not UTF-8 text", named()))?;
+        let token = text.trim();
+        if token.is_empty() {
+            return Err(format!("{} is empty", named()));
+        }
+        // Before the first request: a token endpoint may echo it.
+        redact::register_credential(token);
+        Ok(Self(Secret::new(token.to_owned())))
+    }
+}
+
+#[async_trait::async_trait]
+impl ClientAssertion for FederatedToken {
+    async fn secret(&self, _: Option<ClientMethodOptions<'_>>) -> azure_core::Result<String> {
+        Ok(self.0.secret().to_owned())
+    }
 }
 
 fn managed_identity(env: Env, options: &ClientOptions, explicit: bool) -> Candidate {

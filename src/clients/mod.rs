@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod field;
 pub mod geocatalog;
 pub mod http;
+pub mod local_file;
 pub mod probe;
 pub mod storage;
 pub mod transport;

@@ -1,12 +1,13 @@
-//! Local inputs: a file, or `-` for stdin, each read with a size limit.
+//! Local inputs: a file, or `-` for stdin, each read with a size limit. A file is read by the
+//! one reader of files ([`local_file`]): a regular file only, opened without blocking.
 
+use crate::clients::local_file::{self, read_at_most, size, FileError};
 use crate::domain::error::{Failure, Result};
 use crate::domain::shown;
-use std::io::Read;
 use std::path::Path;
 
 /// The most a key file saved by `sasmint key` may hold (one is under 1 KiB).
-pub const KEY_LIMIT: u64 = 64 * 1024;
+pub const KEY_LIMIT: u64 = local_file::CREDENTIAL_LIMIT;
 /// The most a token given to `inspect` may hold (a real one is under 4 KiB).
 pub const TOKEN_LIMIT: u64 = 64 * 1024;
 /// The most a URL list (`--from-file`) may hold.
@@ -17,38 +18,36 @@ pub const URL_LIST_LIMIT: u64 = 16 * 1024 * 1024;
 /// Returns the text and how to name its source in messages. `what` says what is read ("the
 /// delegation key", "the URL list").
 pub fn read_source(path: &Path, what: &str, limit: u64) -> Result<(String, String)> {
+    let too_big = |source: &str| {
+        Failure::usage(format!("{what} ({source}) is larger than {}", size(limit))).hint(match what
+        {
+            "the delegation key" => "give the file saved by `sasmint key` (under 1 KiB)",
+            "the URL list" => "split the list into several files",
+            _ => "pass one token or URL",
+        })
+    };
     let (bytes, source) = if path.as_os_str() == "-" {
         let bytes = read_at_most(std::io::stdin().lock(), limit)
             .map_err(|e| Failure::usage(format!("cannot read {what} from stdin: {e}")))?;
+        if bytes.len() as u64 > limit {
+            return Err(too_big("stdin"));
+        }
         (bytes, "stdin".to_owned())
     } else {
-        let bytes = std::fs::File::open(path)
-            .and_then(|file| read_at_most(file, limit))
-            .map_err(|e| {
-                let hint = if what == "the delegation key" {
-                    "give the path of a file saved by `sasmint key`, or - for stdin"
-                } else {
-                    "check the path, or pass - to read from stdin"
-                };
-                Failure::usage(format!(
-                    "cannot read {what} {}: {e}",
-                    shown::value(&path.display().to_string())
-                ))
-                .hint(hint)
-            })?;
-        (bytes, shown::value(&path.display().to_string()))
+        let source = shown::value(&path.display().to_string());
+        let bytes = local_file::read(path, limit).map_err(|e| {
+            if let FileError::TooBig(_) = e {
+                return too_big(&source);
+            }
+            let hint = if what == "the delegation key" {
+                "give the path of a file saved by `sasmint key`, or - for stdin"
+            } else {
+                "check the path, or pass - to read from stdin"
+            };
+            Failure::usage(format!("cannot read {what} {source}: {e}")).hint(hint)
+        })?;
+        (bytes, source)
     };
-    if bytes.len() as u64 > limit {
-        return Err(
-            Failure::usage(format!("{what} ({source}) is larger than {}", size(limit))).hint(
-                match what {
-                    "the delegation key" => "give the file saved by `sasmint key` (under 1 KiB)",
-                    "the URL list" => "split the list into several files",
-                    _ => "pass one token or URL",
-                },
-            ),
-        );
-    }
     let text = String::from_utf8(bytes).map_err(|_| {
         Failure::usage(format!("{what} ({source}) is not UTF-8 text"))
             .hint("check that it is the right file")
@@ -56,45 +55,27 @@ pub fn read_source(path: &Path, what: &str, limit: u64) -> Result<(String, Strin
     Ok((text, source))
 }
 
-/// Reads `limit + 1` bytes at most: one more than allowed is enough to know it is too big.
-fn read_at_most(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-/// `64 KiB`, `16 MiB`.
-fn size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
-        format!("{} MiB", bytes / (1024 * 1024))
-    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
-        format!("{} KiB", bytes / 1024)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn reads_up_to_the_limit_and_stops_one_byte_past_it() {
-        assert_eq!(read_at_most(&b"abcd"[..], 4).unwrap(), b"abcd");
-        assert_eq!(read_at_most(&b"abcdef"[..], 4).unwrap(), b"abcde");
-        assert_eq!(
-            read_at_most(std::io::repeat(0), 10).unwrap().len(),
-            11,
-            "an endless reader stops"
+    fn a_file_that_is_no_regular_file_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_source(dir.path(), "the URL list", URL_LIST_LIMIT).unwrap_err();
+        assert_eq!(e.kind, crate::domain::error::Kind::Usage);
+        assert!(
+            e.message.contains("a directory, not a regular file"),
+            "{}",
+            e.message
         );
-    }
-
-    #[test]
-    fn sizes_read_well() {
-        assert_eq!(size(KEY_LIMIT), "64 KiB");
-        assert_eq!(size(URL_LIST_LIMIT), "16 MiB");
-        assert_eq!(size(1000), "1000 bytes");
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'a'; 10]).unwrap();
+        let e = read_source(&big, "the token", 4).unwrap_err();
+        assert!(
+            e.message.contains("is larger than 4 bytes"),
+            "{}",
+            e.message
+        );
     }
 }

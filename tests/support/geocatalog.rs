@@ -380,6 +380,17 @@ impl GeoCatalog {
         id
     }
 
+    /// Gives the stored source `id` another id (a hostile catalog's: `..`, `a/b`).
+    pub fn rename_source(&self, id: &str, new_id: &str) {
+        let mut state = self.state.lock();
+        let source = state
+            .sources
+            .iter_mut()
+            .find(|s| s.id == id)
+            .expect("a source");
+        source.id = new_id.to_string();
+    }
+
     // ---- accessors ------------------------------------------------------------------------
 
     /// Every stored source, in creation order (tokens included).

@@ -7,7 +7,7 @@ use super::models::{
 };
 use crate::clients::http::{self, to_json, CallError, JsonApi, Paged, Service};
 use crate::domain::error::{Failure, Kind, Result};
-use crate::domain::shown;
+use crate::domain::{ids, shown};
 use azure_core::http::{Method, Url};
 use serde_json::{json, Value};
 
@@ -19,9 +19,10 @@ const HINT_403: &str = "the Maxar ARD user needs the admin role on the account";
 /// How messages name the service ([`JsonApi`]).
 const CALLED: &str = "Maxar ARD";
 
-/// Credentials ids: letters, digits, `_` and `-` only.
+/// Credentials ids: a URL path segment ([`ids::path_segment_problem`]) of letters, digits, `_`
+/// and `-` only.
 pub fn check_credentials_id(id: &str) -> Result<()> {
-    let ok = !id.is_empty()
+    let ok = ids::usable_listed(id)
         && id.len() <= 200
         && id
             .bytes()
@@ -35,6 +36,20 @@ pub fn check_credentials_id(id: &str) -> Result<()> {
         ))
         .hint("use only letters, digits, '_' and '-', e.g. my-delivery-bucket"))
     }
+}
+
+/// Splits a list into the credentials whose ids can be used in a path (or that have none) and
+/// the ids that cannot ([`ids::bad_listed`] reports them).
+pub fn usable(list: Vec<RegisteredCredentials>) -> (Vec<RegisteredCredentials>, Vec<String>) {
+    let (good, bad): (Vec<_>, Vec<_>) = list
+        .into_iter()
+        .partition(|c| c.credentials_id.as_deref().is_none_or(ids::usable_listed));
+    (
+        good,
+        bad.into_iter()
+            .filter_map(|c| c.credentials_id.get().cloned())
+            .collect(),
+    )
 }
 
 /// How to authenticate, from the environment; checked before any request.

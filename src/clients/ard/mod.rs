@@ -4,5 +4,7 @@
 mod client;
 mod models;
 
-pub use client::{authenticate, check_credentials_id, output_config, Ard, Login, DEFAULT_ENDPOINT};
+pub use client::{
+    authenticate, check_credentials_id, output_config, usable, Ard, Login, DEFAULT_ENDPOINT,
+};
 pub use models::RegisteredCredentials;

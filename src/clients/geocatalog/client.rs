@@ -6,7 +6,7 @@ use super::models::{
 };
 use crate::clients::http::{self, CallError, JsonApi, Paged, Service};
 use crate::domain::error::{Failure, Kind, Result};
-use crate::domain::shown;
+use crate::domain::{ids, shown};
 use azure_core::http::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -226,9 +226,14 @@ impl GeoCatalog {
         container_url: &str,
         kind: &str,
     ) -> Result<Option<IngestionSource>> {
-        let candidates: Vec<String> = self
-            .list()
-            .await?
+        let (listed, bad) = usable(self.list().await?);
+        if !bad.is_empty() {
+            tracing::warn!(
+                "left out {} listed ingestion sources whose id cannot be used in a URL path",
+                bad.len()
+            );
+        }
+        let candidates: Vec<String> = listed
             .into_iter()
             .filter(|s| s.kind.as_deref() == Some(kind))
             .filter_map(|s| s.id)
@@ -239,9 +244,13 @@ impl GeoCatalog {
             .find(|s| s.is_for(container_url, kind, self.version)))
     }
 
-    /// Every source in `ids`, read [`READS_AT_ONCE`] at a time, in the order of `ids`.
+    /// Every source in `ids`, read [`READS_AT_ONCE`] at a time, in the order of `ids`. The ids
+    /// come from the service's list: one that is no path segment fails (exit 5) before any read.
     pub async fn read_all(&self, ids: &[String]) -> Result<Vec<IngestionSource>> {
         use futures::stream::{self, StreamExt, TryStreamExt};
+        for id in ids {
+            check_given_id(id, "reading the ingestion sources")?;
+        }
         stream::iter(ids)
             .map(|id| self.show(id))
             .buffered(READS_AT_ONCE)
@@ -276,6 +285,7 @@ impl GeoCatalog {
         container_url: &str,
         connection: &Connection<'_>,
     ) -> Result<IngestionSource> {
+        check_given_id(id, "replacing the ingestion source")?;
         let body = self.body(Some(id), container_url, connection);
         self.api
             .call_for(
@@ -352,14 +362,35 @@ fn conflicting_id(message: &str) -> Option<String> {
 }
 
 fn check_id(id: &str) -> Result<()> {
-    if id.trim().is_empty() || id.len() > 500 || id.chars().any(char::is_control) {
-        return Err(Failure::usage(format!(
-            "'{}' is not an ingestion source id",
-            shown::value(id)
-        ))
-        .hint("take the id from `sasmint geocatalog list`"));
+    ids::check_path_id(
+        id,
+        "an ingestion source id",
+        "take the id from `sasmint geocatalog list`",
+    )
+}
+
+/// An id the service gave, before it is put in a path: one that is no path segment is the
+/// service's fault (exit 5), never a request.
+fn check_given_id(id: &str, what: &str) -> Result<()> {
+    match ids::path_segment_problem(id) {
+        None => Ok(()),
+        Some(why) => Err(Failure::new(
+            Kind::Service,
+            format!(
+                "{what}: the GeoCatalog gave the ingestion source id '{}', which cannot be used in a URL path ({why})",
+                shown::value(id)
+            ),
+        )),
     }
-    Ok(())
+}
+
+/// Splits a list into the sources whose ids can be used in a path (or that have none) and the
+/// ids that cannot ([`ids::bad_listed`] reports them).
+pub fn usable(sources: Vec<SourceSummary>) -> (Vec<SourceSummary>, Vec<String>) {
+    let (good, bad): (Vec<_>, Vec<_>) = sources
+        .into_iter()
+        .partition(|s| s.id.as_deref().is_none_or(ids::usable_listed));
+    (good, bad.into_iter().filter_map(|s| s.id).collect())
 }
 
 impl IngestionSource {

@@ -4,5 +4,5 @@
 mod client;
 mod models;
 
-pub use client::{Action, ApiVersion, Connection, GeoCatalog, READS_AT_ONCE, SCOPE};
+pub use client::{usable, Action, ApiVersion, Connection, GeoCatalog, READS_AT_ONCE, SCOPE};
 pub use models::{IngestionSource, ManagedIdentity, SourceSummary, SourceView};

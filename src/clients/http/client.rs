@@ -3,6 +3,8 @@
 //! certificate, capped response bodies, and the early connection ([`warm`]).
 
 use super::policy::FailFastOnTls;
+use super::proxy::Proxies;
+use super::roots;
 use crate::clients::transport::CappedHttp;
 use crate::clients::warmup::Prewarm;
 use crate::domain::error::{Failure, Kind, Result};
@@ -64,7 +66,19 @@ fn shared(timeout: Duration) -> Result<(reqwest::Client, Prewarm)> {
         return Ok((s.client.clone(), s.prewarm.clone()));
     }
     let prewarm = Prewarm::default();
-    let client = reqwest::Client::builder()
+    // Proxies as sasmint reads them (never for loopback and link-local: the managed-identity
+    // endpoints), and the roots of SSL_CERT_FILE/SSL_CERT_DIR read with the one file reader.
+    let proxies = Proxies::from_env()?;
+    let mut builder = reqwest::Client::builder();
+    builder = if proxies.any() {
+        builder.proxy(reqwest::Proxy::custom(move |url| proxies.for_url(url)))
+    } else {
+        builder.no_proxy()
+    };
+    if let Some(roots) = roots::from_env()? {
+        builder = builder.tls_certs_only(roots);
+    }
+    let client = builder
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())

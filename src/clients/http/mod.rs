@@ -8,7 +8,10 @@
 //!   ARM), their answers as typed models, and lists read page by page;
 //! - [`error`]: a service's error answer ([`CallError`]), and transport failures classified
 //!   into exit codes by the types in the error's chain;
-//! - [`endpoint`]: service endpoints given on the command line.
+//! - [`endpoint`]: service endpoints given on the command line;
+//! - [`proxy`]: which requests go through a proxy (never those to loopback or link-local
+//!   addresses; `NO_PROXY` as curl reads it);
+//! - [`roots`]: the CA certificates `SSL_CERT_FILE`/`SSL_CERT_DIR` name, read with a limit.
 //!
 //! A service error shows its status, error code and message, with every registered secret
 //! scrubbed: services echo request bodies, which carry SAS tokens.
@@ -17,6 +20,8 @@ pub mod client;
 pub mod endpoint;
 pub mod error;
 pub mod policy;
+pub mod proxy;
+pub mod roots;
 pub mod service;
 
 pub use client::{client_options, warm};

@@ -1,7 +1,9 @@
 //! `ard list`: registered credentials.
 
 use super::common::{login, Common};
+use crate::clients::ard;
 use crate::domain::error::Result;
+use crate::domain::ids;
 use crate::io::runtime::network;
 use crate::io::terminal::stdout;
 use crate::render::ard as render;
@@ -12,5 +14,11 @@ pub(super) fn run(common: &Common, reveal: bool) -> Result<()> {
         let (ard, account) = common.session(login).await?;
         ard.list(&account).await
     })?;
-    stdout(&render::list(&list, common.output, reveal)?)
+    // An id that cannot be a path segment is the service's bad entry: the rest is shown, exit 5.
+    let (list, bad) = ard::usable(list);
+    stdout(&render::list(&list, common.output, reveal)?)?;
+    if bad.is_empty() {
+        return Ok(());
+    }
+    Err(ids::bad_listed("Maxar ARD", "credentials", &bad))
 }

@@ -2,8 +2,9 @@
 //! `expiring` (within the window) or `expired`; exit 8 when any needs attention, for cron.
 
 use super::common::Common;
-use crate::clients::geocatalog::READS_AT_ONCE;
+use crate::clients::geocatalog::{self, READS_AT_ONCE};
 use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::ids;
 use crate::domain::lifetime;
 use crate::io::runtime::network;
 use crate::io::terminal::stdout;
@@ -17,20 +18,18 @@ pub(super) fn run(expiring_within: &str, common: &Common, now: OffsetDateTime) -
         common.azure.timeout,
         "reading the ingestion sources",
         async {
-            // The list has summaries only: each source is read for its expiry.
-            let ids: Vec<String> = catalog
-                .list()
-                .await?
-                .into_iter()
-                .filter_map(|s| s.id)
-                .collect();
+            // The list has summaries only: each source is read for its expiry; an id that
+            // cannot be a path segment is never read, but reported (exit 5) after the rest.
+            let (listed, bad) = geocatalog::usable(catalog.list().await?);
+            let ids: Vec<String> = listed.into_iter().filter_map(|s| s.id).collect();
             tracing::info!(
                 "reading {} ingestion sources, {READS_AT_ONCE} at a time",
                 ids.len()
             );
-            catalog.read_all(&ids).await
+            Ok((catalog.read_all(&ids).await?, bad))
         },
     )?;
+    let (sources, bad) = sources;
     let report = render::assess(
         &sources,
         common.version,
@@ -39,6 +38,9 @@ pub(super) fn run(expiring_within: &str, common: &Common, now: OffsetDateTime) -
         expiring_within.trim(),
     );
     stdout(&render::status(&report, common.output)?)?;
+    if !bad.is_empty() {
+        return Err(ids::bad_listed("the GeoCatalog", "ingestion sources", &bad));
+    }
     let summary = &report.summary;
     if summary.expiring + summary.expired == 0 {
         return Ok(());
