@@ -1203,7 +1203,14 @@ fn batch_refuses_what_cannot_work() {
     );
     w.refuses(
         &["mint", "--from-file", "/dev/null"],
-        "/dev/null holds no URLs",
+        "cannot read the URL list /dev/null: it is a character device, not a regular file",
+        "check the path, or pass - to read from stdin",
+    );
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    let empty_path = empty.path().to_str().unwrap();
+    w.refuses(
+        &["mint", "--from-file", empty_path],
+        &format!("{empty_path} holds no URLs"),
         "put one container or blob URL per line",
     );
     w.refuses(
