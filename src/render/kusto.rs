@@ -2,6 +2,7 @@
 
 use super::pretty;
 use crate::domain::error::Result;
+use crate::domain::secret::Secret;
 use serde_json::json;
 
 crate::domain::choices::choices! {
@@ -17,7 +18,8 @@ crate::domain::choices::choices! {
 
 /// A URI for Kusto and how it authenticates.
 pub struct KustoUri {
-    pub uri: String,
+    /// A secret when it carries a SAS.
+    pub uri: Secret,
     /// `sas` or `managed_identity`.
     pub auth: &'static str,
     pub managed_identity: Option<String>,
@@ -30,7 +32,7 @@ pub fn ci_values(uri: &KustoUri) -> Vec<super::ci::Value<'_>> {
     let mut values = vec![super::ci::Value {
         output: "kusto_uri",
         variable: "KUSTO_URI",
-        value: &uri.uri,
+        value: uri.uri.expose(),
         secret: uri.auth == "sas",
     }];
     if let Some(expiry) = &uri.expiry {
@@ -48,11 +50,11 @@ pub fn render(uri: &KustoUri, format: KustoOutput) -> Result<String> {
     Ok(match format {
         KustoOutput::GithubActions => super::ci::github_masks(&ci_values(uri)),
         KustoOutput::AzurePipelines => super::ci::azure_pipelines(&ci_values(uri)),
-        KustoOutput::Uri => format!("{}\n", uri.uri),
+        KustoOutput::Uri => format!("{}\n", uri.uri.expose()),
         // h'…' keeps the URI out of Kusto's logs; percent-encoding leaves no quote in it.
-        KustoOutput::Kql => format!("h'{}'\n", uri.uri),
+        KustoOutput::Kql => format!("h'{}'\n", uri.uri.expose()),
         KustoOutput::Json => pretty::json(&json!({
-            "uri": uri.uri,
+            "uri": uri.uri.expose(),
             "auth": uri.auth,
             "managed_identity": uri.managed_identity,
             "expiry": uri.expiry,

@@ -25,8 +25,8 @@ pub fn render(minted: &Minted, format: MintOutput) -> String {
     match format {
         MintOutput::GithubActions => super::ci::github_masks(&super::ci::mint_values(minted)),
         MintOutput::AzurePipelines => super::ci::azure_pipelines(&super::ci::mint_values(minted)),
-        MintOutput::Token => format!("{}\n", minted.token),
-        MintOutput::Url => format!("{}\n", minted.url),
+        MintOutput::Token => format!("{}\n", minted.token.expose()),
+        MintOutput::Url => format!("{}\n", minted.url.expose()),
         MintOutput::Json => {
             let mut s = serde_json::to_string_pretty(minted).expect("plain data serializes");
             s.push('\n');
@@ -34,8 +34,8 @@ pub fn render(minted: &Minted, format: MintOutput) -> String {
         }
         MintOutput::Env => {
             let mut lines = vec![
-                ("SAS_TOKEN", minted.token.as_str()),
-                ("SAS_URL", minted.url.as_str()),
+                ("SAS_TOKEN", minted.token.expose().as_str()),
+                ("SAS_URL", minted.url.expose().as_str()),
                 ("AZURE_STORAGE_ACCOUNT", minted.account.as_str()),
                 ("AZURE_STORAGE_CONTAINER", minted.container.as_str()),
             ];
