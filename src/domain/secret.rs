@@ -20,7 +20,7 @@
 //! Outside sasmint's own code a secret may live in a type of the SDK's: the Entra token in
 //! `azure_core`'s `AccessToken`, the client secret handed to `ClientSecretCredential`, the
 //! key's bytes in `azure_storage_common`'s `UserDelegationKey` (zeroed by
-//! [`Key`](crate::domain::keyfile::Key)'s `Drop`). Those are converted at that boundary only.
+//! [`SdkKey`](crate::domain::keyfile::SdkKey)'s `Drop`). Those are converted at that boundary only.
 
 use serde::{Deserialize, Deserializer, Serializer};
 use std::borrow::Borrow;
