@@ -9,6 +9,7 @@ use crate::domain::keyfile::Key;
 use crate::domain::lifetime::KeyRequest;
 use crate::domain::redact;
 use crate::domain::resource::Target;
+use crate::domain::secret::Secret;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::ClientOptions;
 use azure_storage_blob::models::KeyInfo;
@@ -61,7 +62,8 @@ pub async fn fetch_key(
     })?;
     if let Some(value) = &sdk.value {
         use base64::Engine;
-        redact::register(&base64::engine::general_purpose::STANDARD.encode(value));
+        let value = Secret::new(base64::engine::general_purpose::STANDARD.encode(value));
+        redact::register(value.expose());
     }
     Key::from_sdk(sdk)
 }

@@ -5,6 +5,7 @@ use crate::clients::credentials;
 use crate::domain::error::{Failure, Result};
 use crate::domain::ids::check_object_id;
 use crate::domain::permissions::Preset;
+use crate::domain::secret::Secret;
 use crate::domain::{lifetime, resource};
 use crate::io::secrets_env;
 use crate::io::terminal::stdout;
@@ -50,7 +51,7 @@ pub fn run(request: KustoRequest, quiet: bool) -> Result<()> {
                 id => check_object_id(id, "--managed-identity")?,
             };
             KustoUri {
-                uri: format!("{};managed_identity={mi}", target.resource_url()),
+                uri: Secret::new(format!("{};managed_identity={mi}", target.resource_url())),
                 auth: "managed_identity",
                 managed_identity: Some(mi),
                 expiry: None,

@@ -7,15 +7,18 @@
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::ids::hyphenated_guid;
 use crate::domain::lifetime;
+use crate::domain::secret::{self, Secret};
 use crate::domain::shown;
 use azure_storage_common::models::UserDelegationKey;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::ops::Deref;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-#[derive(Clone, Serialize, Deserialize)]
+/// The key file's fields. Its `Debug` shows the value as a placeholder ([`Secret`]).
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KeyFile {
     pub signed_oid: String,
@@ -24,35 +27,45 @@ pub struct KeyFile {
     pub signed_expiry: String,
     pub signed_service: String,
     pub signed_version: String,
-    pub value: String,
+    /// The key itself, in base64: written only because the key file is `sasmint key`'s output.
+    #[serde(
+        serialize_with = "secret::serialize",
+        deserialize_with = "secret::deserialize"
+    )]
+    pub value: Secret,
     /// The tenant whose users may use tokens signed with the key (`skdutid`): set when the key
     /// was asked for with `DelegatedUserTid` (`--delegated-user-tenant`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_delegated_user_tid: Option<String>,
 }
 
-impl fmt::Debug for KeyFile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KeyFile")
-            .field("signed_oid", &self.signed_oid)
-            .field("signed_tid", &self.signed_tid)
-            .field("signed_start", &self.signed_start)
-            .field("signed_expiry", &self.signed_expiry)
-            .field("signed_service", &self.signed_service)
-            .field("signed_version", &self.signed_version)
-            .field("signed_delegated_user_tid", &self.signed_delegated_user_tid)
-            .field("value", &"<redacted>")
-            .finish()
-    }
-}
-
-/// A checked delegation key, ready to sign with.
-#[derive(Clone)]
+/// A checked delegation key, ready to sign with. Not `Clone`: a key used more than once (every
+/// account of a batch) is shared by reference.
 pub struct Key {
     pub file: KeyFile,
     pub start: OffsetDateTime,
     pub expiry: OffsetDateTime,
-    pub sdk: UserDelegationKey,
+    pub sdk: SdkKey,
+}
+
+/// The signing library's key, its value zeroed on drop (`UserDelegationKey` does not zero it,
+/// and a foreign type cannot be a [`Secret`]). It derefs to the `UserDelegationKey`.
+pub struct SdkKey(UserDelegationKey);
+
+impl Deref for SdkKey {
+    type Target = UserDelegationKey;
+
+    fn deref(&self) -> &UserDelegationKey {
+        &self.0
+    }
+}
+
+impl Drop for SdkKey {
+    fn drop(&mut self) {
+        if let Some(value) = self.0.value.as_mut() {
+            zeroize::Zeroize::zeroize(value);
+        }
+    }
 }
 
 impl fmt::Debug for Key {
@@ -209,6 +222,8 @@ impl Key {
     /// From the service's answer: every field must be present and pass [`check`], else a
     /// service error (exit 5) naming the field.
     pub fn from_sdk(sdk: UserDelegationKey) -> Result<Self> {
+        // Zeroed on drop from here on, on every error path too.
+        let mut sdk = SdkKey(sdk);
         let missing = |field: &str| {
             Failure::new(
                 Kind::Service,
@@ -245,7 +260,7 @@ impl Key {
             signed_expiry: lifetime::format(expiry),
             signed_service: unchecked.service.to_owned(),
             signed_version: unchecked.version.to_owned(),
-            value: base64::engine::general_purpose::STANDARD.encode(unchecked.value),
+            value: Secret::new(base64::engine::general_purpose::STANDARD.encode(unchecked.value)),
             signed_delegated_user_tid: sdk.signed_delegated_user_tid.clone(),
         };
         Ok(Self {
@@ -253,11 +268,11 @@ impl Key {
             start,
             expiry,
             // In UTC, so the signing library formats them as checked.
-            sdk: UserDelegationKey {
+            sdk: SdkKey(UserDelegationKey {
                 signed_start: Some(start),
                 signed_expiry: Some(expiry),
-                ..sdk
-            },
+                ..std::mem::take(&mut sdk.0)
+            }),
         })
     }
 
@@ -290,8 +305,9 @@ impl Key {
         let start = time(Field::Start, &file.signed_start)?;
         let expiry = time(Field::Expiry, &file.signed_expiry)?;
         let value = base64::engine::general_purpose::STANDARD
-            .decode(file.value.trim())
+            .decode(file.value.expose().trim())
             .map_err(|_| invalid(origin, Field::Value, "is not base64"))?;
+        let value = Secret::new(value);
         let (start, expiry) = check(
             origin,
             &Unchecked {
@@ -301,17 +317,17 @@ impl Key {
                 expiry,
                 service: &file.signed_service,
                 version: &file.signed_version,
-                value: &value,
+                value: value.expose(),
                 delegated_user_tid: file.signed_delegated_user_tid.as_deref(),
             },
         )?;
         let file = KeyFile {
             signed_start: lifetime::format(start),
             signed_expiry: lifetime::format(expiry),
-            value: base64::engine::general_purpose::STANDARD.encode(&value),
+            value: Secret::new(base64::engine::general_purpose::STANDARD.encode(value.expose())),
             ..file
         };
-        let sdk = UserDelegationKey {
+        let sdk = SdkKey(UserDelegationKey {
             signed_delegated_user_tid: file.signed_delegated_user_tid.clone(),
             signed_oid: Some(file.signed_oid.clone()),
             signed_tid: Some(file.signed_tid.clone()),
@@ -319,8 +335,8 @@ impl Key {
             signed_expiry: Some(expiry),
             signed_service: Some(file.signed_service.clone()),
             signed_version: Some(file.signed_version.clone()),
-            value: Some(value),
-        };
+            value: Some(value.expose().clone()),
+        });
         Ok(Self {
             file,
             start,
@@ -347,7 +363,7 @@ mod tests {
         let key = Key::from_json(GOOD, "key.json").unwrap();
         assert_eq!(lifetime::format(key.expiry), "2025-03-08T00:00:00Z");
         let again = Key::from_json(&key.to_json(), "again").unwrap();
-        assert_eq!(again.file.value, key.file.value);
+        assert_eq!(again.file.value.expose(), key.file.value.expose());
         assert_eq!(key.sdk.value.as_ref().unwrap().len(), 32);
     }
 
@@ -356,7 +372,7 @@ mod tests {
         let key = Key::from_json(GOOD, "key.json").unwrap();
         let shown = format!("{key:?}");
         assert!(!shown.contains("CDbbW7"));
-        assert!(shown.contains("<redacted>"));
+        assert!(shown.contains("value: Secret([REDACTED])"), "{shown}");
     }
 
     #[test]
@@ -458,7 +474,7 @@ mod tests {
     #[test]
     fn the_service_key_is_checked_by_the_same_rules() {
         let good = Key::from_json(GOOD, "key.json").unwrap();
-        assert!(Key::from_sdk(good.sdk.clone()).is_ok());
+        assert!(Key::from_sdk((*good.sdk).clone()).is_ok());
         for (json_name, xml_name, text) in bad_fields() {
             // The key file's text as the service's model, without the key file's checks.
             let file: KeyFile = serde_json::from_str(&text).unwrap();
@@ -472,7 +488,7 @@ mod tests {
                 signed_service: Some(file.signed_service),
                 signed_version: Some(file.signed_version),
                 value: base64::engine::general_purpose::STANDARD
-                    .decode(file.value)
+                    .decode(file.value.expose())
                     .ok(),
             };
             let e = Key::from_sdk(sdk).unwrap_err();
@@ -480,7 +496,7 @@ mod tests {
             assert!(e.message.contains(xml_name), "{xml_name}: {}", e.message);
             assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
         }
-        let mut far = good.sdk.clone();
+        let mut far = (*good.sdk).clone();
         far.signed_delegated_user_tid = Some("x&sp=rwdl".to_owned());
         let e = Key::from_sdk(far).unwrap_err();
         assert!(
@@ -493,7 +509,7 @@ mod tests {
     /// The service's times come back in UTC, so the signing library can format them.
     #[test]
     fn service_times_are_converted_to_utc() {
-        let mut sdk = Key::from_json(GOOD, "key.json").unwrap().sdk;
+        let mut sdk = (*Key::from_json(GOOD, "key.json").unwrap().sdk).clone();
         sdk.signed_start = Some(time::macros::datetime!(2025-03-01 02:00:00.9 +02:00));
         let key = Key::from_sdk(sdk).unwrap();
         assert_eq!(key.file.signed_start, "2025-03-01T00:00:00Z");

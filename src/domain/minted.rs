@@ -1,13 +1,20 @@
 //! A minted token and what it grants: what every output format is made from.
 
 use crate::domain::sas::ResponseHeaders;
+use crate::domain::secret::{self, Secret};
 use serde::Serialize;
 
-/// A minted token and what it grants. Never holds the delegation key's value.
-#[derive(Debug, Clone, Serialize)]
+/// A minted token and what it grants. Never holds the delegation key's value. Its `Debug`
+/// shows the token and the URL (which carries the token) as placeholders; its JSON, the
+/// output of `mint --output json`, writes them ([`secret::serialize`]). Not `Clone`: a token
+/// used in several places is shared by reference.
+#[derive(Debug, Serialize)]
 pub struct Minted {
-    pub token: String,
-    pub url: String,
+    #[serde(serialize_with = "secret::serialize")]
+    pub token: Secret,
+    /// The resource URL with the token.
+    #[serde(serialize_with = "secret::serialize")]
+    pub url: Secret,
     pub account: String,
     pub container: String,
     pub blob: Option<String>,
@@ -53,4 +60,58 @@ pub struct MintedExtras {
     pub delegated_user_oid: Option<String>,
     /// `skdutid`: the tenant of that user, from the key.
     pub delegated_user_tid: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "sv=2026-04-06&sr=c&sp=rl&sig=c2VjcmV0LXNpZ25hdHVyZQ%3D%3D";
+
+    fn minted() -> Minted {
+        Minted {
+            token: Secret::new(TOKEN.to_owned()),
+            url: Secret::new(format!("https://acct.blob.core.windows.net/c?{TOKEN}")),
+            account: "acct".into(),
+            container: "c".into(),
+            blob: None,
+            resource: "container",
+            signed_resource: "c",
+            permissions: "rl".into(),
+            start: "2026-11-30T08:45:00Z".into(),
+            expiry: "2026-11-30T17:00:00Z".into(),
+            interval_seconds: 30_600,
+            protocol: "https".into(),
+            ip: None,
+            encryption_scope: None,
+            correlation_id: None,
+            signed_version: "2026-04-06".into(),
+            signed_oid: "o".into(),
+            signed_tid: "t".into(),
+            key_start: "2026-11-30T08:45:00Z".into(),
+            key_expiry: "2026-11-30T17:00:00Z".into(),
+            extras: MintedExtras::default(),
+        }
+    }
+
+    #[test]
+    fn debug_shows_neither_the_token_nor_the_url() {
+        for shown in [format!("{:?}", minted()), format!("{:#?}", minted())] {
+            assert!(!shown.contains("sig="), "{shown}");
+            assert!(!shown.contains("c2VjcmV0"), "{shown}");
+            assert!(shown.contains("token: Secret([REDACTED])"), "{shown}");
+            assert!(shown.contains("url: Secret([REDACTED])"), "{shown}");
+            assert!(shown.contains("account: \"acct\""), "{shown}");
+        }
+    }
+
+    #[test]
+    fn json_writes_the_token_and_the_url() {
+        let json = serde_json::to_value(minted()).unwrap();
+        assert_eq!(json["token"], TOKEN);
+        assert_eq!(
+            json["url"],
+            format!("https://acct.blob.core.windows.net/c?{TOKEN}")
+        );
+    }
 }

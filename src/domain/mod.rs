@@ -18,4 +18,5 @@ mod proptests;
 pub mod redact;
 pub mod resource;
 pub mod sas;
+pub mod secret;
 pub mod shown;

@@ -425,7 +425,7 @@ mod tests {
             lines[1] = lifetime::format(start);
             lines[16] = "https".to_owned();
             let value = base64::engine::general_purpose::STANDARD
-                .decode(key.file.value.as_bytes())
+                .decode(key.file.value.expose().as_bytes())
                 .unwrap();
             assert_eq!(
                 ours.remove("sig").unwrap(),
@@ -450,7 +450,7 @@ mod tests {
         for case in vectors["cases"].as_array().unwrap() {
             let key = key_from(&case["inputs"]);
             let value = base64::engine::general_purpose::STANDARD
-                .decode(key.file.value.as_bytes())
+                .decode(key.file.value.expose().as_bytes())
                 .unwrap();
             let sts = case["expected"]["string_to_sign"].as_str().unwrap();
             assert_eq!(

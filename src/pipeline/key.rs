@@ -50,7 +50,7 @@ pub fn fetch_key(
 pub fn read_key(path: &std::path::Path, now: OffsetDateTime) -> Result<Key> {
     let (text, source) = read_source(path, "the delegation key", input::KEY_LIMIT)?;
     let key = Key::from_json(&text, &source)?;
-    redact::register(&key.file.value);
+    redact::register(key.file.value.expose());
     if key.expiry <= now {
         return Err(Failure::usage(format!(
             "the delegation key in {source} expired at {}",

@@ -8,6 +8,7 @@ use crate::domain::minted::{Minted, MintedExtras};
 use crate::domain::redact;
 use crate::domain::resource::{Level, Target};
 use crate::domain::sas::{self, BlobState, Spec};
+use crate::domain::secret::Secret;
 use crate::domain::shown;
 use crate::io::terminal::note;
 
@@ -25,8 +26,8 @@ pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Resu
         );
     }
     plan.spec.window = window;
-    let token = sas::sign(&plan.target, &plan.spec, &key.sdk)?;
-    redact::register_token(&token);
+    let token = Secret::new(sas::sign(&plan.target, &plan.spec, &key.sdk)?);
+    redact::register_token(token.expose());
     Ok(describe(&plan.target, &plan.spec, key, token))
 }
 
@@ -56,12 +57,12 @@ fn check_key_tenant(wanted: Option<&str>, key: &Key, saved_key: bool) -> Result<
 }
 
 /// What a signed token grants, for every output format.
-pub fn describe(target: &Target, spec: &Spec, key: &Key, token: String) -> Minted {
+pub fn describe(target: &Target, spec: &Spec, key: &Key, token: Secret) -> Minted {
     let Window { start, expiry } = spec.window;
     let (level, extras) = (target.level(), &spec.extras);
     Minted {
-        url: format!("{}?{token}", target.resource_url()),
-        signed_version: sas::query_param(&token, "sv")
+        url: Secret::new(format!("{}?{}", target.resource_url(), token.expose())),
+        signed_version: sas::query_param(token.expose(), "sv")
             .unwrap_or_default()
             .to_owned(),
         token,

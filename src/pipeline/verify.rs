@@ -17,7 +17,7 @@ pub async fn probe(minted: &Minted, timeout: u64, auth: Auth) -> Result<Verified
     let level = if blob { Level::Blob } else { Level::Container };
     let permissions = Permissions::parse(&minted.permissions, level)?;
     let options = http::client_options(Duration::from_secs(timeout))?;
-    probe::verify(&minted.url, blob, &permissions, options, auth).await
+    probe::verify(minted.url.expose(), blob, &permissions, options, auth).await
 }
 
 /// Says what `--verify` proved, and which letters it could not.

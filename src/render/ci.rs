@@ -33,13 +33,13 @@ pub fn mint_values(minted: &Minted) -> Vec<Value<'_>> {
         Value {
             output: "sas_token",
             variable: "SAS_TOKEN",
-            value: &minted.token,
+            value: minted.token.expose(),
             secret: true,
         },
         Value {
             output: "sas_url",
             variable: "SAS_URL",
-            value: &minted.url,
+            value: minted.url.expose(),
             secret: true,
         },
         Value {

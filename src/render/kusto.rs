@@ -3,6 +3,7 @@
 use super::pretty;
 use crate::domain::error::Result;
 use crate::domain::neutral;
+use crate::domain::secret::Secret;
 use serde_json::json;
 
 crate::domain::choices::choices! {
@@ -18,7 +19,8 @@ crate::domain::choices::choices! {
 
 /// A URI for Kusto and how it authenticates.
 pub struct KustoUri {
-    pub uri: String,
+    /// A secret when it carries a SAS.
+    pub uri: Secret,
     /// `sas` or `managed_identity`.
     pub auth: &'static str,
     pub managed_identity: Option<String>,
@@ -31,7 +33,7 @@ pub fn ci_values(uri: &KustoUri) -> Vec<super::ci::Value<'_>> {
     let mut values = vec![super::ci::Value {
         output: "kusto_uri",
         variable: "KUSTO_URI",
-        value: &uri.uri,
+        value: uri.uri.expose(),
         secret: uri.auth == "sas",
     }];
     if let Some(expiry) = &uri.expiry {
@@ -49,11 +51,11 @@ pub fn render(uri: &KustoUri, format: KustoOutput) -> Result<String> {
     Ok(match format {
         KustoOutput::GithubActions => super::ci::github_masks(&ci_values(uri)),
         KustoOutput::AzurePipelines => super::ci::azure_pipelines(&ci_values(uri)),
-        KustoOutput::Uri => neutral::text(format!("{}\n", uri.uri)),
+        KustoOutput::Uri => neutral::text(format!("{}\n", uri.uri.expose())),
         // h'…' keeps the URI out of Kusto's logs; percent-encoding leaves no quote in it.
-        KustoOutput::Kql => neutral::text(format!("h'{}'\n", uri.uri)),
+        KustoOutput::Kql => neutral::text(format!("h'{}'\n", uri.uri.expose())),
         KustoOutput::Json => pretty::json(&json!({
-            "uri": uri.uri,
+            "uri": uri.uri.expose(),
             "auth": uri.auth,
             "managed_identity": uri.managed_identity,
             "expiry": uri.expiry,

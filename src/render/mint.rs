@@ -28,8 +28,8 @@ pub fn render(minted: &Minted, format: MintOutput) -> String {
         MintOutput::GithubActions => super::ci::github_masks(&super::ci::mint_values(minted)),
         MintOutput::AzurePipelines => super::ci::azure_pipelines(&super::ci::mint_values(minted)),
         // Percent-encoded: no runner command can form; checked all the same.
-        MintOutput::Token => neutral::text(format!("{}\n", minted.token)),
-        MintOutput::Url => neutral::text(format!("{}\n", minted.url)),
+        MintOutput::Token => neutral::text(format!("{}\n", minted.token.expose())),
+        MintOutput::Url => neutral::text(format!("{}\n", minted.url.expose())),
         MintOutput::Json => {
             let mut s = serde_json::to_string_pretty(minted).expect("plain data serializes");
             s.push('\n');
@@ -37,8 +37,8 @@ pub fn render(minted: &Minted, format: MintOutput) -> String {
         }
         MintOutput::Env => {
             let mut lines = vec![
-                ("SAS_TOKEN", minted.token.as_str()),
-                ("SAS_URL", minted.url.as_str()),
+                ("SAS_TOKEN", minted.token.expose().as_str()),
+                ("SAS_URL", minted.url.expose().as_str()),
                 ("AZURE_STORAGE_ACCOUNT", minted.account.as_str()),
                 ("AZURE_STORAGE_CONTAINER", minted.container.as_str()),
             ];

@@ -7,6 +7,7 @@ use super::models::{
 };
 use crate::clients::http::{self, to_json, CallError, JsonApi, Paged, Service};
 use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::secret::Secret;
 use crate::domain::{ids, shown};
 use azure_core::http::{Method, Url};
 use serde_json::{json, Value};
@@ -53,18 +54,22 @@ pub fn usable(list: Vec<RegisteredCredentials>) -> (Vec<RegisteredCredentials>, 
 }
 
 /// How to authenticate, from the environment; checked before any request.
+#[derive(Debug)]
 pub enum Login {
-    Token(String),
-    Password { username: String, password: String },
+    Token(Secret),
+    Password { username: String, password: Secret },
 }
 
 impl Login {
     pub fn from_env(env: crate::clients::credentials::Env) -> Result<Self> {
         if let Some(token) = env("MAXAR_ARD_TOKEN") {
-            return Ok(Login::Token(token));
+            return Ok(Login::Token(Secret::new(token)));
         }
         match (env("MAXAR_ARD_USERNAME"), env("MAXAR_ARD_PASSWORD")) {
-            (Some(username), Some(password)) => Ok(Login::Password { username, password }),
+            (Some(username), Some(password)) => Ok(Login::Password {
+                username,
+                password: Secret::new(password),
+            }),
             _ => Err(Failure::usage("no Maxar ARD credentials: set MAXAR_ARD_TOKEN, or MAXAR_ARD_USERNAME and MAXAR_ARD_PASSWORD")
                 .hint("an ARD admin user's token or password is needed to register credentials")),
         }
@@ -86,8 +91,8 @@ pub async fn authenticate(
     anonymous: &Service,
     base: &Url,
     username: &str,
-    password: &str,
-) -> Result<String> {
+    password: &Secret,
+) -> Result<Secret> {
     let body = to_json(&PasswordGrant {
         grant_type: "password",
         username,
@@ -115,13 +120,16 @@ pub async fn authenticate(
             }
         })?;
     let signed_in: Option<SignedIn> = serde_json::from_value(reply).ok();
-    let token = signed_in.and_then(|s| s.access_token).ok_or_else(|| {
-        Failure::new(
-            Kind::Credential,
-            "Maxar ARD sign-in returned no access_token",
-        )
-    })?;
-    crate::domain::redact::register_credential(&token);
+    let token = signed_in
+        .and_then(|s| s.access_token)
+        .map(Secret::new)
+        .ok_or_else(|| {
+            Failure::new(
+                Kind::Credential,
+                "Maxar ARD sign-in returned no access_token",
+            )
+        })?;
+    crate::domain::redact::register_credential(token.expose());
     Ok(token)
 }
 
@@ -174,7 +182,7 @@ impl Ard {
         &self,
         account: &str,
         id: &str,
-        sas_url: &str,
+        sas_url: &Secret,
         description: Option<&str>,
     ) -> Result<()> {
         let url = self.credentials_url(account, Some(id));
@@ -311,6 +319,47 @@ mod tests {
         assert!(matches!(Login::from_env(&token), Ok(Login::Token(_))));
         let user_only = |n: &str| (n == "MAXAR_ARD_USERNAME").then(|| "me".to_owned());
         assert!(Login::from_env(&user_only).is_err());
+    }
+
+    #[test]
+    fn debug_shows_no_ard_secret() {
+        let env = |n: &str| match n {
+            "MAXAR_ARD_USERNAME" => Some("me".to_owned()),
+            "MAXAR_ARD_PASSWORD" => Some("pa55-w0rd".to_owned()),
+            _ => None,
+        };
+        let login = Login::from_env(&env).unwrap();
+        let shown = format!("{login:?}");
+        assert!(!shown.contains("pa55-w0rd"), "{shown}");
+        assert!(shown.contains("password: Secret([REDACTED])"), "{shown}");
+        let token = |n: &str| (n == "MAXAR_ARD_TOKEN").then(|| "t0ken-value".to_owned());
+        let shown = format!("{:?}", Login::from_env(&token).unwrap());
+        assert_eq!(shown, "Token(Secret([REDACTED]))");
+
+        let password = Secret::new("pa55-w0rd".to_owned());
+        let grant = PasswordGrant {
+            grant_type: "password",
+            username: "me",
+            password: &password,
+        };
+        let shown = format!("{grant:?}");
+        assert!(!shown.contains("pa55-w0rd"), "{shown}");
+        assert!(shown.contains("password: Secret([REDACTED])"), "{shown}");
+        assert_eq!(
+            to_json(&grant)["password"],
+            "pa55-w0rd",
+            "the request body carries it"
+        );
+
+        let sas_url =
+            Secret::new("https://a.blob.core.windows.net/c?sv=x&sig=s1gnature".to_owned());
+        let body = CredentialsBody {
+            credentials: &sas_url,
+            description: "d",
+        };
+        let shown = format!("{body:?}");
+        assert!(!shown.contains("s1gnature"), "{shown}");
+        assert_eq!(to_json(&body)["credentials"], *sas_url.expose());
     }
 
     #[test]

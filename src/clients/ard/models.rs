@@ -1,6 +1,7 @@
 //! The Maxar ARD credentials API's payloads, as typed models (after Maxar's own SDK).
 
 use crate::clients::field::Field;
+use crate::domain::secret::{self, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -55,16 +56,18 @@ pub struct ListPage {
 #[derive(Debug, Serialize)]
 pub struct CredentialsBody<'a> {
     /// The full SAS URL.
-    pub credentials: &'a str,
+    #[serde(serialize_with = "secret::serialize")]
+    pub credentials: &'a Secret,
     pub description: &'a str,
 }
 
-/// The body of `POST /auth/authenticate`.
+/// The body of `POST /auth/authenticate`. Its `Debug` shows the password as a placeholder.
 #[derive(Debug, Serialize)]
 pub struct PasswordGrant<'a> {
     pub grant_type: &'static str,
     pub username: &'a str,
-    pub password: &'a str,
+    #[serde(serialize_with = "secret::serialize")]
+    pub password: &'a Secret,
 }
 
 /// The answer of `POST /auth/authenticate`.

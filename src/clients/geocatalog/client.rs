@@ -6,6 +6,7 @@ use super::models::{
 };
 use crate::clients::http::{self, CallError, JsonApi, Paged, Service};
 use crate::domain::error::{Failure, Kind, Result};
+use crate::domain::secret::Secret;
 use crate::domain::{ids, shown};
 use azure_core::http::{Method, Url};
 use serde::de::DeserializeOwned;
@@ -59,7 +60,7 @@ pub enum Action {
 
 /// How a source connects to the container.
 pub enum Connection<'a> {
-    Sas { token: &'a str },
+    Sas { token: &'a Secret },
     ManagedIdentity { object_id: &'a str },
 }
 
@@ -504,7 +505,9 @@ mod tests {
             catalog.body(
                 Some("id-1"),
                 "https://a.blob.core.windows.net/c",
-                &Connection::Sas { token: "sv=x" },
+                &Connection::Sas {
+                    token: &Secret::new("sv=x".into()),
+                },
             )
         };
         assert_eq!(
@@ -517,5 +520,17 @@ mod tests {
             serde_json::json!({"sourceType": "SasToken", "connectionInfo":
                 {"containerUrl": "https://a.blob.core.windows.net/c", "sasToken": "sv=x"}})
         );
+    }
+
+    #[test]
+    fn the_sas_connection_body_debug_shows_no_token() {
+        let token = Secret::new("sv=x&sig=s1gnature".into());
+        let body = ConnectionBody::Sas {
+            container_url: "https://a.blob.core.windows.net/c",
+            sas_token: &token,
+        };
+        let shown = format!("{body:?}");
+        assert!(!shown.contains("s1gnature"), "{shown}");
+        assert!(shown.contains("sas_token: Secret([REDACTED])"), "{shown}");
     }
 }

@@ -6,6 +6,7 @@
 //! [`Field`]), unknown ones kept in `other`, keys sorted.
 
 use crate::clients::field::Field;
+use crate::domain::secret::{self, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -104,7 +105,8 @@ pub struct SourceBody<'a> {
 pub enum ConnectionBody<'a> {
     Sas {
         container_url: &'a str,
-        sas_token: &'a str,
+        #[serde(serialize_with = "secret::serialize")]
+        sas_token: &'a Secret,
     },
     ManagedIdentity {
         container_url: &'a str,

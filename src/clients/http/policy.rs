@@ -1,7 +1,7 @@
 //! The pipeline policies sasmint adds to the `azure_core` ones.
 
 use super::error::is_certificate_refused;
-use azure_core::credentials::Secret;
+use crate::domain::secret::Secret;
 use azure_core::error::ErrorKind;
 use azure_core::http::policies::{Policy, PolicyResult};
 use azure_core::http::{Context, Request};
@@ -19,7 +19,7 @@ impl Policy for StaticBearer {
         request: &mut Request,
         next: &[Arc<dyn Policy>],
     ) -> PolicyResult {
-        request.insert_header("authorization", format!("Bearer {}", self.0.secret()));
+        request.insert_header("authorization", format!("Bearer {}", self.0.expose()));
         next[0].send(ctx, request, &next[1..]).await
     }
 }

@@ -49,11 +49,11 @@ async fn session(
             ard::authenticate(&anonymous, base, &username, &password).await?
         }
     };
-    redact::register(&token);
+    redact::register(token.expose());
     let service = Service::new(
         "Maxar ARD",
         options()?,
-        Some(Arc::new(StaticBearer(token.into()))),
+        Some(Arc::new(StaticBearer(token))),
         auth,
     );
     let client = Ard::new(service, base.clone());

@@ -10,6 +10,7 @@ use crate::domain::ids::check_object_id;
 use crate::domain::lifetime;
 use crate::domain::minted::Minted;
 use crate::domain::permissions::Preset;
+use crate::domain::secret::Secret;
 use crate::io::runtime::{self, network};
 use crate::io::terminal::{note, stdout};
 use crate::pipeline::{self, LifetimeOptions, MintPlan, TokenOptions};
@@ -81,7 +82,10 @@ pub(super) fn run(
     let container_url = plan.target.resource_url();
     let catalog = common.catalog(credential.clone(), client_options);
     let kind = match &managed_identity {
-        None => Connection::Sas { token: "" }.kind(),
+        None => Connection::Sas {
+            token: &Secret::new(String::new()),
+        }
+        .kind(),
         Some(id) => Connection::ManagedIdentity { object_id: id }.kind(),
     };
     let timeout = common.azure.timeout;
@@ -155,7 +159,7 @@ pub(super) fn run(
             Connection::Sas {
                 token: &minted.token,
             },
-            Some(minted.token.as_str()),
+            Some(minted.token.expose().as_str()),
         ),
         Credentials::ManagedIdentity(id) => (Connection::ManagedIdentity { object_id: id }, None),
     };

@@ -80,8 +80,9 @@ fn report(label: &str, at: usize, failure: &Failure) {
     terminal::report(&labelled(label, at, failure));
 }
 
+/// A minted token is shared (`Arc`), not cloned, with the `--verify` tasks.
 enum Outcome {
-    Minted(Box<Minted>),
+    Minted(Arc<Minted>),
     Failed(Failure),
 }
 
@@ -168,7 +169,7 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
 /// Signs every planned input with its account's key, on all cores; results in input order.
 fn sign_all(
     plans: Vec<std::result::Result<MintPlan, Failure>>,
-    keys: &BTreeMap<String, std::result::Result<Key, Failure>>,
+    keys: &BTreeMap<String, std::result::Result<Arc<Key>, Failure>>,
     saved_key: bool,
 ) -> Vec<Outcome> {
     let sign = |plan: std::result::Result<MintPlan, Failure>| -> Outcome {
@@ -185,7 +186,7 @@ fn sign_all(
             )),
         };
         match signed {
-            Ok(m) => Outcome::Minted(Box::new(m)),
+            Ok(m) => Outcome::Minted(Arc::new(m)),
             Err(f) => Outcome::Failed(f),
         }
     };
@@ -219,11 +220,11 @@ fn sign_all(
 /// [`PARALLEL_ACCOUNTS`] tokens at a time, each with the whole `--timeout` once its turn
 /// comes); a token the service refuses becomes a failed input.
 fn verify_all(outcomes: &mut [Outcome], token: &TokenOptions, quiet: bool) -> Result<()> {
-    let minted: Vec<(usize, Minted)> = outcomes
+    let minted: Vec<(usize, Arc<Minted>)> = outcomes
         .iter()
         .enumerate()
         .filter_map(|(i, o)| match o {
-            Outcome::Minted(m) => Some((i, (**m).clone())),
+            Outcome::Minted(m) => Some((i, Arc::clone(m))),
             Outcome::Failed(_) => None,
         })
         .collect();
@@ -270,13 +271,14 @@ fn verify_all(outcomes: &mut [Outcome], token: &TokenOptions, quiet: bool) -> Re
     Ok(())
 }
 
-/// One key per account: read once from `--delegation-key`, or fetched per account in parallel.
+/// One key per account: read once from `--delegation-key` (and shared by every account, not
+/// copied), or fetched per account in parallel.
 fn keys(
     args: &MintRequest,
     plans: &[std::result::Result<MintPlan, Failure>],
     now: OffsetDateTime,
     quiet: bool,
-) -> Result<BTreeMap<String, std::result::Result<Key, Failure>>> {
+) -> Result<BTreeMap<String, std::result::Result<Arc<Key>, Failure>>> {
     let mut accounts: BTreeMap<String, &MintPlan> = BTreeMap::new();
     for plan in plans.iter().flatten() {
         accounts
@@ -287,7 +289,7 @@ fn keys(
         return Ok(BTreeMap::new());
     }
     if let Some(path) = &args.token.delegation_key {
-        let key = pipeline::read_key(path, now)?;
+        let key = Arc::new(pipeline::read_key(path, now)?);
         // Every input shares the lifetime flags, so one note covers them all.
         let window = accounts.values().next().expect("not empty").spec.window;
         if key.expiry < window.expiry {
@@ -299,7 +301,10 @@ fn keys(
                 ),
             );
         }
-        return Ok(accounts.into_keys().map(|a| (a, Ok(key.clone()))).collect());
+        return Ok(accounts
+            .into_keys()
+            .map(|a| (a, Ok(Arc::clone(&key))))
+            .collect());
     }
     let first = accounts.values().next().expect("not empty");
     let request = lifetime::key_request(now, first.spec.window);
@@ -336,7 +341,7 @@ fn keys(
                     let key = tokio::time::timeout(per_account, fetch)
                         .await
                         .unwrap_or_else(|_| Err(timed_out(&what, timeout)));
-                    (account, key)
+                    (account, key.map(Arc::new))
                 });
             }
             let mut keys = BTreeMap::new();
@@ -355,7 +360,7 @@ fn render(inputs: &[Input], outcomes: &[Outcome], format: MintOutput) -> String 
     for (input, outcome) in inputs.iter().zip(outcomes) {
         match (outcome, format) {
             (Outcome::Minted(m), MintOutput::Json) => {
-                let mut value = serde_json::to_value(m).expect("plain data serializes");
+                let mut value = serde_json::to_value(&**m).expect("plain data serializes");
                 value["input"] = serde_json::json!(input.at);
                 serde_json::to_writer(&mut out, &value).expect("writing to memory");
                 out.push(b'\n');
