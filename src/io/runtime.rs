@@ -130,6 +130,26 @@ mod tests {
     }
 
     #[test]
+    fn steps_share_the_deadline_and_the_one_that_runs_out_is_named() {
+        // A 1 s budget, two 700 ms steps: the first fits, the second runs out and is named.
+        let error = run(async {
+            let deadline = Deadline::starting_now(1);
+            let step = || async {
+                tokio::time::sleep(Duration::from_millis(700)).await;
+                Ok(())
+            };
+            within(deadline, "the first step", step()).await?;
+            within(deadline, "the second step", step()).await
+        })
+        .unwrap_err();
+        assert_eq!(error.kind, Kind::Network);
+        assert_eq!(
+            error.message,
+            "the second step timed out: the command's --timeout of 1 s ran out"
+        );
+    }
+
+    #[test]
     fn both_gives_both_values() {
         let (a, b) = run(both(async { Ok(1) }, async { Ok("two") })).unwrap();
         assert_eq!((a, b), (1, "two"));
