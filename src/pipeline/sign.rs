@@ -15,7 +15,15 @@ use crate::io::terminal::note;
 /// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`) and signs it.
 pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Result<Minted> {
     check_key_tenant(plan.key_tenant.as_deref(), key, saved_key)?;
-    let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)?;
+    let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)
+        .map_err(|mut f| {
+            // A key the service just returned is the service's data, not the user's input.
+            if !saved_key {
+                f.kind = crate::domain::error::Kind::Service;
+                f.hint = None;
+            }
+            f
+        })?;
     if shortened && saved_key {
         note(
             quiet,
