@@ -20,6 +20,141 @@ pub struct Extras {
     pub delegated_user: Option<String>,
     /// `sr=bs`/`sr=bv`: the token reads one snapshot or version of the blob.
     pub blob_state: Option<BlobState>,
+    /// `srh`/`srq`: the request headers and query parameters every request with the token must
+    /// carry, with these values.
+    pub binding: Binding,
+}
+
+/// What a request-bound token (service version 2026-04-06, `srh`/`srq`) requires of every
+/// request made with it: these headers and query parameters, with exactly these values. Kept
+/// sorted by name, the order the crate signs them in and the order of `srh`/`srq`. Values are
+/// not secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Binding {
+    /// `--require-header` (and `--create-only`'s `If-None-Match: *`): name and value.
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// `--require-query`: name and value.
+    pub query: std::collections::BTreeMap<String, String>,
+}
+
+impl Binding {
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.query.is_empty()
+    }
+}
+
+/// The longest name or value of a bound header or query parameter.
+pub const BOUND_LIMIT: usize = 1024;
+
+/// RFC 9110 `tchar`: what a header name (a `token`) is made of.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn bound_error(option: &str, text: &str, problem: &str, hint: &str) -> Failure {
+    Failure::usage(format!("{option} '{}' {problem}", shown::value(text))).hint(hint.to_owned())
+}
+
+/// Parses one `--require-header 'NAME: VALUE'`: the name an RFC 9110 token, the value printable
+/// (blanks around it are dropped, as HTTP does), both 1 to [`BOUND_LIMIT`] bytes.
+pub fn parse_required_header(text: &str) -> Result<(String, String)> {
+    const OPTION: &str = "--require-header";
+    const HINT: &str = "give NAME: VALUE, e.g. --require-header 'x-ms-blob-content-type: image/png'; a header name is letters, digits and !#$%&'*+-.^_`|~";
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(bound_error(OPTION, text, "has no ':'", HINT));
+    };
+    let value = value.trim_matches([' ', '\t']);
+    let problem = if name.is_empty() {
+        Some("has an empty name")
+    } else if !name.bytes().all(is_tchar) {
+        Some("has a name that is not an HTTP token (a space, a control character or a separator)")
+    } else if value.is_empty() {
+        Some("has an empty value")
+    } else if value.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if name.len() > BOUND_LIMIT || value.len() > BOUND_LIMIT {
+        Some("is too long (a name or value has at most 1024 bytes)")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(bound_error(OPTION, text, problem, HINT)),
+        None => Ok((name.to_owned(), value.to_owned())),
+    }
+}
+
+/// Parses one `--require-query NAME=VALUE`: a non-empty name without blanks, `=`, `&` or control
+/// characters, and a value without control characters, both at most [`BOUND_LIMIT`] bytes.
+pub fn parse_required_query(text: &str) -> Result<(String, String)> {
+    const OPTION: &str = "--require-query";
+    const HINT: &str = "give NAME=VALUE as the consumer's URL will carry it, decoded, e.g. --require-query comp=list";
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(bound_error(OPTION, text, "has no '='", HINT));
+    };
+    let problem = if name.is_empty() {
+        Some("has an empty name")
+    } else if name
+        .chars()
+        .any(|c| c.is_whitespace() || c == '&' || c == ',')
+    {
+        Some("has a blank, '&' or ',' in its name")
+    } else if name.chars().chain(value.chars()).any(char::is_control) {
+        Some("contains a control character")
+    } else if name.len() > BOUND_LIMIT || value.len() > BOUND_LIMIT {
+        Some("is too long (a name or value has at most 1024 bytes)")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(bound_error(OPTION, text, problem, HINT)),
+        None => Ok((name.to_owned(), value.to_owned())),
+    }
+}
+
+/// The header `--create-only` binds: with it a write never replaces an existing blob.
+pub const CREATE_ONLY: (&str, &str) = ("If-None-Match", "*");
+
+/// Builds the binding of a token from `--require-header`, `--require-query` and
+/// `--create-only`. A name given twice (header names case-insensitively, as HTTP reads them)
+/// is exit 2 naming the flag.
+pub fn binding(headers: &[String], query: &[String], create_only: bool) -> Result<Binding> {
+    let mut binding = Binding::default();
+    let mut header_list: Vec<(&str, (String, String))> = Vec::new();
+    for text in headers {
+        header_list.push(("--require-header", parse_required_header(text)?));
+    }
+    if create_only {
+        header_list.push((
+            "--create-only",
+            (CREATE_ONLY.0.to_owned(), CREATE_ONLY.1.to_owned()),
+        ));
+    }
+    for (option, (name, value)) in header_list {
+        if binding
+            .headers
+            .keys()
+            .any(|have| have.eq_ignore_ascii_case(&name))
+        {
+            return Err(Failure::usage(format!(
+                "{option}: header '{}' is bound twice (header names ignore case)",
+                shown::value(&name)
+            ))
+            .hint("bind each header once; --create-only already binds If-None-Match: *"));
+        }
+        binding.headers.insert(name, value);
+    }
+    for text in query {
+        let (name, value) = parse_required_query(text)?;
+        if binding.query.contains_key(&name) {
+            return Err(Failure::usage(format!(
+                "--require-query: parameter '{}' is bound twice",
+                shown::value(&name)
+            ))
+            .hint("bind each query parameter once"));
+        }
+        binding.query.insert(name, value);
+    }
+    Ok(binding)
 }
 
 /// One snapshot or one version of a blob (`sr=bs` or `sr=bv`).
@@ -234,6 +369,12 @@ macro_rules! finish {
         }
         if let Some(v) = &h.content_type {
             b = b.content_type(v.as_str());
+        }
+        for (name, value) in &spec.extras.binding.headers {
+            b = b.signed_request_header(name.as_str(), value.as_str());
+        }
+        for (name, value) in &spec.extras.binding.query {
+            b = b.signed_request_query_parameter(name.as_str(), value.as_str());
         }
         b
     }};
