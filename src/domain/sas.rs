@@ -603,6 +603,154 @@ mod tests {
         }
     }
 
+    const BOUND: &str = include_str!("../../tests/data/ud-sas-python-bound.json");
+
+    /// Request-bound tokens (issue 20) against the Python SDK: the vector's headers and
+    /// parameters go through the same parsing as `--require-header 'NAME: VALUE'` and
+    /// `--require-query NAME=VALUE`, sasmint signs with the vector's key and times, and the
+    /// SDK's string-to-sign, with only `signedVersion` replaced (the crate signs 2026-04-06, the
+    /// SDK 2026-10-06; one layout), must give sasmint's `sig`. Line by line: the request block
+    /// holds one `name:value` line per header and per parameter, in the order of `srh`/`srq`.
+    #[test]
+    fn bound_tokens_match_the_python_sdk() {
+        let vectors: Value = serde_json::from_str(BOUND).unwrap();
+        let cases = vectors["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 5);
+        for case in cases {
+            let id = case["id"].as_str().unwrap();
+            let inputs = &case["inputs"];
+            let pairs = |k: &str| -> Vec<(String, String)> {
+                inputs[k]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| {
+                        (
+                            p[0].as_str().unwrap().to_owned(),
+                            p[1].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect()
+            };
+            let (headers, query) = (pairs("request_headers"), pairs("request_query_params"));
+            let header_flags: Vec<String> =
+                headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+            let query_flags: Vec<String> = query.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            let binding = binding(&header_flags, &query_flags, false).unwrap();
+            let account = inputs["account_name"].as_str().unwrap();
+            let container = inputs["container_name"].as_str().unwrap();
+            let mut url = format!("https://{account}.blob.core.windows.net/{container}");
+            if let Some(blob) = inputs["blob_name"].as_str() {
+                url.push('/');
+                url.push_str(&resource::encode_path(blob));
+            }
+            let target = resource::parse(&url, None, false, false).unwrap();
+            let permissions =
+                Permissions::parse(inputs["permission"].as_str().unwrap(), target.level()).unwrap();
+            let key = key_from(inputs);
+            let time = |k: &str| lifetime::parse_time(inputs[k].as_str().unwrap(), k).unwrap();
+            let spec = Spec {
+                permissions,
+                window: Window {
+                    start: time("start"),
+                    expiry: time("expiry"),
+                },
+                https_only: true,
+                ip: None,
+                encryption_scope: None,
+                correlation_id: None,
+                extras: Extras {
+                    binding,
+                    ..Extras::default()
+                },
+            };
+            let token = sign(&target, &spec, &key.sdk).unwrap();
+
+            let lines: Vec<&str> = case["expected"]["string_to_sign_lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap())
+                .collect();
+            let sts = case["expected"]["string_to_sign"].as_str().unwrap();
+            assert_eq!(lines.join("\n"), sts, "{id}");
+            // The request block, line by line, in srh/srq order.
+            let mut block: Vec<String> = headers.iter().map(|(n, v)| format!("{n}:{v}")).collect();
+            block.extend([String::new(), String::new()]);
+            block.extend(query.iter().map(|(n, v)| format!("{n}:{v}")));
+            assert_eq!(lines[21..lines.len() - 5], block, "{id}");
+            assert_eq!(
+                lines[17], "2026-10-06",
+                "{id}: the SDK's signedVersion moved"
+            );
+            let mut patched: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+            patched[17] = query_param(&token, "sv").unwrap().to_owned();
+            let value = base64::engine::general_purpose::STANDARD
+                .decode(key.file.value.expose().as_bytes())
+                .unwrap();
+            let mut ours = decoded(&token);
+            assert_eq!(
+                ours.remove("sig").unwrap(),
+                hmac_b64(&value, &patched.join("\n")),
+                "{id}"
+            );
+            let mut theirs = decoded(case["expected"]["query_string"].as_str().unwrap());
+            theirs.remove("sig");
+            assert_eq!(ours.remove("sv").as_deref(), Some("2026-04-06"));
+            assert_eq!(theirs.remove("sv").as_deref(), Some("2026-10-06"));
+            assert_eq!(ours, theirs, "{id}");
+            // srh/srq: raw, comma-joined, in the order of the block.
+            let names = |list: &[(String, String)]| {
+                list.iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            assert_eq!(
+                query_param(&token, "srh").unwrap_or(""),
+                names(&headers),
+                "{id}"
+            );
+            let srq = query_param(&token, "srq").unwrap_or("");
+            assert_eq!(srq, names(&query), "{id}");
+        }
+    }
+
+    #[test]
+    fn bound_flags_are_checked() {
+        let ok = binding(
+            &["x-ms-blob-content-type:  image/png ".into()],
+            &["comp=list".into(), "empty=".into()],
+            true,
+        )
+        .unwrap();
+        assert_eq!(ok.headers["x-ms-blob-content-type"], "image/png");
+        assert_eq!(ok.headers["If-None-Match"], "*");
+        assert_eq!(ok.query["empty"], "");
+        for (headers, query, create_only, flag) in [
+            (vec!["no-colon"], vec![], false, "--require-header"),
+            (vec![": v"], vec![], false, "--require-header"),
+            (vec!["a b: v"], vec![], false, "--require-header"),
+            (vec!["a(b): v"], vec![], false, "--require-header"),
+            (vec!["a:"], vec![], false, "--require-header"),
+            (vec!["a: x\r\ny"], vec![], false, "--require-header"),
+            (vec!["a: 1", "A: 2"], vec![], false, "--require-header"),
+            (vec!["if-none-match: *"], vec![], true, "--create-only"),
+            (vec![], vec!["noequals"], false, "--require-query"),
+            (vec![], vec!["=v"], false, "--require-query"),
+            (vec![], vec!["a b=v"], false, "--require-query"),
+            (vec![], vec!["a=\u{7}"], false, "--require-query"),
+            (vec![], vec!["a=1", "a=2"], false, "--require-query"),
+        ] {
+            let h: Vec<String> = headers.iter().map(|s| (*s).to_owned()).collect();
+            let q: Vec<String> = query.iter().map(|s| (*s).to_owned()).collect();
+            let e = binding(&h, &q, create_only).unwrap_err();
+            assert_eq!(e.kind, crate::domain::error::Kind::Usage, "{h:?} {q:?}");
+            assert!(e.message.starts_with(flag), "{}", e.message);
+            assert!(!e.message.chars().any(char::is_control), "{}", e.message);
+        }
+    }
+
     #[test]
     fn header_values_are_printable_and_bounded() {
         assert!(check_header("--content-type", "application/pdf; charset=utf-8").is_ok());
