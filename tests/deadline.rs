@@ -306,7 +306,8 @@ fn status_reports_a_bad_listed_id_and_shows_the_rest() {
     let text = run("text");
     assert_eq!(text.code, Some(5), "{}", text.stderr);
     assert!(
-        text.stderr.contains("1 ingestion source(s)"),
+        text.stderr
+            .contains("listed 1 ingestion sources whose id cannot be used in a URL path"),
         "{}",
         text.stderr
     );
