@@ -378,6 +378,9 @@ fn shared(timeout: Duration) -> Result<(reqwest::Client, Prewarm)> {
     if let Some(s) = shared.as_ref().filter(|s| s.timeout == timeout) {
         return Ok((s.client.clone(), s.prewarm.clone()));
     }
+    // TLS crypto: rustls' `ring` provider (Cargo.toml says why). Installed once for the process;
+    // `Err` means one is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let prewarm = Prewarm::default();
     let client = reqwest::Client::builder()
         .connect_timeout(timeout.min(Duration::from_secs(10)))
