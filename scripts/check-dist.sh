@@ -100,9 +100,57 @@ static_check() { # BINARY
   ! readelf -dW "$1" | grep -q '(NEEDED)' || fail "$1 needs a shared library"
 }
 
+# Compares two scripts/snapshot.sh directories. `inspect` reports time left until expiry, which
+# moves between the two runs: there, durations and second counts are compared as placeholders.
+# With `windows`: stderr may differ in the program name clap prints (`sasmint.exe`) and, for a
+# failing command, in the operating system's own error text ("os error N"), each listed.
+compare_snapshots() { # LABEL DIR [windows]
+  python3 - "$work/snap-host" "$2" "${3:-exact}" <<'PY' || fail "$1: offline outputs differ from the host build's (above)"
+import os, re, sys
+host, other, mode = sys.argv[1:4]
+def parts(path):
+    text = open(path, encoding="utf-8", errors="replace").read()
+    m = re.match(r"(.*?)== exit (\d+)\n== stdout\n(.*)== stderr\n(.*)\Z", text, re.S)
+    return m.group(1), m.group(2), m.group(3), m.group(4)
+def timeless(cmd, text):
+    if not cmd.startswith("$ sasmint inspect"):
+        return text
+    text = re.sub(r"(\d+d )?(\d+h )?(\d+m )?\d+s\b", "<duration>", text)
+    text = re.sub(r"(_seconds\"?:\s*)-?\d+", r"\1<n>", text)
+    return re.sub(r"\(-?\d+ s\)", "(<n> s)", text)
+bad, names, os_texts, timed = [], 0, 0, 0
+files = sorted(os.listdir(host))
+for f in files:
+    h, o = parts(os.path.join(host, f)), parts(os.path.join(other, f))
+    cmd = h[0].strip()
+    norm = (lambda s: s.replace("sasmint.exe", "sasmint")) if mode == "windows" else (lambda s: s)
+    hs, os_ = timeless(cmd, h[2]), timeless(cmd, norm(o[2]))
+    he, oe = timeless(cmd, h[3]), timeless(cmd, o[3])
+    if (h[2], h[3]) != (norm(o[2]), norm(o[3])) and cmd.startswith("$ sasmint inspect"):
+        timed += 1
+    if h[0] != o[0] or h[1] != o[1]:
+        bad.append(f"{f}: {cmd}: exit {h[1]} (host) vs {o[1]}")
+    elif hs != os_:
+        bad.append(f"{f}: {cmd}: stdout differs")
+    elif he != oe:
+        if mode == "windows" and he == timeless(cmd, norm(o[3])):
+            names += 1
+        elif mode == "windows" and h[1] != "0" and "os error" in he:
+            os_texts += 1
+            print(f"   stderr: the OS's own error text differs: {cmd}")
+        else:
+            bad.append(f"{f}: {cmd}: stderr differs:\n{h[3]}---\n{o[3]}")
+for b in bad:
+    print("   " + b)
+extra = f"; stderr differing only in the program name: {names}; in the OS's error text: {os_texts}" if mode == "windows" else ""
+print(f"   {len(files)} outputs compared ({timed} inspect outputs with the time left normalised){extra}")
+sys.exit(1 if bad else 0)
+PY
+}
+
 same_snapshot() { # LABEL DIR
-  diff -r "$work/snap-host" "$2" >"$work/diff-$1" || { head -40 "$work/diff-$1" >&2; fail "$1: offline outputs differ from the host build's"; }
-  ok "$1: $(find "$2" -type f | wc -l) offline outputs (help, man, completions, tokens, inspect, usage errors) byte-identical to the host build's"
+  compare_snapshots "$1" "$2"
+  ok "$1: $(find "$2" -type f | wc -l) offline outputs (help, man, completions, tokens, inspect, usage errors: stdout, stderr, exit code) byte-identical to the host build's (inspect: time left normalised)"
 }
 
 key_inputs() { # DIR: key.json as scripts/snapshot.sh writes it
@@ -119,13 +167,17 @@ check_azurite() { # BINARY
   export SASMINT_AZURITE=${SASMINT_AZURITE:-$ROOT/.azurite/node_modules/azurite/dist/src/blob/main.js}
   [ -f "$SASMINT_AZURITE" ] || fail "Azurite is missing: run .ci/run's install step, or set SASMINT_AZURITE"
   cargo build --locked --example local_azure >&2
-  "${CARGO_TARGET_DIR:-$ROOT/target}/debug/examples/local_azure" >"$env_file" 2>"$work/azure.log" &
-  helper_pid=$!
-  for _ in $(seq 1 150); do
+  # Azurite must listen within 15 s; on a loaded machine a start can miss that: three tries.
+  local attempt
+  for attempt in 1 2 3; do
+    "${CARGO_TARGET_DIR:-$ROOT/target}/debug/examples/local_azure" >"$env_file" 2>"$work/azure.log" &
+    helper_pid=$!
+    while kill -0 "$helper_pid" 2>/dev/null && ! grep -q '^export DEMO_CONTAINER_URL=' "$env_file"; do sleep 0.2; done
     grep -q '^export DEMO_CONTAINER_URL=' "$env_file" && break
-    kill -0 "$helper_pid" 2>/dev/null || { cat "$work/azure.log" >&2; fail "local_azure exited"; }
-    sleep 0.2
+    wait "$helper_pid" 2>/dev/null || true; helper_pid=""
+    echo "local_azure did not start (try $attempt): $(grep -m1 'did not start' "$work/azure.log" || true)" >&2
   done
+  [ -n "$helper_pid" ] || { cat "$work/azure.log" >&2; fail "local_azure did not start"; }
   # shellcheck disable=SC1090
   (
     source "$env_file"
@@ -207,35 +259,7 @@ check_windows() { # TARGET DIR
   chmod +x "$wrapper"
   "$wrapper" --version | grep -q "sasmint $version" || fail "$target does not run under Wine"
   scripts/snapshot.sh "$wrapper" "$work/snap-$target" >/dev/null
-  python3 - "$work/snap-host" "$work/snap-$target" <<'PY' || fail "$target: offline outputs differ (above)"
-import os, re, sys
-host, win = sys.argv[1:3]
-def parts(path):
-    text = open(path, encoding="utf-8", errors="replace").read()
-    m = re.match(r"(.*?)== exit (\d+)\n== stdout\n(.*)== stderr\n(.*)\Z", text, re.S)
-    return m.group(1), m.group(2), m.group(3), m.group(4)
-bad, os_texts, names = [], 0, 0
-files = sorted(os.listdir(host))
-for f in files:
-    h, w = parts(os.path.join(host, f)), parts(os.path.join(win, f))
-    norm = lambda s: s.replace("sasmint.exe", "sasmint")
-    if h[0] != w[0] or h[1] != w[1]:
-        bad.append(f"{f}: {h[0].strip()}: exit {h[1]} (host) vs {w[1]} (windows)")
-    elif h[2] != norm(w[2]):
-        bad.append(f"{f}: {h[0].strip()}: stdout differs")
-    elif h[3] != w[3]:
-        if h[3] == norm(w[3]):
-            names += 1
-        elif h[1] != "0" and "os error" in h[3]:
-            os_texts += 1
-            print(f"   stderr: the OS's error text differs: {h[0].strip()}")
-        else:
-            bad.append(f"{f}: {h[0].strip()}: stderr differs:\n{h[3]}---\n{w[3]}")
-for b in bad:
-    print("   " + b)
-print(f"   {len(files)} outputs; stderr differing only in the program name: {names}; in the OS's error text: {os_texts}")
-sys.exit(1 if bad else 0)
-PY
+  compare_snapshots "$target" "$work/snap-$target" windows
   ok "$target (Wine): every offline output's stdout and exit code byte-identical to the host build's"
   # --output-file: the same sequence with both binaries, same exit codes and file contents.
   local run
