@@ -78,8 +78,8 @@ fi
 
 export SASMINT_AZURITE=${SASMINT_AZURITE:-$ROOT/.azurite/node_modules/azurite/dist/src/blob/main.js}
 cargo build --locked --example local_azure >&2
-# Azurite must listen within 15 s; on a loaded machine a start can miss that: three tries.
-for attempt in 1 2 3; do
+# Azurite must listen within 15 s; on a loaded machine a start can miss that: five tries.
+for attempt in 1 2 3 4 5; do
   "${CARGO_TARGET_DIR:-$ROOT/target}/debug/examples/local_azure" >"$work/azure.env" 2>"$work/azure.log" &
   pid=$!
   while kill -0 "$pid" 2>/dev/null && ! grep -q '^export DEMO_CONTAINER_URL=' "$work/azure.env"; do sleep 0.2; done

@@ -67,8 +67,8 @@ pids+=($!)
 export SASMINT_AZURITE=${SASMINT_AZURITE:-$ROOT/.azurite/node_modules/azurite/dist/src/blob/main.js}
 [ -f "$SASMINT_AZURITE" ] || { echo "check-action.sh: Azurite is missing (set SASMINT_AZURITE)" >&2; exit 1; }
 cargo build --locked --example local_azure >&2
-# Azurite must listen within 15 s; on a loaded machine a start can miss that: three tries.
-for attempt in 1 2 3; do
+# Azurite must listen within 15 s; on a loaded machine a start can miss that: five tries.
+for attempt in 1 2 3 4 5; do
   "${CARGO_TARGET_DIR:-$ROOT/target}/debug/examples/local_azure" >"$work/azure.env" 2>"$work/azure.log" &
   pid=$!
   while kill -0 "$pid" 2>/dev/null && ! grep -q '^export DEMO_CONTAINER_URL=' "$work/azure.env"; do sleep 0.2; done
@@ -200,7 +200,9 @@ print(f"ok: action outputs from the served release ({len(paths)} PATH entry, sas
 # 2. Masking: announced first, never printed otherwise.
 all_out = "".join(e[2] + e[3] for e in log)
 run_out = next(e for e in log if e[0] == "run")[2]
-masks = [l[len("::add-mask::"):] for l in run_out.splitlines() if l.startswith("::add-mask::")]
+def unescape(v):  # workflow command data: %25, %0D, %0A (the runner undoes them)
+    return v.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+masks = [unescape(l[len("::add-mask::"):]) for l in run_out.splitlines() if l.startswith("::add-mask::")]
 if token not in masks or outs["sas_url"] not in masks:
     fail("the token or URL is not masked", log)
 first = run_out.splitlines()[:len(masks)]

@@ -167,9 +167,9 @@ check_azurite() { # BINARY
   export SASMINT_AZURITE=${SASMINT_AZURITE:-$ROOT/.azurite/node_modules/azurite/dist/src/blob/main.js}
   [ -f "$SASMINT_AZURITE" ] || fail "Azurite is missing: run .ci/run's install step, or set SASMINT_AZURITE"
   cargo build --locked --example local_azure >&2
-  # Azurite must listen within 15 s; on a loaded machine a start can miss that: three tries.
+  # Azurite must listen within 15 s; on a loaded machine a start can miss that: five tries.
   local attempt
-  for attempt in 1 2 3; do
+  for attempt in 1 2 3 4 5; do
     "${CARGO_TARGET_DIR:-$ROOT/target}/debug/examples/local_azure" >"$env_file" 2>"$work/azure.log" &
     helper_pid=$!
     while kill -0 "$helper_pid" 2>/dev/null && ! grep -q '^export DEMO_CONTAINER_URL=' "$env_file"; do sleep 0.2; done
