@@ -148,6 +148,11 @@ ref = statistics.median(off[both[0][0]])
 lines += ["", "**Offline mint** (`--delegation-key`, fixed times; start-up):", "", "| binary | median | p25–p75 | runs | / repo build |", "|---|---:|---:|---:|---:|"]
 lines += [row(name, off[name], ref) for name, _ in both + offline_only]
 same = all(o.replace(b"\r\n", b"\n") == outs[both[0][0]] for o in outs.values())
+import hashlib
+digest = lambda path: hashlib.sha256(open(path, "rb").read()).hexdigest()
+repo_sha, reg_sha = digest(shlex.split(both[0][1])[0]), digest(shlex.split(both[1][1])[0])
+lines += ["", f"Registry install byte-identical to the repo build: {'yes' if repo_sha == reg_sha else 'no'} "
+          f"(sha256 {repo_sha[:16]}… vs {reg_sha[:16]}…)."]
 lines += ["", f"Offline tokens byte-identical across all {len(outs)} binaries: {'yes' if same else 'NO'}.",
           f"Load average after: {os.getloadavg()[0]:.2f}."]
 text = "\n".join(lines) + "\n"

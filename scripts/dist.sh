@@ -28,8 +28,9 @@
 #   x86_64-pc-windows-gnu         gcc-mingw-w64-x86-64
 #   *-apple-darwin, *-windows-msvc  a macOS / Windows machine with its own tools (the release
 #                                 workflow's runners); no cross build from Linux
-# The man pages come from a binary that runs here: the target's own when it is the host's,
-# otherwise a host build of the same profile.
+# The man pages come from a binary that runs here: the target's own when it runs (the host's
+# target, x86_64 musl on Linux x86_64), else SASMINT_MAN_BIN when set (any build of the same
+# version: the pages do not depend on the target), else a host build of the same profile.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -136,8 +137,10 @@ build() { # TARGET: prints the binary's path
 
 man_binary() { # TARGET BINARY: prints a binary that runs here, for `sasmint man`
   local target=$1 bin=$2
-  if [ "$target" = "$host" ]; then
+  if [ "$target" = "$host" ] || "$bin" --version >/dev/null 2>&1; then
     echo "$bin"
+  elif [ -n "${SASMINT_MAN_BIN:-}" ]; then
+    echo "$SASMINT_MAN_BIN"
   else
     echo "== cargo build --profile $profile (host, for the man pages)" >&2
     cargo build --locked --profile "$profile" --bin sasmint >&2
