@@ -21,9 +21,10 @@
 # need, beyond `rustup target add TARGET`:
 #   x86_64-unknown-linux-gnu      the host compiler (built on Linux x86_64)
 #   x86_64-unknown-linux-musl     musl-tools (musl-gcc): a static binary
-#   aarch64-unknown-linux-musl    gcc-aarch64-linux-gnu: its compiler builds ring's C and
-#                                 assembly code (which uses no libc header) and links the
-#                                 binary statically against Rust's own musl: a static binary
+#   aarch64-unknown-linux-musl    gcc-aarch64-linux-gnu: Debian has no aarch64 musl compiler,
+#                                 but none is needed: the glibc cross compiler builds ring's C
+#                                 and assembly and links the binary against Rust's own
+#                                 (self-contained) musl: a static binary
 #   aarch64-unknown-linux-gnu     gcc-aarch64-linux-gnu
 #   x86_64-pc-windows-gnu         gcc-mingw-w64-x86-64
 #   *-apple-darwin, *-windows-msvc  a macOS / Windows machine with its own tools (the release
