@@ -13,6 +13,13 @@
 //!   only when the running user owns it, checked again on the opened file (`fstat`), so a swap
 //!   between the check and the open is caught. Another user's is refused before it is opened;
 //! * a directory: refused.
+//!
+//! On Windows (the README's Security section says the same): the new file has no mode 0600; it
+//! gets the access list its directory passes on (a user's profile, `%TEMP%` and a runner's
+//! `RUNNER_TEMP` are the user's alone; a shared directory is not). There is no owner check for a
+//! named pipe or device (`NUL`, `\\.\pipe\…`): Windows has no uid to compare, and a pipe's own
+//! access list decides who may read it. Only Ctrl-C (SIGINT) removes the temporary file: Windows
+//! sends no SIGTERM or SIGHUP, and a killed process (`taskkill /F`) cannot clean up.
 
 use crate::domain::error::{Failure, Kind, Result};
 use crate::io::terminal::stdout;
@@ -208,8 +215,18 @@ fn pending() -> std::sync::MutexGuard<'static, Option<PathBuf>> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Removes the pending temporary file, if any. Holding the lock: the writer cannot create or
+/// rename meanwhile.
+fn remove_pending() {
+    let guard = pending();
+    if let Some(tmp) = guard.as_ref() {
+        let _ = std::fs::remove_file(tmp);
+    }
+}
+
 /// From now on, SIGINT, SIGTERM and SIGHUP remove the pending temporary file before the
 /// process dies of them. Installed only when a file is written, so start-up stays lean.
+#[cfg(unix)]
 fn clean_up_on_interrupt() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -219,15 +236,29 @@ fn clean_up_on_interrupt() {
         };
         std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                // Holding the lock: the writer cannot create or rename meanwhile.
-                let guard = pending();
-                if let Some(tmp) = guard.as_ref() {
-                    let _ = std::fs::remove_file(tmp);
-                }
+                remove_pending();
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 std::process::exit(128 + signal);
             }
         });
+    });
+}
+
+/// Windows: Ctrl-C (SIGINT, the only one of the three it sends) removes the pending temporary
+/// file before the process exits with 130. Windows runs a console control handler on a thread
+/// of its own, not on an interrupted one, so taking the lock and removing a file there is safe.
+#[cfg(not(unix))]
+fn clean_up_on_interrupt() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use signal_hook::consts::SIGINT;
+        // SAFETY: see above; the action runs on the handler thread Windows starts for Ctrl-C.
+        let _ = unsafe {
+            signal_hook::low_level::register(SIGINT, || {
+                remove_pending();
+                std::process::exit(128 + SIGINT);
+            })
+        };
     });
 }
 

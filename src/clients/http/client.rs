@@ -62,6 +62,9 @@ fn shared(timeout: Duration) -> Result<(reqwest::Client, Prewarm)> {
     if let Some(s) = shared.as_ref().filter(|s| s.timeout == timeout) {
         return Ok((s.client.clone(), s.prewarm.clone()));
     }
+    // TLS crypto: rustls' `ring` provider (Cargo.toml says why). Installed once for the process;
+    // `Err` means one is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let prewarm = Prewarm::default();
     // Proxies as sasmint reads them (never for loopback and link-local: the managed-identity
     // endpoints), and the roots of SSL_CERT_FILE/SSL_CERT_DIR read with the one file reader.
