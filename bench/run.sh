@@ -22,9 +22,9 @@
 #     --rounds R    passes over the RTTs (default 3; 1 with --quick)
 #     --rtts LIST   round-trip times in ms (default "0 20 40 80")
 #
-# Honours CARGO_TARGET_DIR. Builds with the repository's .cargo/config.toml (which turns off
-# AWS-LC's CPU-jitter entropy; see bench/RESULTS.md); an AWS_LC_SYS_NO_JITTER_ENTROPY in the
-# environment overrides it and is recorded in the summary.
+# Honours CARGO_TARGET_DIR. The TLS crypto is rustls' ring provider (issue 19), so no build
+# environment matters for its speed; an AWS_LC_SYS_NO_JITTER_ENTROPY still set is recorded in the
+# summary (older builds relied on a .cargo/config.toml that set it: bench/RESULTS.md).
 #
 # Installs what is missing: hyperfine, curl, node/npm and python3-venv from Debian (apt-get),
 # azure-identity + azure-storage-blob + matplotlib into bench/.venv and azure-cli into
@@ -374,7 +374,7 @@ step "Summary"
   ((skip_az)) || printf 'az=azure-cli %s\n' "$("$AZ_VENV/bin/python" -c 'from azure.cli.core import __version__ as v; print(v)')"
   printf 'curl=%s\n' "$(curl --version | head -1)"
   printf 'azurite=%s\n' "$AZURITE_VERSION"
-  printf 'build_env=AWS_LC_SYS_NO_JITTER_ENTROPY=%s\n' "${AWS_LC_SYS_NO_JITTER_ENTROPY:-1 (.cargo/config.toml)}"
+  printf 'build_env=AWS_LC_SYS_NO_JITTER_ENTROPY=%s\n' "${AWS_LC_SYS_NO_JITTER_ENTROPY:-unset}"
   printf 'batch=%s\n' "$batch"
   printf 'quick=%s\n' "$quick"
   printf 'rounds=%s\n' "$rounds"
