@@ -201,11 +201,9 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
         if chunk.is_empty() {
             break;
         }
-        if let Err(f) = handle(args, now, label, chunk, &mut keys, &mut sink, &mut tally) {
-            // --fail-fast: the results before the failure are written (to stdout; an
-            // --output-file is not written at all).
-            return Err(f);
-        }
+        // With --fail-fast, a failure ends the run: the results before it are written (to
+        // stdout; an --output-file is not written at all).
+        handle(args, now, label, chunk, &mut keys, &mut sink, &mut tally)?;
     }
     if tally.inputs == 0 {
         if let Source::List(lines) = &source {
