@@ -201,12 +201,7 @@ fn open_regular(path: &Path) -> std::result::Result<std::fs::File, FileError> {
     let file = std::fs::File::open(path).map_err(FileError::Io)?;
     let meta = file.metadata().map_err(FileError::Io)?;
     if !meta.is_file() {
-        let what = if meta.is_dir() {
-            "a directory"
-        } else {
-            "no regular file (a FIFO, device or socket)"
-        };
-        return Err(FileError::NotRegular(what));
+        return Err(FileError::NotRegular(kind(&meta.file_type())));
     }
     #[cfg(unix)]
     {
@@ -215,6 +210,31 @@ fn open_regular(path: &Path) -> std::result::Result<std::fs::File, FileError> {
             .map_err(|e| FileError::Io(e.into()))?;
     }
     Ok(file)
+}
+
+/// What a file that is no regular file is, for a message (as `local_file` names it).
+fn kind(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "no regular file"
+    }
 }
 
 #[cfg(test)]
