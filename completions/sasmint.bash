@@ -1367,7 +1367,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__mint)
-            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --directory --content-disposition --content-type --content-encoding --content-language --cache-control --delegated-user --delegated-user-tenant --snapshot --version-id --delegation-key --verify --output --output-file --force --github-env --auth --account --timeout --verbose --quiet --help --version"
+            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --directory --content-disposition --content-type --content-encoding --content-language --cache-control --delegated-user --delegated-user-tenant --snapshot --version-id --require-header --require-query --create-only --delegation-key --verify --output --output-file --force --github-env --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1446,6 +1446,14 @@ _sasmint() {
                     return 0
                     ;;
                 --version-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-query)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -64,6 +64,8 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l delegated-user 
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l delegated-user-tenant -d 'Ask for the delegation key with this tenant (DelegatedUserTid), so a user of another tenant may use the token (skdutid). With --delegation-key, the key must carry it' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l snapshot -d 'A read token for one snapshot of the blob (sr=bs), e.g. 2025-03-01T12:34:56.1234567Z; the URL carries snapshot=' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l version-id -d 'A read token for one version of the blob (sr=bv); the URL carries versionid=' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l require-header -d 'Bind a request header to the token (srh): every request with it must send exactly this header and value, e.g. \'x-ms-blob-content-type: image/png\'. Repeatable' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l require-query -d 'Bind a query parameter to the token (srq): every request with it must carry exactly NAME=VALUE in its URL. Repeatable' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l delegation-key -d 'Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network' -r -F
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s o -l output -d 'What to print' -r -f -a "token\t'The bare query string, without `?`'
 url\t'The container or blob URL with the token'
@@ -81,9 +83,10 @@ client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLI
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
-complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l fail-fast -d 'With several inputs: stop at the first failure and print nothing'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l fail-fast -d 'With several inputs: stop at the first failure (the results before it are already printed; an --output-file is not written)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l allow-http -d 'Allow plain http as well as https (spr=https,http). Default: https only'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l directory -d 'The URL\'s path below the container names a directory of a hierarchical-namespace (Data Lake Gen2) account: mint a directory SAS (sr=d) for it and everything below it'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l create-only -d 'A write token that can create blobs but never overwrite one: binds \'If-None-Match: *\' (Put Blob, Put Block List, Copy Blob). Needs c or w'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l verify -d 'Before printing, use the token once per right it grants, changing no data; exit 4 if the service refuses it'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l force -d 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l github-env -d 'With --output github-actions: write the values to GITHUB_ENV (SAS_TOKEN, SAS_URL …) instead of step outputs in GITHUB_OUTPUT (sas_token, sas_url …)'

@@ -17,6 +17,15 @@ produces them. The cases cover what the Azurite emulator cannot prove:
   `i13-container-response-headers` (the SDK signs `rsc*` on a container SAS, sasmint refuses
   them there), whose `sasmint_runs` stays false.
 
+It also writes tests/data/ud-sas-python-bound.json (issue 20): request-bound ("dynamic") user
+delegation SAS, `srh`/`srq` (`request_headers=`, `request_query_params=` on `generate_blob_sas` and
+`generate_container_sas`). Their values span several lines of the string-to-sign (the crate and the
+SDK write `name:value\n` per header and `\nname:value` per parameter), so these cases are not
+labelled field by field; the script checks instead that the lines between `signedEncryptionScope`
+and `rscc` are exactly the request block built from the inputs. The SDK keeps the caller's order
+while the Rust crate sorts names (a BTreeMap): the script passes every header and parameter sorted
+by name, and records them as ordered [name, value] lists. src/domain/sas.rs checks each case.
+
 Run it (it needs the network once, for PyPI; the SDK versions are pinned and recorded in the JSON):
 
     python3 -m venv /tmp/sas-vectors
@@ -58,6 +67,7 @@ from azure.storage.filedatalake import generate_directory_sas
 
 PINNED = {"azure-storage-blob": "12.31.1", "azure-storage-file-datalake": "12.26.1"}
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "ud-sas-python-extra.json"
+BOUND_OUT = OUT.with_name("ud-sas-python-bound.json")
 
 # (field name in the service documentation, token parameter that carries it or how it is carried)
 FIELDS = [
@@ -442,18 +452,117 @@ def document():
     }
 
 
+# --- issue 20: request-bound tokens (srh/srq) -------------------------------------------------
+# (id, kind, permission, name, headers, query parameters): sorted by name, as the crate signs them.
+BOUND_CASES = [
+    ("i20-blob-create-only", "blob", "cw", BLOB, [("If-None-Match", "*")], []),
+    ("i20-container-create-only", "container", "cw", None, [("If-None-Match", "*")], []),
+    ("i20-blob-headers-and-query", "blob", "cw", BLOB,
+     [("If-None-Match", "*"), ("x-ms-blob-content-type", "image/png")],
+     [("comp", "block"), ("x-tag", "a b/c")]),
+    ("i20-container-query-only", "container", "rl", None, [],
+     [("comp", "list"), ("restype", "container")]),
+    ("i20-container-header-with-colon", "container", "rl", None,
+     [("x-ms-client-request-id", "job:42 / run=7")], []),
+]
+
+
+def bound_build(id, kind, permission, name, headers, query):
+    assert headers == sorted(headers) and query == sorted(query), f"{id}: not sorted"
+    hooked = []
+    key = make_key(UserDelegationKey, {})
+    common = dict(permission=permission, expiry=EXPIRY, start=START, protocol="https",
+                  sts_hook=hooked.append, user_delegation_key=key)
+    if headers:
+        common["request_headers"] = dict(headers)
+    if query:
+        common["request_query_params"] = dict(query)
+    with Capture() as cap:
+        if kind == "container":
+            function = "azure.storage.blob.generate_container_sas"
+            token = generate_container_sas(ACCOUNT, CONTAINER, **common)
+        else:
+            function = "azure.storage.blob.generate_blob_sas"
+            token = generate_blob_sas(ACCOUNT, CONTAINER, name, **common)
+    assert len(cap.calls) == 1, f"{id}: {len(cap.calls)} sign_string calls"
+    signing_key, sts = cap.calls[0]
+    assert signing_key == KEY["value"] and hooked == [sts], id
+    pairs = query_pairs(token)
+    params = dict(pairs)
+    mac = hmac.new(base64.b64decode(KEY["value"]), sts.encode("utf-8"), hashlib.sha256).digest()
+    signature = base64.b64encode(mac).decode()
+    assert params["sig"] == signature, f"{id}: sig is not HMAC-SHA256 of the captured string"
+    # The request block: srh, the join, srq.
+    block = "".join(f"{n}:{v}\n" for n, v in headers) + "\n" + "".join(f"\n{n}:{v}" for n, v in query)
+    lines = sts.split("\n")
+    head, tail = lines[:21], lines[-5:]
+    middle = "\n".join(lines[21:-5])
+    assert middle == block, f"{id}: request block {middle!r}, expected {block!r}"
+    assert tail == [""] * 5 and head[16] == "https", id
+    assert params.get("srh", "") == ",".join(n for n, _ in headers), id
+    assert params.get("srq", "") == ",".join(n for n, _ in query), id
+    return {
+        "id": id,
+        "issue": 20,
+        "function": function,
+        "inputs": {
+            "account_name": ACCOUNT,
+            "container_name": CONTAINER,
+            "blob_name": name,
+            "permission": permission,
+            "start": START,
+            "expiry": EXPIRY,
+            "protocol": "https",
+            "request_headers": [list(h) for h in headers],
+            "request_query_params": [list(q) for q in query],
+            "user_delegation_key": KEY,
+            "service_version": params["sv"],
+        },
+        "expected": {
+            "string_to_sign": sts,
+            "string_to_sign_lines": lines,
+            "signature": signature,
+            "query_string": token,
+            "query_params": [list(p) for p in pairs],
+        },
+    }
+
+
+def bound_document():
+    installed = {name: version(name) for name in PINNED}
+    return {
+        "about": (
+            "Request-bound user delegation SAS (srh/srq, service version 2026-04-06) from the Azure "
+            "SDK for Python. Generated by scripts/sas_vectors.py; do not edit by hand. Checked by "
+            "src/domain/sas.rs (bound_tokens_match_the_python_sdk)."
+        ),
+        "generator": "scripts/sas_vectors.py",
+        "sdk": {**installed, "azure-core": version("azure-core"), "python": platform.python_version()},
+        "conventions": {
+            "string_to_sign": "the SDK's, as captured; string_to_sign_lines is it split on '\\n'. "
+                              "Lines 0-20 are the fixed fields up to signedEncryptionScope, the last 5 "
+                              "rscc..rsct; between them the request block: 'name:value' per header, "
+                              "two empty lines, then 'name:value' per query parameter",
+            "order": "headers and parameters are passed sorted by name (the Rust crate sorts them; "
+                     "the SDK keeps the caller's order), and listed here in that order",
+        },
+        "cases": [bound_build(*c) for c in BOUND_CASES],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the file, write nothing")
     args = parser.parse_args()
-    text = json.dumps(document(), indent=1, ensure_ascii=False) + "\n"
-    if args.check:
-        if OUT.read_text(encoding="utf-8") != text:
-            sys.exit(f"{OUT} differs from what the SDK produces now")
-        print(f"{OUT}: up to date")
-        return
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}")
+    for out, doc in ((OUT, document()), (BOUND_OUT, bound_document())):
+        text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+        if args.check:
+            if out.read_text(encoding="utf-8") != text:
+                sys.exit(f"{out} differs from what the SDK produces now")
+            print(f"{out}: up to date")
+            continue
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
 
 
 if __name__ == "__main__":

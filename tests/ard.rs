@@ -225,16 +225,15 @@ async fn register_then_rotate_under_the_same_id() {
         [
             "POST /api/v1/auth/authenticate 200".to_string(),
             "GET /api/v1/auth/self 200".to_string(),
-            format!("GET {path} 200"),
-            format!("PUT {path} 200"),
+            format!("PATCH {path} 200"),
         ],
-        "read the stored description, then rotated with PUT"
+        "rotated with one PATCH: the stored description is neither read nor written"
     );
-    let put = service.requests().pop().unwrap();
+    let patch = service.requests().pop().unwrap();
     assert_eq!(
-        put.json(),
-        json!({"credentials": format!("{c}?{new_token}"), "description": "Q3 deliveries"}),
-        "the full SAS URL and the stored description"
+        patch.json(),
+        json!({"credentials": format!("{c}?{new_token}")}),
+        "the full SAS URL and nothing else"
     );
     assert_eq!(service.credentials().len(), 1);
     assert_absent(&r.stdout, "SAS signature", &sig_of(&new_token));
@@ -272,8 +271,8 @@ async fn static_token_and_account_id_from_the_environment() {
     let path = credentials_path(&service, "static-1");
     assert_eq!(
         calls(&service),
-        [format!("GET {path} 404"), format!("PUT {path} 201")],
-        "no login and no account discovery; a new id: GET finds nothing, PUT creates"
+        [format!("PATCH {path} 404"), format!("PUT {path} 201")],
+        "no login and no account discovery; a new id: the rotation finds nothing, PUT creates"
     );
     let put = service.requests().pop().unwrap();
     let url = service.credential("static-1").unwrap().credentials.unwrap();
@@ -342,6 +341,8 @@ async fn put_answered_with_no_content_is_success() {
             &c,
             "--credentials-id",
             "quiet",
+            "--description",
+            "kept",
             "--output",
             "json",
         ],
@@ -357,8 +358,43 @@ async fn put_answered_with_no_content_is_success() {
     let path = credentials_path(&service, "quiet");
     assert_eq!(
         calls(&service),
-        [format!("GET {path} 200"), format!("PUT {path} 204")]
+        [format!("PUT {path} 204")],
+        "with --description: one PUT of both fields"
     );
+}
+
+#[tokio::test]
+async fn a_rotation_racing_another_keeps_its_description() {
+    // Another client stores a new description while this rotation is on its way (between
+    // anything it may have read and its write). A rotation without --description sends only
+    // the credentials, so the new description stands; a read-then-PUT would put back the
+    // old one.
+    let ts = TokenServer::start();
+    let service = Ard::start(azurite());
+    let c = container("ard-race").await;
+    service.seed_credentials("raced", Some("old description"));
+    service.race_next_write_with_description("raced", "new description");
+    let r = ard_with(
+        &ts,
+        &service,
+        Login::Token,
+        &["register", &c, "--credentials-id", "raced"],
+        |cmd| {
+            cmd.args(["--ard-endpoint", &service.endpoint()])
+                .env("MAXAR_ARD_ACCOUNT_ID", service.account_id());
+        },
+    );
+    r.ok();
+    let (stored, _) = proven_credentials(&service, "raced", &c);
+    assert_eq!(
+        stored.description.as_deref(),
+        Some("new description"),
+        "the racing writer's description is not lost"
+    );
+    assert_eq!(stored.writes, 2, "the racing write and the rotation");
+    let path = credentials_path(&service, "raced");
+    assert_eq!(calls(&service), [format!("PATCH {path} 200")]);
+    assert_eq!(service.credentials().len(), 1);
 }
 
 // ---- list, show, delete -----------------------------------------------------------------------
@@ -577,7 +613,7 @@ async fn another_account_is_denied() {
     assert!(r.stdout.is_empty());
     assert_eq!(
         calls(&service),
-        ["GET /api/v1/admin/account/someone-else/credentials/x 403"],
+        ["PATCH /api/v1/admin/account/someone-else/credentials/x 403"],
         "a 403 is not retried"
     );
 }
@@ -604,7 +640,7 @@ async fn service_unavailable_with_retry_after_is_retried() {
     assert_eq!(log[1], "POST /api/v1/auth/authenticate 200");
     assert_retry_after_honoured(&service, 503);
 
-    // A 429 on the registration (its first request reads the stored description).
+    // A 429 on the registration (its first request: the rotation's PATCH).
     service.fail_next(1, 429, Some(1));
     let r = ard(
         &ts,
@@ -669,7 +705,7 @@ async fn service_error_echoing_the_request_is_redacted() {
             .requests()
             .into_iter()
             .rev()
-            .find(|r| r.method == "PUT")
+            .find(|r| r.method == "PUT" || r.method == "PATCH")
             .expect("the CLI sent the credentials");
         assert_eq!(put.status, 400);
         let url = put.json()["credentials"].as_str().unwrap().to_string();

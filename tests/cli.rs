@@ -1206,7 +1206,14 @@ fn batch_refuses_what_cannot_work() {
     );
     w.refuses(
         &["mint", "--from-file", "/dev/null"],
-        "/dev/null holds no URLs",
+        "cannot read the URL list /dev/null: it is a character device, not a regular file",
+        "check the path, or pass - to read from stdin",
+    );
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    let empty_path = empty.path().to_str().unwrap();
+    w.refuses(
+        &["mint", "--from-file", empty_path],
+        &format!("{empty_path} holds no URLs"),
         "put one container or blob URL per line",
     );
     w.refuses(
@@ -1447,14 +1454,19 @@ fn a_closed_pipe_is_not_an_error() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(list.as_bytes()).unwrap();
-    }
+    // The list is written beside the reading, as a shell pipeline does: the batch streams, so
+    // it writes results while it still reads, and a writer that waited for the end would
+    // deadlock with it. Once the pipe is closed sasmint may stop reading: a refused write here
+    // is expected.
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(list.as_bytes());
+    });
     // Like `| head -c1`: read one byte, then close the pipe.
     let mut one = [0u8; 1];
     child.stdout.take().unwrap().read_exact(&mut one).unwrap();
     let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(
         out.stderr.is_empty(),

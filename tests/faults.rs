@@ -155,17 +155,17 @@ fn server_error_every_time_gives_up_after_three_retries() {
 }
 
 #[test]
-fn retry_after_longer_than_the_timeout_is_cut_short() {
+fn retry_after_longer_than_the_timeout_fails_at_once() {
     let ts = TokenServer::start();
     let fs = FaultServer::forwarding(azurite());
     fs.inject(5, 429, Some(60));
     let r = mint(&ts, &fs.container_url("fault-ra60"), &["--timeout", "2"]);
-    // The timeout cuts the 60 s wait short: exit 6 with its message, one attempt only, and
-    // far less than the 60 s asked for (2 s, with room for a busy machine).
-    r.failed_with(6)
-        .says("timed out after 2 s")
+    // A wait longer than the time left cannot end in a retry: exit 5 at once, saying how long
+    // the service asked to wait (issue 22), one attempt only.
+    r.failed_with(5)
+        .says("asked to wait 60 s before retrying")
         .says("--timeout")
-        .took_between(Duration::from_secs(2), within_timeout(2))
+        .took_between(Duration::ZERO, within_timeout(2))
         .no_identity_secrets(&ts);
     assert_eq!(fs.requests(), 1, "{:?}", fs.log());
 }
@@ -231,7 +231,7 @@ fn endpoint_that_never_answers_times_out() {
     let fs = FaultServer::start(azurite(), FaultMode::Hang);
     let r = mint(&ts, &fs.container_url("fault-hang"), &["--timeout", "3"]);
     r.failed_with(6)
-        .says("timed out after 3 s")
+        .says("--timeout of 3 s ran out")
         .says("hint:")
         .took_between(Duration::from_secs(3), within_timeout(3))
         .no_identity_secrets(&ts);
@@ -448,9 +448,10 @@ async fn an_account_that_never_answers_fails_alone() {
     assert!(lines[0].contains("sig="), "{:?}", r.stdout);
     assert_eq!(lines[1], "");
     assert!(
-        r.stderr
-            .contains("argument 2: getting the delegation key from")
-            && r.stderr.contains("timed out after 3 s"),
+        r.stderr.contains("argument 2: ")
+            && r.stderr
+                .contains(&format!("https://127.0.0.1:{}", hang.port()))
+            && r.stderr.contains("--timeout of 3 s ran out"),
         "{}",
         r.stderr
     );
@@ -550,7 +551,7 @@ fn slow_token_endpoint_times_out() {
     let r = mint(&ts, &fs.container_url("fault-tsslow"), &["--timeout", "2"]);
     // The token endpoint answers after 4 s: only the 2 s timeout firing explains exit 6.
     r.failed_with(6)
-        .says("timed out after 2 s")
+        .says("--timeout of 2 s ran out")
         .took_between(Duration::from_secs(2), within_timeout(2))
         .no_identity_secrets(&ts);
     assert_eq!(fs.requests(), 0, "storage is never asked without a token");

@@ -934,3 +934,106 @@ fn bad_input_sends_nothing() {
     assert_eq!(ts.requests(), 0, "no token was even requested");
     storage.assert_untouched("storage");
 }
+
+/// Four `geocatalog register` runs for one container with the legacy API (the service assigns
+/// ids, so sasmint's name-based id cannot make creates idempotent), started together.
+fn four_parallel_legacy_registers(
+    ts: &TokenServer,
+    catalog: &GeoCatalog,
+    args: &[&str],
+) -> Vec<Run> {
+    let barrier = std::sync::Barrier::new(4);
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    barrier.wait();
+                    geo(
+                        ts,
+                        catalog,
+                        &[
+                            args,
+                            &["--api-version", support::GEO_API_LEGACY, "--output", "json"],
+                        ]
+                        .concat(),
+                    )
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    })
+}
+
+#[tokio::test]
+async fn legacy_parallel_registers_end_with_one_sas_source() {
+    let ts = TokenServer::start();
+    let catalog = GeoCatalog::start(azurite());
+    let c = container("geo-legacy-parallel").await;
+    let runs = four_parallel_legacy_registers(&ts, &catalog, &["register", &c]);
+    let stored = proven_source(&catalog, &c);
+    let mut created = 0;
+    for r in &runs {
+        r.ok();
+        let out = r.json();
+        assert_eq!(
+            out["source"]["id"],
+            stored.id.as_str(),
+            "every run reports the one source"
+        );
+        if out["action"] == "created" {
+            created += 1;
+        }
+    }
+    assert_eq!(created, 1, "one run created it, the others rotated it");
+    assert_eq!(catalog.sources().len(), 1);
+}
+
+#[tokio::test]
+async fn legacy_parallel_managed_identity_registers_end_with_one_source() {
+    let ts = TokenServer::start();
+    let catalog = GeoCatalog::start(azurite());
+    let c = container("geo-legacy-parallel-mi").await;
+    let oid = catalog.identities()[0].object_id.clone();
+    let runs = four_parallel_legacy_registers(
+        &ts,
+        &catalog,
+        &["register", &c, "--managed-identity", &oid],
+    );
+    for r in &runs {
+        r.ok();
+    }
+    let sources = catalog.sources_for(&c);
+    assert_eq!(
+        sources.len(),
+        1,
+        "one source for the container: {sources:?}"
+    );
+    let mut created = 0;
+    for r in &runs {
+        let out = r.json();
+        assert_eq!(
+            out["source"]["id"],
+            sources[0].id.as_str(),
+            "every run reports the one source"
+        );
+        if out["action"] == "created" {
+            created += 1;
+        }
+    }
+    assert_eq!(created, 1, "one run created it, the others rotated it");
+    let deleted = catalog
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .count();
+    let posted = catalog
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(
+        deleted,
+        posted - 1,
+        "every duplicate created was deleted by its run"
+    );
+}

@@ -779,9 +779,11 @@ fn geocatalog_fields_are_printed_escaped() {
             "connectionInfo": {"containerUrl": EVIL, "expiration": EVIL},
         });
         if req.path().ends_with("/ingestion-sources") {
+            // A listed id that cannot be put in a path is a bad entry (tests/hostile_world.rs);
+            // every other field is shown, escaped.
             Reply::json(
                 200,
-                &json!({"value": [{"id": EVIL, "kind": EVIL, "created": EVIL}]}),
+                &json!({"value": [{"id": "listed-id", "kind": EVIL, "created": EVIL}]}),
             )
         } else {
             Reply::json(200, &source)
@@ -842,9 +844,13 @@ fn ard_fields_are_printed_escaped() {
         let c = json!({"credentials_id": EVIL, "account_id": EVIL, "description": EVIL,
             "created": EVIL, "modified": EVIL});
         if req.path().ends_with("/credentials") {
+            // A listed id that cannot be put in a path is a bad entry (tests/hostile_world.rs);
+            // every other field is shown, escaped.
+            let listed = json!({"credentials_id": "listed-id", "account_id": EVIL,
+                "description": EVIL, "created": EVIL, "modified": EVIL});
             Reply::json(
                 200,
-                &json!({"data": [{"registered_credentials": c}], "has_more": false}),
+                &json!({"data": [{"registered_credentials": listed}], "has_more": false}),
             )
         } else {
             Reply::json(200, &json!({"registered_credentials": c}))

@@ -138,6 +138,28 @@ pub struct MintArgs {
     #[arg(long, value_name = "ID")]
     pub version_id: Option<String>,
 
+    /// Bind a request header to the token (srh): every request with it must send exactly
+    /// this header and value, e.g. 'x-ms-blob-content-type: image/png'. Repeatable.
+    ///
+    /// Needs service version 2026-04-06. Blob, container and directory tokens.
+    #[arg(long, value_name = "NAME: VALUE")]
+    pub require_header: Vec<String>,
+
+    /// Bind a query parameter to the token (srq): every request with it must carry exactly
+    /// NAME=VALUE in its URL. Repeatable.
+    ///
+    /// Needs service version 2026-04-06. Blob, container and directory tokens.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub require_query: Vec<String>,
+
+    /// A write token that can create blobs but never overwrite one: binds
+    /// 'If-None-Match: *' (Put Blob, Put Block List, Copy Blob). Needs c or w.
+    ///
+    /// The consumer must send that header with every request: curl -H 'If-None-Match: *', or
+    /// the SDKs' per-request conditions; azcopy cannot. See docs/mint.md.
+    #[arg(long)]
+    pub create_only: bool,
+
     /// Sign offline with a key saved by `sasmint key` (a file, or - for stdin). No network.
     #[arg(long, value_name = "FILE|-", env = "SASMINT_DELEGATION_KEY")]
     pub delegation_key: Option<PathBuf>,
@@ -208,6 +230,9 @@ impl MintArgs {
                 snapshot: self.snapshot,
                 version_id: self.version_id,
                 directory: self.directory,
+                require_headers: self.require_header,
+                require_query: self.require_query,
+                create_only: self.create_only,
                 data_lake: true,
                 delegation_key: self.delegation_key,
                 verify: self.verify,

@@ -260,6 +260,9 @@ impl TokenCredential for Chain {
     ) -> azure_core::Result<AccessToken> {
         let winner = self.winner.load(Ordering::Relaxed);
         let mut tried = Vec::new();
+        // The first failure to reach a token endpoint: kept whole (its chain names the
+        // endpoint and says what happened), so that it is reported as a network failure.
+        let mut unreached = None;
         for (index, (name, candidate)) in self.candidates.iter().enumerate() {
             if winner != usize::MAX && index != winner {
                 continue;
@@ -283,26 +286,39 @@ impl TokenCredential for Chain {
                 Err(e) => {
                     let too_big = crate::clients::transport::body_too_big(&e).is_some();
                     if (is_network(&e) || too_big) && self.candidates.len() == 1 {
-                        // A single chosen method: keep the network error's kind (timeout, TLS),
-                        // or the token endpoint's oversized answer (a service failure).
-                        return Err(e);
+                        // A single chosen method: keep the network error's chain (timeout,
+                        // TLS, the endpoint), or the token endpoint's oversized answer (a
+                        // service failure), as a credential's error.
+                        return Err(azure_core::Error::new(ErrorKind::Credential, e));
                     }
                     tried.push(format!("{name}: {}", err_text(&e)));
+                    if unreached.is_none() && is_network(&e) {
+                        unreached = Some(e);
+                    }
                 }
             }
         }
-        Err(azure_core::Error::with_message(
-            ErrorKind::Credential,
-            format!(
-                "no credential could get a token; tried {}",
-                tried.join("; ")
-            ),
-        ))
+        let message = format!(
+            "no credential could get a token; tried {}",
+            tried.join("; ")
+        );
+        Err(match unreached {
+            Some(e) => azure_core::Error::with_error(ErrorKind::Credential, e, message),
+            None => azure_core::Error::with_message(ErrorKind::Credential, message),
+        })
     }
 }
 
+/// Whether `e` failed before its token endpoint answered: an I/O or connection error anywhere
+/// in its chain (the SDK's credentials wrap it in their own), or a request the command's
+/// deadline ended.
 fn is_network(e: &azure_core::Error) -> bool {
-    matches!(e.kind(), ErrorKind::Io | ErrorKind::Connection)
+    crate::clients::causes::sources(e).any(|s| {
+        s.downcast_ref::<azure_core::Error>()
+            .is_some_and(|a| matches!(a.kind(), ErrorKind::Io | ErrorKind::Connection))
+            || s.is::<crate::clients::http::deadline::OutOfTime>()
+            || s.is::<crate::clients::http::deadline::WaitTooLong>()
+    })
 }
 
 /// The hint for a credential failure.

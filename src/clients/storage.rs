@@ -6,7 +6,7 @@ use crate::clients::credentials::Auth;
 use crate::clients::http::{self, CallError};
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::keyfile::Key;
-use crate::domain::lifetime::KeyRequest;
+use crate::domain::lifetime::{self, KeyRequest};
 use crate::domain::redact;
 use crate::domain::resource::Target;
 use crate::domain::secret::Secret;
@@ -65,7 +65,28 @@ pub async fn fetch_key(
         let value = Secret::new(base64::engine::general_purpose::STANDARD.encode(value));
         redact::register(value.expose());
     }
-    Key::from_sdk(sdk)
+    let key = Key::from_sdk(sdk)?;
+    check_lifetime(&key, request, service.as_str())?;
+    Ok(key)
+}
+
+/// A key that ends sooner than asked would end every token signed with it sooner than asked,
+/// silently: it is refused (exit 5), saying when it ends and what was asked. (Azure returns the
+/// expiry it was asked for; the 7-day limit is applied to the request, with a note, before it
+/// is sent.)
+fn check_lifetime(key: &Key, request: KeyRequest, endpoint: &str) -> Result<()> {
+    if key.expiry >= request.expiry {
+        return Ok(());
+    }
+    Err(Failure::new(
+        Kind::Service,
+        format!(
+            "{endpoint} returned a delegation key that expires {}, sooner than the {} asked for: a token signed with it would end then too",
+            lifetime::format(key.expiry),
+            lifetime::format(request.expiry)
+        ),
+    )
+    .hint("try again; if it persists, ask for a shorter lifetime (--expires-in) or check that the URL reaches Azure Blob Storage itself, not a proxy or another service"))
 }
 
 /// What a 401/403 from storage means for sasmint.

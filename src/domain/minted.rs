@@ -3,6 +3,7 @@
 use crate::domain::sas::ResponseHeaders;
 use crate::domain::secret::{self, Secret};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A minted token and what it grants. Never holds the delegation key's value. Its `Debug`
 /// shows the token and the URL (which carries the token) as placeholders; its JSON, the
@@ -60,6 +61,11 @@ pub struct MintedExtras {
     pub delegated_user_oid: Option<String>,
     /// `skdutid`: the tenant of that user, from the key.
     pub delegated_user_tid: Option<String>,
+    /// `srh`: the headers every request with the token must send, name to value, in the
+    /// order of `srh`. Values are not secret.
+    pub required_headers: Option<BTreeMap<String, String>>,
+    /// `srq`: the query parameters every request with the token must carry, name to value.
+    pub required_query_parameters: Option<BTreeMap<String, String>>,
 }
 
 #[cfg(test)]

@@ -20,6 +20,141 @@ pub struct Extras {
     pub delegated_user: Option<String>,
     /// `sr=bs`/`sr=bv`: the token reads one snapshot or version of the blob.
     pub blob_state: Option<BlobState>,
+    /// `srh`/`srq`: the request headers and query parameters every request with the token must
+    /// carry, with these values.
+    pub binding: Binding,
+}
+
+/// What a request-bound token (service version 2026-04-06, `srh`/`srq`) requires of every
+/// request made with it: these headers and query parameters, with exactly these values. Kept
+/// sorted by name, the order the crate signs them in and the order of `srh`/`srq`. Values are
+/// not secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Binding {
+    /// `--require-header` (and `--create-only`'s `If-None-Match: *`): name and value.
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// `--require-query`: name and value.
+    pub query: std::collections::BTreeMap<String, String>,
+}
+
+impl Binding {
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.query.is_empty()
+    }
+}
+
+/// The longest name or value of a bound header or query parameter.
+pub const BOUND_LIMIT: usize = 1024;
+
+/// RFC 9110 `tchar`: what a header name (a `token`) is made of.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn bound_error(option: &str, text: &str, problem: &str, hint: &str) -> Failure {
+    Failure::usage(format!("{option} '{}' {problem}", shown::value(text))).hint(hint.to_owned())
+}
+
+/// Parses one `--require-header 'NAME: VALUE'`: the name an RFC 9110 token, the value printable
+/// (blanks around it are dropped, as HTTP does), both 1 to [`BOUND_LIMIT`] bytes.
+pub fn parse_required_header(text: &str) -> Result<(String, String)> {
+    const OPTION: &str = "--require-header";
+    const HINT: &str = "give NAME: VALUE, e.g. --require-header 'x-ms-blob-content-type: image/png'; a header name is letters, digits and !#$%&'*+-.^_`|~";
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(bound_error(OPTION, text, "has no ':'", HINT));
+    };
+    let value = value.trim_matches([' ', '\t']);
+    let problem = if name.is_empty() {
+        Some("has an empty name")
+    } else if !name.bytes().all(is_tchar) {
+        Some("has a name that is not an HTTP token (a space, a control character or a separator)")
+    } else if value.is_empty() {
+        Some("has an empty value")
+    } else if value.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if name.len() > BOUND_LIMIT || value.len() > BOUND_LIMIT {
+        Some("is too long (a name or value has at most 1024 bytes)")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(bound_error(OPTION, text, problem, HINT)),
+        None => Ok((name.to_owned(), value.to_owned())),
+    }
+}
+
+/// Parses one `--require-query NAME=VALUE`: a non-empty name without blanks, `=`, `&` or control
+/// characters, and a value without control characters, both at most [`BOUND_LIMIT`] bytes.
+pub fn parse_required_query(text: &str) -> Result<(String, String)> {
+    const OPTION: &str = "--require-query";
+    const HINT: &str = "give NAME=VALUE as the consumer's URL will carry it, decoded, e.g. --require-query comp=list";
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(bound_error(OPTION, text, "has no '='", HINT));
+    };
+    let problem = if name.is_empty() {
+        Some("has an empty name")
+    } else if name
+        .chars()
+        .any(|c| c.is_whitespace() || c == '&' || c == ',')
+    {
+        Some("has a blank, '&' or ',' in its name")
+    } else if name.chars().chain(value.chars()).any(char::is_control) {
+        Some("contains a control character")
+    } else if name.len() > BOUND_LIMIT || value.len() > BOUND_LIMIT {
+        Some("is too long (a name or value has at most 1024 bytes)")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(bound_error(OPTION, text, problem, HINT)),
+        None => Ok((name.to_owned(), value.to_owned())),
+    }
+}
+
+/// The header `--create-only` binds: with it a write never replaces an existing blob.
+pub const CREATE_ONLY: (&str, &str) = ("If-None-Match", "*");
+
+/// Builds the binding of a token from `--require-header`, `--require-query` and
+/// `--create-only`. A name given twice (header names case-insensitively, as HTTP reads them)
+/// is exit 2 naming the flag.
+pub fn binding(headers: &[String], query: &[String], create_only: bool) -> Result<Binding> {
+    let mut binding = Binding::default();
+    let mut header_list: Vec<(&str, (String, String))> = Vec::new();
+    for text in headers {
+        header_list.push(("--require-header", parse_required_header(text)?));
+    }
+    if create_only {
+        header_list.push((
+            "--create-only",
+            (CREATE_ONLY.0.to_owned(), CREATE_ONLY.1.to_owned()),
+        ));
+    }
+    for (option, (name, value)) in header_list {
+        if binding
+            .headers
+            .keys()
+            .any(|have| have.eq_ignore_ascii_case(&name))
+        {
+            return Err(Failure::usage(format!(
+                "{option}: header '{}' is bound twice (header names ignore case)",
+                shown::value(&name)
+            ))
+            .hint("bind each header once; --create-only already binds If-None-Match: *"));
+        }
+        binding.headers.insert(name, value);
+    }
+    for text in query {
+        let (name, value) = parse_required_query(text)?;
+        if binding.query.contains_key(&name) {
+            return Err(Failure::usage(format!(
+                "--require-query: parameter '{}' is bound twice",
+                shown::value(&name)
+            ))
+            .hint("bind each query parameter once"));
+        }
+        binding.query.insert(name, value);
+    }
+    Ok(binding)
 }
 
 /// One snapshot or one version of a blob (`sr=bs` or `sr=bv`).
@@ -234,6 +369,12 @@ macro_rules! finish {
         }
         if let Some(v) = &h.content_type {
             b = b.content_type(v.as_str());
+        }
+        for (name, value) in &spec.extras.binding.headers {
+            b = b.signed_request_header(name.as_str(), value.as_str());
+        }
+        for (name, value) in &spec.extras.binding.query {
+            b = b.signed_request_query_parameter(name.as_str(), value.as_str());
         }
         b
     }};
@@ -459,6 +600,154 @@ mod tests {
                 "{}",
                 case["id"]
             );
+        }
+    }
+
+    const BOUND: &str = include_str!("../../tests/data/ud-sas-python-bound.json");
+
+    /// Request-bound tokens (issue 20) against the Python SDK: the vector's headers and
+    /// parameters go through the same parsing as `--require-header 'NAME: VALUE'` and
+    /// `--require-query NAME=VALUE`, sasmint signs with the vector's key and times, and the
+    /// SDK's string-to-sign, with only `signedVersion` replaced (the crate signs 2026-04-06, the
+    /// SDK 2026-10-06; one layout), must give sasmint's `sig`. Line by line: the request block
+    /// holds one `name:value` line per header and per parameter, in the order of `srh`/`srq`.
+    #[test]
+    fn bound_tokens_match_the_python_sdk() {
+        let vectors: Value = serde_json::from_str(BOUND).unwrap();
+        let cases = vectors["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 5);
+        for case in cases {
+            let id = case["id"].as_str().unwrap();
+            let inputs = &case["inputs"];
+            let pairs = |k: &str| -> Vec<(String, String)> {
+                inputs[k]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| {
+                        (
+                            p[0].as_str().unwrap().to_owned(),
+                            p[1].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect()
+            };
+            let (headers, query) = (pairs("request_headers"), pairs("request_query_params"));
+            let header_flags: Vec<String> =
+                headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+            let query_flags: Vec<String> = query.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            let binding = binding(&header_flags, &query_flags, false).unwrap();
+            let account = inputs["account_name"].as_str().unwrap();
+            let container = inputs["container_name"].as_str().unwrap();
+            let mut url = format!("https://{account}.blob.core.windows.net/{container}");
+            if let Some(blob) = inputs["blob_name"].as_str() {
+                url.push('/');
+                url.push_str(&resource::encode_path(blob));
+            }
+            let target = resource::parse(&url, None, false, false).unwrap();
+            let permissions =
+                Permissions::parse(inputs["permission"].as_str().unwrap(), target.level()).unwrap();
+            let key = key_from(inputs);
+            let time = |k: &str| lifetime::parse_time(inputs[k].as_str().unwrap(), k).unwrap();
+            let spec = Spec {
+                permissions,
+                window: Window {
+                    start: time("start"),
+                    expiry: time("expiry"),
+                },
+                https_only: true,
+                ip: None,
+                encryption_scope: None,
+                correlation_id: None,
+                extras: Extras {
+                    binding,
+                    ..Extras::default()
+                },
+            };
+            let token = sign(&target, &spec, &key.sdk).unwrap();
+
+            let lines: Vec<&str> = case["expected"]["string_to_sign_lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap())
+                .collect();
+            let sts = case["expected"]["string_to_sign"].as_str().unwrap();
+            assert_eq!(lines.join("\n"), sts, "{id}");
+            // The request block, line by line, in srh/srq order.
+            let mut block: Vec<String> = headers.iter().map(|(n, v)| format!("{n}:{v}")).collect();
+            block.extend([String::new(), String::new()]);
+            block.extend(query.iter().map(|(n, v)| format!("{n}:{v}")));
+            assert_eq!(lines[21..lines.len() - 5], block, "{id}");
+            assert_eq!(
+                lines[17], "2026-10-06",
+                "{id}: the SDK's signedVersion moved"
+            );
+            let mut patched: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+            patched[17] = query_param(&token, "sv").unwrap().to_owned();
+            let value = base64::engine::general_purpose::STANDARD
+                .decode(key.file.value.expose().as_bytes())
+                .unwrap();
+            let mut ours = decoded(&token);
+            assert_eq!(
+                ours.remove("sig").unwrap(),
+                hmac_b64(&value, &patched.join("\n")),
+                "{id}"
+            );
+            let mut theirs = decoded(case["expected"]["query_string"].as_str().unwrap());
+            theirs.remove("sig");
+            assert_eq!(ours.remove("sv").as_deref(), Some("2026-04-06"));
+            assert_eq!(theirs.remove("sv").as_deref(), Some("2026-10-06"));
+            assert_eq!(ours, theirs, "{id}");
+            // srh/srq: raw, comma-joined, in the order of the block.
+            let names = |list: &[(String, String)]| {
+                list.iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            assert_eq!(
+                query_param(&token, "srh").unwrap_or(""),
+                names(&headers),
+                "{id}"
+            );
+            let srq = query_param(&token, "srq").unwrap_or("");
+            assert_eq!(srq, names(&query), "{id}");
+        }
+    }
+
+    #[test]
+    fn bound_flags_are_checked() {
+        let ok = binding(
+            &["x-ms-blob-content-type:  image/png ".into()],
+            &["comp=list".into(), "empty=".into()],
+            true,
+        )
+        .unwrap();
+        assert_eq!(ok.headers["x-ms-blob-content-type"], "image/png");
+        assert_eq!(ok.headers["If-None-Match"], "*");
+        assert_eq!(ok.query["empty"], "");
+        for (headers, query, create_only, flag) in [
+            (vec!["no-colon"], vec![], false, "--require-header"),
+            (vec![": v"], vec![], false, "--require-header"),
+            (vec!["a b: v"], vec![], false, "--require-header"),
+            (vec!["a(b): v"], vec![], false, "--require-header"),
+            (vec!["a:"], vec![], false, "--require-header"),
+            (vec!["a: x\r\ny"], vec![], false, "--require-header"),
+            (vec!["a: 1", "A: 2"], vec![], false, "--require-header"),
+            (vec!["if-none-match: *"], vec![], true, "--create-only"),
+            (vec![], vec!["noequals"], false, "--require-query"),
+            (vec![], vec!["=v"], false, "--require-query"),
+            (vec![], vec!["a b=v"], false, "--require-query"),
+            (vec![], vec!["a=\u{7}"], false, "--require-query"),
+            (vec![], vec!["a=1", "a=2"], false, "--require-query"),
+        ] {
+            let h: Vec<String> = headers.iter().map(|s| (*s).to_owned()).collect();
+            let q: Vec<String> = query.iter().map(|s| (*s).to_owned()).collect();
+            let e = binding(&h, &q, create_only).unwrap_err();
+            assert_eq!(e.kind, crate::domain::error::Kind::Usage, "{h:?} {q:?}");
+            assert!(e.message.starts_with(flag), "{}", e.message);
+            assert!(!e.message.chars().any(char::is_control), "{}", e.message);
         }
     }
 

@@ -93,7 +93,8 @@ pub fn append(variable: &str, path: &Path, text: &str) -> Result<()> {
     file.write_all(text.as_bytes()).map_err(|e| cannot(&e))
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
 

@@ -1,12 +1,33 @@
-//! The network part of a command runs on a small runtime, bounded by `--timeout`.
+//! The network part of a command runs on a small runtime, bounded by one deadline.
 //!
 //! One runtime serves the whole process: connections (and connections opened early by
 //! `clients::http::warm`) live on it from one network step of a command to the next.
+//!
+//! `--timeout` is the budget of the whole network part of a command, not of each step: the
+//! [`deadline`] is set once, when the network part starts (the first credential or client is
+//! built, after every check), and every step after it ([`network`]) — token, key, lookups,
+//! writes, `--verify` probes, their retries — gets only the time left. The HTTP pipeline ends
+//! each request by the same deadline with an error naming its endpoint
+//! ([`http::deadline`](crate::clients::http::deadline)); a step that still runs [`GRACE`]
+//! after it fails naming the step.
 
+use crate::clients::http::Deadline;
 use crate::domain::error::{Failure, Kind, Result};
 use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
+
+/// How long after the deadline a step may still run before it is cut off: the pipeline's own
+/// bound (at the deadline, naming the endpoint) fires first; this catches what it does not
+/// cover (a CLI credential's child process, a body still arriving).
+pub const GRACE: Duration = Duration::from_millis(250);
+
+/// The command's one deadline: `timeout` seconds after the first call (later calls return the
+/// same deadline, whatever `timeout` they pass).
+pub fn deadline(timeout: u64) -> Deadline {
+    static DEADLINE: OnceLock<Deadline> = OnceLock::new();
+    *DEADLINE.get_or_init(|| Deadline::starting_now(timeout))
+}
 
 /// The process's current-thread runtime, made on first use.
 fn runtime() -> Result<&'static tokio::runtime::Runtime> {
@@ -31,19 +52,38 @@ pub fn start(start: impl FnOnce()) -> Result<()> {
     Ok(())
 }
 
-/// Runs `work` on the process's runtime, failing with [`timed_out`] after `timeout` seconds.
+/// Runs the step `what` on the process's runtime, within the command's [`deadline`] (set now
+/// if this is the first network step): it fails with [`timed_out`] once the deadline (and
+/// [`GRACE`]) has passed.
 pub fn network<T>(timeout: u64, what: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
+    let deadline = deadline(timeout);
     runtime()?.block_on(async {
-        tokio::time::timeout(Duration::from_secs(timeout), work)
+        tokio::time::timeout_at(deadline.at() + GRACE, work)
             .await
-            .unwrap_or_else(|_| Err(timed_out(what, timeout)))
+            .unwrap_or_else(|_| Err(timed_out(what, deadline.timeout())))
     })
 }
 
-/// `what` took longer than `--timeout`.
+/// `work`, the step `what` inside a [`network`] one (one account of a batch), failing with
+/// [`timed_out`] at `deadline`: before the [`network`] step around it, so the step that ran
+/// out is the one named.
+pub async fn within<T>(
+    deadline: Deadline,
+    what: &str,
+    work: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    tokio::time::timeout_at(deadline.at(), work)
+        .await
+        .unwrap_or_else(|_| Err(timed_out(what, deadline.timeout())))
+}
+
+/// The step `what` was running when the command's `--timeout` ran out.
 pub fn timed_out(what: &str, timeout: u64) -> Failure {
-    Failure::new(Kind::Network, format!("{what} timed out after {timeout} s"))
-        .hint("check the network path to the endpoint, or raise --timeout")
+    Failure::new(
+        Kind::Network,
+        format!("{what} timed out: the command's --timeout of {timeout} s ran out"),
+    )
+    .hint("check the network path to the endpoint, or raise --timeout (it bounds the whole command, retries included)")
 }
 
 /// Runs `first` and `second` at the same time and reports errors as if they had run one after
@@ -87,6 +127,26 @@ mod tests {
                     .await
                     .unwrap_or_else(|_| Err(timed_out("the test", 5)))
             })
+    }
+
+    #[test]
+    fn steps_share_the_deadline_and_the_one_that_runs_out_is_named() {
+        // A 1 s budget, two 700 ms steps: the first fits, the second runs out and is named.
+        let error = run(async {
+            let deadline = Deadline::starting_now(1);
+            let step = || async {
+                tokio::time::sleep(Duration::from_millis(700)).await;
+                Ok(())
+            };
+            within(deadline, "the first step", step()).await?;
+            within(deadline, "the second step", step()).await
+        })
+        .unwrap_err();
+        assert_eq!(error.kind, Kind::Network);
+        assert_eq!(
+            error.message,
+            "the second step timed out: the command's --timeout of 1 s ran out"
+        );
     }
 
     #[test]

@@ -80,6 +80,12 @@ pub struct TokenOptions {
     pub version_id: Option<String>,
     /// `--directory`: the blob URL's path names a directory (`sr=d`).
     pub directory: bool,
+    /// `--require-header 'NAME: VALUE'`, as typed: every request must carry it (`srh`).
+    pub require_headers: Vec<String>,
+    /// `--require-query NAME=VALUE`, as typed: every request must carry it (`srq`).
+    pub require_query: Vec<String>,
+    /// `--create-only`: bind `If-None-Match: *`, so the token never overwrites a blob.
+    pub create_only: bool,
     /// Accept Data Lake (`dfs`) URLs and directories: `mint` does; the consumers, which
     /// register a container URL with a service, do not.
     pub data_lake: bool,
@@ -106,6 +112,9 @@ impl TokenOptions {
             snapshot: None,
             version_id: None,
             directory: false,
+            require_headers: Vec::new(),
+            require_query: Vec::new(),
+            create_only: false,
             data_lake: false,
             delegation_key: None,
             verify: false,

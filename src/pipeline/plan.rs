@@ -60,6 +60,9 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
     if let Some(state) = &extras.blob_state {
         check_state_letters(state, &permissions)?;
     }
+    if options.create_only {
+        check_create_only(&permissions)?;
+    }
     let (window, ip) = check_shared(options, now)?;
     let correlation_id = options
         .correlation_id
@@ -152,11 +155,30 @@ fn extras(target: &Target, options: &TokenOptions) -> Result<Extras> {
             Some(state)
         }
     };
+    let binding = sas::binding(
+        &options.require_headers,
+        &options.require_query,
+        options.create_only,
+    )?;
     Ok(Extras {
         headers: headers.clone(),
         delegated_user,
         blob_state,
+        binding,
     })
+}
+
+/// `--create-only` binds `If-None-Match: *`, which only means something to a request that
+/// writes: the token must carry `c` or `w`.
+fn check_create_only(permissions: &Permissions) -> Result<()> {
+    if permissions.as_str().contains(['c', 'w']) {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "--create-only binds If-None-Match: * to writes, and this token ('{}') cannot write",
+        permissions.as_str()
+    ))
+    .hint("give a token that creates or writes, e.g. --for upload or --permissions cw, or leave out --create-only"))
 }
 
 /// A snapshot token may read or delete that snapshot (`r d`), a version token read or delete
@@ -190,6 +212,8 @@ fn check_verifiable(target: &Target, extras: &Extras) -> Result<()> {
         Some("a --delegated-user token works only with that user's own bearer token, which sasmint does not have")
     } else if extras.blob_state.is_some() {
         Some("sasmint has no probe for a snapshot or version token")
+    } else if !extras.binding.is_empty() {
+        Some("its probes send the token alone, and a request-bound token (--require-header, --require-query, --create-only) is refused without its headers and parameters")
     } else {
         None
     };

@@ -15,7 +15,15 @@ use crate::io::terminal::note;
 /// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`) and signs it.
 pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Result<Minted> {
     check_key_tenant(plan.key_tenant.as_deref(), key, saved_key)?;
-    let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)?;
+    let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)
+        .map_err(|mut f| {
+            // A key the service just returned is the service's data, not the user's input.
+            if !saved_key {
+                f.kind = crate::domain::error::Kind::Service;
+                f.hint = None;
+            }
+            f
+        })?;
     if shortened && saved_key {
         note(
             quiet,
@@ -26,9 +34,46 @@ pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Resu
         );
     }
     plan.spec.window = window;
+    note_binding(quiet, &plan.spec.extras.binding);
     let token = Secret::new(sas::sign(&plan.target, &plan.spec, &key.sdk)?);
     redact::register_token(token.expose());
     Ok(describe(&plan.target, &plan.spec, key, token))
+}
+
+/// A request-bound token is refused unless every request carries its headers and parameters:
+/// says so, naming them (their values are not secret).
+fn note_binding(quiet: bool, binding: &sas::Binding) {
+    if let Some(text) = binding_note(binding) {
+        note(quiet, &text);
+    }
+}
+
+/// The note for a request-bound token, if it is one.
+pub fn binding_note(binding: &sas::Binding) -> Option<String> {
+    if binding.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if !binding.headers.is_empty() {
+        let list: Vec<String> = binding
+            .headers
+            .iter()
+            .map(|(n, v)| format!("'{n}: {v}'"))
+            .collect();
+        parts.push(format!("the header(s) {}", list.join(", ")));
+    }
+    if !binding.query.is_empty() {
+        let list: Vec<String> = binding
+            .query
+            .iter()
+            .map(|(n, v)| format!("'{n}={v}'"))
+            .collect();
+        parts.push(format!("the query parameter(s) {}", list.join(", ")));
+    }
+    Some(format!(
+        "the token is request-bound: every request made with it must send exactly {}, or the service refuses it (403)",
+        parts.join(" and ")
+    ))
 }
 
 /// With `--delegated-user-tenant`, the key must carry that tenant: the token's `skdutid` comes
@@ -112,6 +157,8 @@ pub fn describe(target: &Target, spec: &Spec, key: &Key, token: Secret) -> Minte
             response_headers: extras.headers.clone(),
             delegated_user_oid: extras.delegated_user.clone(),
             delegated_user_tid: key.file.signed_delegated_user_tid.clone(),
+            required_headers: Some(extras.binding.headers.clone()).filter(|h| !h.is_empty()),
+            required_query_parameters: Some(extras.binding.query.clone()).filter(|q| !q.is_empty()),
         },
     }
 }

@@ -7,8 +7,8 @@ use crate::domain::error::Result;
 use crate::domain::minted::Minted;
 use crate::domain::permissions::Permissions;
 use crate::domain::resource::Level;
+use crate::io::runtime;
 use crate::io::terminal::note;
-use std::time::Duration;
 
 /// `--verify`: uses `minted` once per right it grants, changing no data; a refusal is exit 4
 /// with the data role the signer lacks.
@@ -16,7 +16,7 @@ pub async fn probe(minted: &Minted, timeout: u64, auth: Auth) -> Result<Verified
     let blob = minted.blob.is_some();
     let level = if blob { Level::Blob } else { Level::Container };
     let permissions = Permissions::parse(&minted.permissions, level)?;
-    let options = http::client_options(Duration::from_secs(timeout))?;
+    let options = http::client_options(runtime::deadline(timeout))?;
     probe::verify(minted.url.expose(), blob, &permissions, options, auth).await
 }
 

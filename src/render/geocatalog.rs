@@ -230,6 +230,8 @@ pub struct Summary {
     pub ok: usize,
     pub expiring: usize,
     pub expired: usize,
+    /// Listed with an id that cannot be read (see [`BadEntry`]).
+    pub bad: usize,
     /// The window, as given.
     pub expiring_within: String,
 }
@@ -237,7 +239,28 @@ pub struct Summary {
 #[derive(Debug, Serialize)]
 pub struct StatusReport {
     pub sources: Vec<SourceStatus>,
+    /// Sources the catalog listed under an id sasmint will not put in a request.
+    pub bad_entries: Vec<BadEntry>,
     pub summary: Summary,
+}
+
+/// A source the catalog listed with an id that cannot be read (a control character, `..`):
+/// reported, never sent.
+#[derive(Debug, Serialize)]
+pub struct BadEntry {
+    /// The id as the catalog sent it (JSON is exact; text escapes it).
+    pub id: String,
+    /// Why it was not read.
+    pub problem: String,
+}
+
+impl StatusReport {
+    /// Adds the bad entries, counting them in the summary's total.
+    pub fn add_bad(&mut self, bad: Vec<BadEntry>) {
+        self.summary.bad = bad.len();
+        self.summary.total += bad.len();
+        self.bad_entries = bad;
+    }
 }
 
 /// Each source's state at `now`: `expired` once its token's expiry has passed, `expiring`
@@ -281,10 +304,12 @@ pub fn assess(
         ok: count("ok"),
         expiring: count("expiring"),
         expired: count("expired"),
+        bad: 0,
         expiring_within: window_text.to_owned(),
     };
     StatusReport {
         sources: statuses,
+        bad_entries: Vec::new(),
         summary,
     }
 }
@@ -306,8 +331,8 @@ fn left(seconds: i64) -> String {
     }
 }
 
-/// `status`: a line per source (state, id, kind, expiry, time left, container URL), or JSON
-/// with a summary.
+/// `status`: a line per source (state, id, kind, expiry, time left, container URL), then a
+/// `bad` line per bad entry (its id escaped), or JSON with the bad entries and a summary.
 pub fn status(report: &StatusReport, format: GeoOutput) -> Result<String> {
     if format == GeoOutput::Json {
         return pretty::json(report);
@@ -327,7 +352,13 @@ pub fn status(report: &StatusReport, format: GeoOutput) -> Result<String> {
                     text(s.container_url.as_deref()),
                 )
             })
-            .collect(),
+            .chain(
+                report
+                    .bad_entries
+                    .iter()
+                    .map(|b| format!("bad\t{}\t-\t-\t-\t-\n", shown::escape(&b.id))),
+            )
+            .collect::<String>(),
     ))
 }
 

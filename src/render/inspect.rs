@@ -175,6 +175,12 @@ pub fn render_text(i: &Inspection) -> String {
             ));
         }
     }
+    if i.request_bound {
+        rows.push((
+            "request_bound",
+            "yes: every request must send the required headers and query parameters with the values signed into the token (ask whoever minted it)".to_owned(),
+        ));
+    }
     rows.push((
         "signature",
         format!("present ({} characters, not shown)", i.signature_length),

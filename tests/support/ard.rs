@@ -11,7 +11,7 @@
 //! | `POST /api/v1/auth/authenticate` `{"grant_type":"refresh_token","refresh_token"}` | 200 new tokens; 401 for an unknown refresh token |
 //! | `GET /api/v1/auth/self` | `{"user": {user_id, account_id, roles: ["admin"]}}` (as max_ard's `get_self` reads it) |
 //! | `PUT …/admin/account/{account_id}/credentials/{id}` `{"credentials","description"}` (both strings, both required: max_ard always sends both) | 201 created / 200 replaced, `{"registered_credentials":{…}}`; or 204 with no body ([`Ard::set_put_no_content`]) |
-//! | `PATCH` same path, `{"credentials"?, "description"?}` (at least one) | 200 `{"registered_credentials":{…}}`; 404 unknown |
+//! | `PATCH` same path, `{"credentials"?, "description"?}` (at least one, no other field; changes only the fields sent) | 200 `{"registered_credentials":{…}}`; 404 unknown |
 //! | `GET` same path | 200 `{"registered_credentials":{credentials_id, account_id, description, created, modified}}`; 404 |
 //! | `GET …/credentials?limit=&starting_after=` | `{"data":[{"registered_credentials":{…}}, …], "has_more"}` (each item wrapped as in a GET), ordered by credentials_id, pages of at most the page size |
 //! | `DELETE` same path | **204**, no body; 404 unknown |
@@ -93,6 +93,8 @@ struct Inner {
     faults: Faults,
     echo_errors: bool,
     put_no_content: bool,
+    /// A racing writer's description, stored just before the next PUT/PATCH is handled.
+    race_description: Option<(String, String)>,
     log: Vec<LoggedRequest>,
     checks: Vec<UploadCheck>,
 }
@@ -150,6 +152,7 @@ impl Ard {
                 faults: Faults::default(),
                 echo_errors: false,
                 put_no_content: false,
+                race_description: None,
                 log: Vec::new(),
                 checks: Vec::new(),
             }),
@@ -239,6 +242,15 @@ impl Ard {
     /// registered credentials.
     pub fn set_put_no_content(&self, on: bool) {
         self.state.lock().put_no_content = on;
+    }
+
+    /// Plays another client racing the next write: just before the next PUT or PATCH of
+    /// credentials is handled, the description of `credentials_id` (registered) becomes
+    /// `description`, as if another rotation had stored it between this client's reads and
+    /// its write. Counted as one write.
+    pub fn race_next_write_with_description(&self, credentials_id: &str, description: &str) {
+        self.state.lock().race_description =
+            Some((credentials_id.to_string(), description.to_string()));
     }
 
     /// Adds credentials (no secret) as if registered earlier.
@@ -594,6 +606,20 @@ fn list(state: &State, request: &HttpRequest) -> HttpResponse {
 
 /// PUT (replace everything) or PATCH (only the fields sent).
 async fn write(state: &State, request: &HttpRequest, id: &str, patch: bool) -> HttpResponse {
+    {
+        let mut inner = state.lock();
+        if let Some((racer, description)) = inner.race_description.take() {
+            if let Some(c) = inner
+                .credentials
+                .iter_mut()
+                .find(|c| c.credentials_id == racer)
+            {
+                c.description = Some(description);
+                c.modified = now_rfc3339();
+                c.writes += 1;
+            }
+        }
+    }
     if state.lock().echo_errors {
         // The SAS first, where a client that cuts long messages still shows it.
         let body = request.body_text();

@@ -3,7 +3,7 @@
 
 use super::models::{
     CredentialsAnswer, CredentialsBody, ListPage, Myself, PasswordGrant, RegisteredCredentials,
-    SignedIn,
+    RotationBody, SignedIn,
 };
 use crate::clients::http::{self, to_json, CallError, JsonApi, Paged, Service};
 use crate::domain::error::{Failure, Kind, Result};
@@ -175,9 +175,13 @@ impl Ard {
     }
 
     /// Registers `id` with the full SAS URL, or rotates it: in-flight orders keep working.
-    /// Always a `PUT` of `{"credentials", "description"}`, as Maxar's SDK sends it. Without a
-    /// description, the stored one is kept (read first with a `GET`), or `""` for a new id.
-    /// The answer may be empty (204).
+    ///
+    /// With a description: one `PUT` of `{"credentials", "description"}` (creates or replaces
+    /// both; among racing writers the last one's description stands, as asked). Without one:
+    /// a `PATCH` of `{"credentials"}` only, which changes nothing else, so the stored
+    /// description is never read and cannot be lost to a racing rotation; an unknown id (404)
+    /// is then created with a `PUT` and an empty description, as Maxar's SDK sends it. The
+    /// answers may be empty (204).
     pub async fn register(
         &self,
         account: &str,
@@ -185,44 +189,31 @@ impl Ard {
         sas_url: &Secret,
         description: Option<&str>,
     ) -> Result<()> {
+        let what = "registering the credentials";
         let url = self.credentials_url(account, Some(id));
-        let description = match description {
-            Some(d) => d.to_owned(),
-            None => self
-                .stored_description(account, id)
-                .await?
-                .unwrap_or_default(),
-        };
+        if description.is_none() {
+            let body = to_json(&RotationBody {
+                credentials: sas_url,
+            });
+            match self
+                .api
+                .service()
+                .call(Method::Patch, url.clone(), Some(&body))
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(CallError::Status { status: 404, .. }) => {}
+                Err(e) => return Err(self.api.failure(e, what)),
+            }
+        }
         let body = to_json(&CredentialsBody {
             credentials: sas_url,
-            description: &description,
+            description: description.unwrap_or_default(),
         });
         self.api
-            .call(Method::Put, url, Some(&body), "registering the credentials")
+            .call(Method::Put, url, Some(&body), what)
             .await
             .map(|_| ())
-    }
-
-    /// The description stored under `id`: `None` when `id` is not registered (404) or has none.
-    async fn stored_description(&self, account: &str, id: &str) -> Result<Option<String>> {
-        let what = "getting the stored credentials";
-        match self
-            .api
-            .service()
-            .call(Method::Get, self.credentials_url(account, Some(id)), None)
-            .await
-        {
-            Ok(Value::Null) => Ok(None),
-            Ok(reply) => Ok(self
-                .api
-                .parse::<CredentialsAnswer>(reply, what)?
-                .into_inner()
-                .description
-                .get()
-                .cloned()),
-            Err(CallError::Status { status: 404, .. }) => Ok(None),
-            Err(e) => Err(self.api.failure(e, what)),
-        }
     }
 
     pub async fn show(&self, account: &str, id: &str) -> Result<RegisteredCredentials> {
@@ -360,6 +351,16 @@ mod tests {
         let shown = format!("{body:?}");
         assert!(!shown.contains("s1gnature"), "{shown}");
         assert_eq!(to_json(&body)["credentials"], *sas_url.expose());
+        let rotation = RotationBody {
+            credentials: &sas_url,
+        };
+        let shown = format!("{rotation:?}");
+        assert!(!shown.contains("s1gnature"), "{shown}");
+        assert_eq!(
+            to_json(&rotation),
+            json!({"credentials": sas_url.expose().as_str()}),
+            "the credentials and nothing else"
+        );
     }
 
     #[test]

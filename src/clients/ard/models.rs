@@ -61,6 +61,15 @@ pub struct CredentialsBody<'a> {
     pub description: &'a str,
 }
 
+/// The body of a rotation, `PATCH …/credentials/{id}`: the credentials only, so the stored
+/// description is neither read nor written (a rotation racing another cannot lose it).
+#[derive(Debug, Serialize)]
+pub struct RotationBody<'a> {
+    /// The full SAS URL.
+    #[serde(serialize_with = "secret::serialize")]
+    pub credentials: &'a Secret,
+}
+
 /// The body of `POST /auth/authenticate`. Its `Debug` shows the password as a placeholder.
 #[derive(Debug, Serialize)]
 pub struct PasswordGrant<'a> {

@@ -234,15 +234,65 @@ impl GeoCatalog {
                 bad.len()
             );
         }
+        Ok(self
+            .read_matching(listed, container_url, kind)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// Every source of `kind` for `container_url`, as [`find_in_list`](Self::find_in_list)
+    /// searches them.
+    async fn find_all_in_list(
+        &self,
+        container_url: &str,
+        kind: &str,
+    ) -> Result<Vec<IngestionSource>> {
+        let (listed, _) = usable(self.list().await?);
+        self.read_matching(listed, container_url, kind).await
+    }
+
+    /// The listed sources of `kind` for `container_url`, read [`READS_AT_ONCE`] at a time, in
+    /// the order of the list.
+    async fn read_matching(
+        &self,
+        listed: Vec<SourceSummary>,
+        container_url: &str,
+        kind: &str,
+    ) -> Result<Vec<IngestionSource>> {
         let candidates: Vec<String> = listed
             .into_iter()
             .filter(|s| s.kind.as_deref() == Some(kind))
             .filter_map(|s| s.id)
             .collect();
-        let sources = self.read_all(&candidates).await?;
+        use futures::stream::{self, StreamExt, TryStreamExt};
+        for id in &candidates {
+            check_given_id(id, "reading the ingestion sources")?;
+        }
+        let what = "reading the ingestion sources";
+        // A source deleted between the list and its read (404: another run settling on one
+        // source, see `settle`) is no candidate.
+        let sources: Vec<Option<IngestionSource>> = stream::iter(&candidates)
+            .map(|id| async move {
+                match self
+                    .api
+                    .service()
+                    .call(Method::Get, self.url(&[id]), None)
+                    .await
+                {
+                    Ok(reply) => self.api.parse(reply, what).map(Some),
+                    Err(CallError::Status { status: 404, .. }) => Ok(None),
+                    Err(e) => Err(self.api.failure(e, what)),
+                }
+            })
+            .buffered(READS_AT_ONCE)
+            .try_collect()
+            .await?;
         Ok(sources
             .into_iter()
-            .find(|s| s.is_for(container_url, kind, self.version)))
+            .flatten()
+            .filter(|s| s.is_for(container_url, kind, self.version))
+            .collect())
     }
 
     /// Every source in `ids`, read [`READS_AT_ONCE`] at a time, in the order of `ids`. The ids
@@ -321,7 +371,13 @@ impl GeoCatalog {
             .call(Method::Post, self.url(&[]), Some(&body))
             .await
         {
-            Ok(reply) => Ok((Action::Created, self.api.parse(reply, what)?)),
+            Ok(reply) => {
+                let created: IngestionSource = self.api.parse(reply, what)?;
+                if self.version.legacy() {
+                    return self.settle(container_url, connection, created).await;
+                }
+                Ok((Action::Created, created))
+            }
             Err(CallError::Status {
                 status: 409,
                 message,
@@ -348,6 +404,73 @@ impl GeoCatalog {
             Err(e) => Err(self.api.failure(e, what)),
         }
     }
+}
+
+impl GeoCatalog {
+    /// The legacy API assigns ids itself and has no conditional requests, so runs registering
+    /// one container at the same time may each create a source (the service refuses a second
+    /// SAS source, but not a second managed-identity one). After creating, every run lists the
+    /// sources of that kind for the container and settles on one: the earliest `created` (ties:
+    /// the smallest id). A run whose own source is not that one deletes its own and rotates the
+    /// winner with its credentials. Every run decides the same, so they end with one source.
+    async fn settle(
+        &self,
+        container_url: &str,
+        connection: Connection<'_>,
+        created: IngestionSource,
+    ) -> Result<(Action, IngestionSource)> {
+        let Some(own) = created.id.get().cloned() else {
+            return Ok((Action::Created, created));
+        };
+        let mut all = self
+            .find_all_in_list(container_url, connection.kind())
+            .await?;
+        all.retain(|s| s.id.get().is_some());
+        let winner = all
+            .into_iter()
+            .min_by(|a, b| settle_order(a).cmp(&settle_order(b)));
+        match winner {
+            Some(w) if w.id.get() != Some(&own) && settle_order(&w) < settle_order(&created) => {
+                let id = w.id.get().cloned().unwrap_or_default();
+                tracing::info!(
+                    "another run registered the container at the same time: removing the duplicate source and rotating the first one"
+                );
+                self.delete_given(&own).await?;
+                let source = self.replace(&id, container_url, &connection).await?;
+                Ok((Action::Rotated, source))
+            }
+            _ => Ok((Action::Created, created)),
+        }
+    }
+
+    async fn delete_given(&self, id: &str) -> Result<()> {
+        check_given_id(id, "deleting the duplicate ingestion source")?;
+        self.api
+            .call(
+                Method::Delete,
+                self.url(&[id]),
+                None,
+                "deleting the duplicate ingestion source",
+            )
+            .await
+            .map(|_| ())
+    }
+}
+
+/// How [`GeoCatalog::settle`] orders sources: by `created` (a time; one the service did not give,
+/// or cannot be read, last), then by id.
+fn settle_order(source: &IngestionSource) -> (bool, i128, String) {
+    use time::format_description::well_known::Rfc3339;
+    let at = source
+        .created
+        .get()
+        .and_then(|t| time::OffsetDateTime::parse(t.trim(), &Rfc3339).ok())
+        .map(|t| t.unix_timestamp_nanos());
+    (
+        at.is_none(),
+        at.unwrap_or_default(),
+        source.id.get().cloned().unwrap_or_default(),
+    )
 }
 
 /// The id in "Container url … already contains a SAS token ingestion source with id <id>".

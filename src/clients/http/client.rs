@@ -1,7 +1,8 @@
 //! The one HTTP client of the process and the `azure_core` pipeline settings every client
-//! shares: bounded timeouts, retries honouring `Retry-After`, no retry of an untrusted
-//! certificate, capped response bodies, and the early connection ([`warm`]).
+//! shares: one deadline for the whole command, retries honouring `Retry-After` within it, no
+//! retry of an untrusted certificate, capped response bodies, and the early connection ([`warm`]).
 
+use super::deadline::{Deadline, DeadlineRetry, WithinDeadline};
 use super::policy::FailFastOnTls;
 use super::proxy::Proxies;
 use super::roots;
@@ -9,28 +10,24 @@ use crate::clients::transport::CappedHttp;
 use crate::clients::warmup::Prewarm;
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::redact;
-use azure_core::http::{ClientOptions, ExponentialRetryOptions, RetryOptions, Transport, Url};
+use azure_core::http::{ClientOptions, RetryOptions, Transport, Url};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Pipeline settings shared by storage, credential and service clients: bounded timeouts, a
-/// few retries (429/5xx, honouring `Retry-After`), no retries for TLS trust failures, and
-/// bounded response bodies ([`transport`](crate::clients::transport)): no compression is asked
+/// Pipeline settings shared by storage, credential and service clients: every try ends by the
+/// command's `deadline` (an error naming the endpoint), a few retries (429/5xx, honouring
+/// `Retry-After`) and only while their back-off fits before the deadline, an answer asking to
+/// wait past it failing at once ([`deadline`](super::deadline)), no retries for TLS trust
+/// failures, and bounded response bodies ([`transport`](crate::clients::transport)): no compression is asked
 /// for or undone, a success body over 1 MiB fails, an error body is read only up to 64 KiB.
 /// Every call returns the same HTTP client (one connection pool per process, see [`shared`]).
 /// Fails (exit 7) when TLS cannot be set up, e.g. when `SSL_CERT_FILE` holds no certificate.
-pub fn client_options(timeout: Duration) -> Result<ClientOptions> {
-    let (http, _) = shared(timeout)?;
+pub fn client_options(deadline: Deadline) -> Result<ClientOptions> {
+    let (http, _) = shared(Duration::from_secs(deadline.timeout()))?;
     Ok(ClientOptions {
         transport: Some(Transport::new(Arc::new(CappedHttp::new(Arc::new(http))))),
-        retry: RetryOptions::exponential(ExponentialRetryOptions {
-            initial_delay: time::Duration::milliseconds(200),
-            max_retries: 3,
-            max_total_elapsed: time::Duration::try_from(timeout)
-                .unwrap_or(time::Duration::SECOND * 30),
-            max_delay: time::Duration::seconds(8),
-        }),
-        per_try_policies: vec![Arc::new(FailFastOnTls)],
+        retry: RetryOptions::custom(Arc::new(DeadlineRetry::new(deadline))),
+        per_try_policies: vec![Arc::new(FailFastOnTls), Arc::new(WithinDeadline(deadline))],
         ..Default::default()
     })
 }

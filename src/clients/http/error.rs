@@ -2,6 +2,7 @@
 //! scrubbed), or a failure before any answer, classified into an exit code by the types in the
 //! error's chain ([`classify_transport`]).
 
+use super::deadline::{origin, OutOfTime, WaitTooLong};
 use crate::clients::causes::{self, chain_text, last_cause};
 use crate::clients::credentials::{self, Auth};
 use crate::clients::transport;
@@ -176,6 +177,66 @@ fn any_reqwest(e: &(dyn Error + 'static), test: impl Fn(&reqwest::Error) -> bool
     causes::sources(e).any(|s| s.downcast_ref::<reqwest::Error>().is_some_and(&test))
 }
 
+/// The hint for a step the command's deadline cut short.
+const HINT_DEADLINE: &str = "check the network path to the endpoint, or raise --timeout (it bounds the whole command, retries included)";
+
+/// What a step that ran out of the command's time is: a request still running at the deadline
+/// (exit 6, naming its endpoint), or a service asking to wait past it (exit 5, saying how
+/// long). Either may come from a credential's token request: then the step is the token.
+fn out_of_budget(e: &azure_core::Error, what: &str) -> Option<Failure> {
+    let what = match e.kind() {
+        ErrorKind::Credential => "getting an Entra ID token",
+        _ => what,
+    };
+    if let Some(wait) = causes::find::<WaitTooLong>(e) {
+        return Some(
+            Failure::new(Kind::Service, format!("{what} failed: {wait}"))
+                .hint("the service is busy: try again later, or raise --timeout to wait as long as it asks"),
+        );
+    }
+    causes::find::<OutOfTime>(e).map(|late| {
+        Failure::new(Kind::Network, format!("{what} failed: {late}")).hint(HINT_DEADLINE)
+    })
+}
+
+/// A credential's failure. One that never got an answer from its token endpoint (refused,
+/// unreachable, timed out, broken connection, TLS) is a network failure (exit 6, or 7 for TLS
+/// trust) naming the endpoint; any other is a sign-in failure (exit 3).
+fn token_failure(e: &azure_core::Error, auth: Auth) -> Failure {
+    const WHAT: &str = "getting an Entra ID token";
+    let request = causes::sources(e)
+        .filter_map(|s| s.downcast_ref::<reqwest::Error>())
+        .find(|r| r.is_connect() || r.is_timeout() || r.is_request() || r.is_body());
+    let Some(request) = request else {
+        return credentials::failure(auth, e);
+    };
+    let endpoint = request
+        .url()
+        .map_or_else(|| "the token endpoint".to_owned(), origin);
+    let hint = "check the token endpoint (IDENTITY_ENDPOINT, AZURE_AUTHORITY_HOST, or IMDS at 169.254.169.254) and the network path to it: DNS, firewall, proxy";
+    if is_certificate_refused(e) {
+        return Failure::new(
+            Kind::Tls,
+            format!("{WHAT} failed: the TLS certificate of {endpoint} is not trusted"),
+        )
+        .hint("behind a TLS-inspecting proxy or against an emulator, point SSL_CERT_FILE at the CA certificate (PEM)");
+    }
+    let text = if is_timeout(e) {
+        format!("{WHAT} failed: {endpoint} did not answer in time")
+    } else if request.is_connect() && !is_tls_protocol(e) {
+        format!(
+            "{WHAT} failed: could not reach {endpoint}: {}",
+            redact::scrub(&last_cause(e))
+        )
+    } else {
+        format!(
+            "{WHAT} failed: the connection to {endpoint} broke: {}",
+            redact::scrub(&last_cause(e))
+        )
+    };
+    Failure::new(Kind::Network, text).hint(hint)
+}
+
 /// Turns an SDK error that is not an HTTP answer (credential, TLS, timeout, connection) into a
 /// failure with an exit code and a hint. `what` names the operation, `endpoint` the service (no query).
 pub fn classify_transport(
@@ -196,8 +257,11 @@ pub fn classify_transport(
         )
         .hint(hint);
     }
+    if let Some(failure) = out_of_budget(e, what) {
+        return failure;
+    }
     match e.kind() {
-        ErrorKind::Credential => credentials::failure(auth, e),
+        ErrorKind::Credential => token_failure(e, auth),
         _ if is_certificate_refused(e) => Failure::new(
             Kind::Tls,
             format!("{what} failed: the TLS certificate of {endpoint} is not trusted"),

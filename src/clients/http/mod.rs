@@ -3,6 +3,8 @@
 //! - [`client`]: the process's one HTTP client and the `azure_core` pipeline settings (bounded
 //!   timeouts, retries honouring `Retry-After`, no retry of an untrusted certificate, capped
 //!   bodies), and the early connection ([`warm`]);
+//! - [`deadline`]: one deadline for the whole command (`--timeout`): each try bounded by it,
+//!   no retry whose back-off would pass it, a `Retry-After` beyond it failing at once;
 //! - [`policy`]: the policies sasmint adds ([`StaticBearer`], and failing fast on TLS trust);
 //! - [`service`]: JSON REST calls to the services that consume tokens (GeoCatalog, Maxar ARD,
 //!   ARM), their answers as typed models, and lists read page by page;
@@ -17,6 +19,7 @@
 //! scrubbed: services echo request bodies, which carry SAS tokens.
 
 pub mod client;
+pub mod deadline;
 pub mod endpoint;
 pub mod error;
 pub mod policy;
@@ -25,6 +28,7 @@ pub mod roots;
 pub mod service;
 
 pub use client::{client_options, warm};
+pub use deadline::Deadline;
 pub use endpoint::parse_endpoint;
 pub use error::{classify_transport, CallError};
 pub use policy::StaticBearer;

@@ -5,11 +5,11 @@ use crate::clients::credentials::{self, Auth};
 use crate::clients::http::{self, Service, StaticBearer};
 use crate::domain::error::Result;
 use crate::domain::redact;
+use crate::io::runtime;
 use crate::pipeline::AzureOptions;
 use crate::render::ard::ArdOutput;
 use azure_core::http::Url;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The checked parts every verb uses.
 pub(super) struct Common {
@@ -41,7 +41,7 @@ async fn session(
     timeout: u64,
     auth: Auth,
 ) -> Result<(Ard, String)> {
-    let options = || http::client_options(Duration::from_secs(timeout));
+    let options = || http::client_options(runtime::deadline(timeout));
     let token = match login {
         Login::Token(t) => t,
         Login::Password { username, password } => {

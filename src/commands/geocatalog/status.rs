@@ -8,18 +8,18 @@ use crate::domain::ids;
 use crate::domain::lifetime;
 use crate::io::runtime::network;
 use crate::io::terminal::stdout;
-use crate::render::geocatalog as render;
+use crate::render::geocatalog::{self as render, BadEntry};
 use time::OffsetDateTime;
 
 pub(super) fn run(expiring_within: &str, common: &Common, now: OffsetDateTime) -> Result<()> {
     let window = lifetime::parse_duration(expiring_within)?;
     let catalog = common.connect()?;
-    let sources = network(
+    let (sources, bad) = network(
         common.azure.timeout,
         "reading the ingestion sources",
         async {
             // The list has summaries only: each source is read for its expiry; an id that
-            // cannot be a path segment is never read, but reported (exit 5) after the rest.
+            // cannot be a path segment is never read, but reported (exit 5) with the rest.
             let (listed, bad) = geocatalog::usable(catalog.list().await?);
             let ids: Vec<String> = listed.into_iter().filter_map(|s| s.id).collect();
             tracing::info!(
@@ -29,13 +29,20 @@ pub(super) fn run(expiring_within: &str, common: &Common, now: OffsetDateTime) -
             Ok((catalog.read_all(&ids).await?, bad))
         },
     )?;
-    let (sources, bad) = sources;
-    let report = render::assess(
+    let mut report = render::assess(
         &sources,
         common.version,
         now,
         window,
         expiring_within.trim(),
+    );
+    report.add_bad(
+        bad.iter()
+            .map(|id| BadEntry {
+                problem: ids::path_segment_problem(id).unwrap_or_default(),
+                id: id.clone(),
+            })
+            .collect(),
     );
     stdout(&render::status(&report, common.output)?)?;
     if !bad.is_empty() {

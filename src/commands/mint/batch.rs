@@ -10,9 +10,10 @@ use crate::clients::storage;
 use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime::{self, Window};
+use crate::domain::redact;
 use crate::io::input::{Line, Lines, LINE_LIMIT};
 use crate::io::outfile::{self, emit};
-use crate::io::runtime::{network, timed_out};
+use crate::io::runtime::{self, network, within};
 use crate::io::terminal::{self, note};
 use crate::pipeline::{self, Clamped, MintPlan, TokenOptions};
 use crate::render::mint::{self, MintOutput, Minted};
@@ -278,7 +279,15 @@ fn handle(
         tally.first_failure.get_or_insert(f.kind);
     }
     tally.inputs += outcomes.len();
-    sink.write(&render(&ats, &outcomes, args.output))
+    sink.write(&render(&ats, &outcomes, args.output))?;
+    // Written: nothing sent later carries these tokens, so the redaction registry lets them go
+    // (it would otherwise grow by a signature per URL, the one thing a stream kept).
+    for outcome in &outcomes {
+        if let Outcome::Minted(m) = outcome {
+            redact::forget_token(m.token.expose());
+        }
+    }
+    Ok(())
 }
 
 /// `f` over `items`, in order, on all cores when there are enough of them.
@@ -334,8 +343,9 @@ fn sign_all(plans: Vec<std::result::Result<MintPlan, Failure>>, keys: &Keys) -> 
 }
 
 /// `--verify`: every minted token is used once per right it grants (up to
-/// [`PARALLEL_ACCOUNTS`] tokens at a time, each with the whole `--timeout` once its turn
-/// comes); a token the service refuses becomes a failed input. Returns how many were verified.
+/// [`PARALLEL_ACCOUNTS`] tokens at a time, all within the command's one deadline); a token the
+/// service refuses, or one whose probe the deadline cut short, becomes a failed input. Returns
+/// how many were verified.
 fn verify_all(outcomes: &mut [Outcome], token: &TokenOptions) -> Result<usize> {
     let minted: Vec<(usize, Arc<Minted>)> = outcomes
         .iter()
@@ -349,19 +359,18 @@ fn verify_all(outcomes: &mut [Outcome], token: &TokenOptions) -> Result<usize> {
         return Ok(0);
     }
     let (timeout, auth) = (token.azure.timeout, token.azure.auth);
-    let turns = minted.len().div_ceil(PARALLEL_ACCOUNTS) as u64;
-    let per_token = std::time::Duration::from_secs(timeout);
-    let results = network(timeout * (turns + 1), "verifying the tokens", async move {
+    let deadline = runtime::deadline(timeout);
+    let results = network(timeout, "verifying the tokens", async move {
         let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_ACCOUNTS));
         let mut tasks = tokio::task::JoinSet::new();
         for (i, m) in minted {
             let limit = limit.clone();
             tasks.spawn(async move {
-                let _permit = limit.acquire_owned().await;
-                let result = tokio::time::timeout(per_token, pipeline::probe(&m, timeout, auth))
-                    .await
-                    .unwrap_or_else(|_| Err(timed_out("verifying the token", timeout)));
-                (i, result)
+                let probe = async {
+                    let _permit = limit.acquire_owned().await;
+                    pipeline::probe(&m, timeout, auth).await
+                };
+                (i, within(deadline, "verifying the token", probe).await)
             });
         }
         let mut results = Vec::new();
@@ -461,41 +470,35 @@ impl Keys {
             .into_iter()
             .map(|(a, p)| (a, p.target.clone()))
             .collect();
-        // Each account gets the whole --timeout once its turn comes, so one that does not
-        // answer fails alone; the step as a whole is bounded by the number of turns.
-        let turns = targets.len().div_ceil(PARALLEL_ACCOUNTS) as u64;
-        let per_account = std::time::Duration::from_secs(timeout);
-        let keys = network(
-            timeout * (turns + 1),
-            "getting the delegation keys",
-            async move {
-                let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_ACCOUNTS));
-                let mut tasks = tokio::task::JoinSet::new();
-                for (account, target) in targets {
-                    let (credential, options, limit, tenant) = (
-                        credential.clone(),
-                        options.clone(),
-                        limit.clone(),
-                        tenant.clone(),
-                    );
-                    tasks.spawn(async move {
+        // Every account within the command's one deadline: one that does not answer fails
+        // alone, naming itself, when the deadline comes; the others keep their keys.
+        let deadline = runtime::deadline(timeout);
+        let keys = network(timeout, "getting the delegation keys", async move {
+            let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_ACCOUNTS));
+            let mut tasks = tokio::task::JoinSet::new();
+            for (account, target) in targets {
+                let (credential, options, limit, tenant) = (
+                    credential.clone(),
+                    options.clone(),
+                    limit.clone(),
+                    tenant.clone(),
+                );
+                tasks.spawn(async move {
+                    let what = format!("getting the delegation key from {}", target.service());
+                    let fetch = async {
                         let _permit = limit.acquire_owned().await;
-                        let fetch =
-                            storage::fetch_key(&target, credential, request, tenant, options, auth);
-                        let what = format!("getting the delegation key from {}", target.service());
-                        let key = tokio::time::timeout(per_account, fetch)
+                        storage::fetch_key(&target, credential, request, tenant, options, auth)
                             .await
-                            .unwrap_or_else(|_| Err(timed_out(&what, timeout)));
-                        (account, key.map(Arc::new))
-                    });
-                }
-                let mut keys = Vec::new();
-                while let Some(done) = tasks.join_next().await {
-                    keys.push(done.map_err(|e| Failure::new(Kind::Internal, e.to_string()))?);
-                }
-                Ok(keys)
-            },
-        )?;
+                    };
+                    (account, within(deadline, &what, fetch).await.map(Arc::new))
+                });
+            }
+            let mut keys = Vec::new();
+            while let Some(done) = tasks.join_next().await {
+                keys.push(done.map_err(|e| Failure::new(Kind::Internal, e.to_string()))?);
+            }
+            Ok(keys)
+        })?;
         self.fetched.extend(keys);
         Ok(())
     }

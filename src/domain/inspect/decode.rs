@@ -151,6 +151,9 @@ pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectEr
             content_language: params.value("rscl"),
             content_type: params.value("rsct"),
         },
+        request_bound: delegation.as_ref().is_some_and(|d| {
+            !d.required_headers.is_empty() || !d.required_query_parameters.is_empty()
+        }),
         delegation,
         services,
         resource_types,

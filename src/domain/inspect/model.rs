@@ -186,6 +186,11 @@ pub struct Inspection {
     /// `si`: id of the stored access policy.
     pub stored_policy: Option<String>,
     pub response_headers: ResponseHeaders,
+    /// True for a request-bound token (`srh`/`srq`, service version 2026-04-06): the service
+    /// refuses every request that does not carry the headers and query parameters named in
+    /// `delegation.required_headers` and `delegation.required_query_parameters`, with the
+    /// values signed into the token (which the token does not show).
+    pub request_bound: bool,
     /// User delegation key and user-delegation-only fields; `null` for other kinds.
     pub delegation: Option<Delegation>,
     /// `ss` of an account SAS.

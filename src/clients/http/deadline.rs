@@ -1,0 +1,317 @@
+//! One deadline for the whole command (`--timeout`): every request, every retry and every
+//! back-off fits in the time left, and a request that would not is told so at once.
+//!
+//! The process keeps its one [`Deadline`] in `io::runtime`, which hands it to
+//! [`client_options`](super::client_options); the pipeline then bounds each try by it
+//! ([`WithinDeadline`]), stops retrying when the next back-off would not fit ([`DeadlineRetry`]),
+//! and fails at once when a service asks (`Retry-After`) to wait longer than is left.
+
+use azure_core::error::ErrorKind;
+use azure_core::http::headers::{Headers, RETRY_AFTER, RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS};
+use azure_core::http::policies::{
+    get_retry_after, Policy, PolicyResult, RetryHeaders, RetryPolicy,
+};
+use azure_core::http::{Context, Request, StatusCode, Url};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The end of the command's network budget: `--timeout` seconds from when the network part of
+/// the command started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    at: Instant,
+    timeout: u64,
+}
+
+impl Deadline {
+    /// A deadline `timeout` seconds from now.
+    pub fn starting_now(timeout: u64) -> Self {
+        Self::starting_at(Instant::now(), timeout)
+    }
+
+    /// A deadline `timeout` seconds from `start`.
+    pub fn starting_at(start: Instant, timeout: u64) -> Self {
+        let budget = Duration::from_secs(timeout);
+        let at = start
+            .checked_add(budget)
+            // Far enough: `--timeout` is checked to be small, this only keeps away a panic.
+            .unwrap_or_else(|| start + Duration::from_secs(86_400 * 365));
+        Deadline { at, timeout }
+    }
+
+    /// When the budget ends.
+    pub fn at(&self) -> Instant {
+        self.at
+    }
+
+    /// The whole budget, `--timeout`, in seconds.
+    pub fn timeout(&self) -> u64 {
+        self.timeout
+    }
+
+    /// What is left of the budget (zero once it has ended).
+    pub fn left(&self) -> Duration {
+        self.at.saturating_duration_since(Instant::now())
+    }
+}
+
+/// A request was still running when the command's budget ended.
+#[derive(Debug)]
+pub struct OutOfTime {
+    /// The origin (scheme, host, port) the request went to; never a path or a query.
+    pub endpoint: String,
+    /// `--timeout`, in seconds.
+    pub timeout: u64,
+}
+
+impl fmt::Display for OutOfTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} did not answer before the command's --timeout of {} s ran out",
+            self.endpoint, self.timeout
+        )
+    }
+}
+
+impl std::error::Error for OutOfTime {}
+
+/// A service asked (429/503 with `Retry-After`) to wait longer than the command has left.
+#[derive(Debug)]
+pub struct WaitTooLong {
+    /// The origin (scheme, host, port) that answered.
+    pub endpoint: String,
+    /// The status it answered with.
+    pub status: u16,
+    /// How long it asked to wait.
+    pub asked: Duration,
+    /// What was left of the budget when it answered.
+    pub left: Duration,
+    /// `--timeout`, in seconds.
+    pub timeout: u64,
+}
+
+impl fmt::Display for WaitTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} answered HTTP {} and asked to wait {} before retrying, longer than the {} left of the command's --timeout of {} s",
+            self.endpoint,
+            self.status,
+            seconds(self.asked),
+            seconds(self.left),
+            self.timeout
+        )
+    }
+}
+
+impl std::error::Error for WaitTooLong {}
+
+/// A duration as whole seconds, rounded up (`0.2 s` left is "1 s", never "0 s").
+fn seconds(d: Duration) -> String {
+    let whole = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    format!("{whole} s")
+}
+
+/// The scheme, host and port of `url`: what an error may name (a query may hold a SAS).
+pub fn origin(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// The headers a service may use to say how long to wait, in the order the SDK reads them.
+fn retry_headers() -> RetryHeaders {
+    RetryHeaders {
+        retry_headers: vec![X_MS_RETRY_AFTER_MS, RETRY_AFTER_MS, RETRY_AFTER],
+    }
+}
+
+/// How long an answer with `status` and `headers` asks to wait before a retry, as the SDK's
+/// retry policy reads it (only 429 and 503 carry one it honours).
+fn asked_wait(status: StatusCode, headers: &Headers) -> Option<Duration> {
+    if !matches!(
+        status,
+        StatusCode::TooManyRequests | StatusCode::ServiceUnavailable
+    ) {
+        return None;
+    }
+    let wait = get_retry_after(
+        headers,
+        time::OffsetDateTime::now_utc,
+        &retry_headers().retry_headers,
+    )?;
+    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+/// A per-try policy: each try ends by the deadline ([`OutOfTime`], naming the endpoint), and an
+/// answer asking to wait longer than is left fails at once ([`WaitTooLong`]). Both are
+/// non-transport errors, so the retry policy gives up on them at once.
+#[derive(Debug)]
+pub(super) struct WithinDeadline(pub Deadline);
+
+#[async_trait::async_trait]
+impl Policy for WithinDeadline {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        let endpoint = origin(request.url());
+        let deadline = self.0;
+        let sent = tokio::time::timeout_at(deadline.at(), next[0].send(ctx, request, &next[1..]));
+        let Ok(answer) = sent.await else {
+            return Err(azure_core::Error::new(
+                ErrorKind::Other,
+                OutOfTime {
+                    endpoint,
+                    timeout: deadline.timeout(),
+                },
+            ));
+        };
+        let response = answer?;
+        if let Some(asked) = asked_wait(response.status(), response.headers()) {
+            let left = deadline.left();
+            if asked > left {
+                return Err(azure_core::Error::new(
+                    ErrorKind::Other,
+                    WaitTooLong {
+                        endpoint,
+                        status: u16::from(response.status()),
+                        asked,
+                        left,
+                        timeout: deadline.timeout(),
+                    },
+                ));
+            }
+        }
+        Ok(response)
+    }
+}
+
+/// The retry policy: at most [`MAX_RETRIES`] retries of 408/429/5xx and of transport errors,
+/// backing off exponentially from 200 ms (up to 8 s, with jitter) or as long as the service
+/// asks; no retry whose back-off would end past the deadline (the last answer or error is
+/// reported instead).
+#[derive(Debug)]
+pub(super) struct DeadlineRetry {
+    deadline: Deadline,
+    headers: RetryHeaders,
+}
+
+/// How many times a request is retried at most.
+pub const MAX_RETRIES: u32 = 3;
+
+impl DeadlineRetry {
+    pub(super) fn new(deadline: Deadline) -> Self {
+        DeadlineRetry {
+            deadline,
+            headers: retry_headers(),
+        }
+    }
+
+    /// The back-off before retry number `retry_count` (from 1), without jitter.
+    fn base_delay(retry_count: u32) -> Duration {
+        let ms = 200u64.saturating_mul(2u64.saturating_pow(retry_count));
+        Duration::from_millis(ms.min(8_000))
+    }
+}
+
+#[async_trait::async_trait]
+impl RetryPolicy for DeadlineRetry {
+    fn is_expired(&self, _since_start: time::Duration, retry_count: u32) -> bool {
+        retry_count >= MAX_RETRIES || Self::base_delay(retry_count + 1) >= self.deadline.left()
+    }
+
+    fn retry_headers(&self) -> Option<&RetryHeaders> {
+        Some(&self.headers)
+    }
+
+    fn retry_status_codes(&self) -> &[StatusCode] {
+        // Empty: the SDK's own list (408, 429, 500, 502, 503, 504).
+        &[]
+    }
+
+    fn sleep_duration(&self, retry_count: u32) -> time::Duration {
+        let jitter = Duration::from_millis(u64::from(rand_byte()));
+        let delay = (Self::base_delay(retry_count) + jitter).min(Duration::from_secs(8));
+        time::Duration::try_from(delay).unwrap_or(time::Duration::SECOND)
+    }
+}
+
+/// A byte that changes from call to call (jitter for back-offs; not for anything secret).
+fn rand_byte() -> u8 {
+    uuid::Uuid::new_v4().as_bytes()[0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_offs_double_from_400_ms_and_stop_at_8_s() {
+        assert_eq!(DeadlineRetry::base_delay(1), Duration::from_millis(400));
+        assert_eq!(DeadlineRetry::base_delay(2), Duration::from_millis(800));
+        assert_eq!(DeadlineRetry::base_delay(3), Duration::from_millis(1600));
+        assert_eq!(DeadlineRetry::base_delay(40), Duration::from_secs(8));
+    }
+
+    #[test]
+    fn no_retry_past_the_deadline_or_the_count() {
+        let long = DeadlineRetry::new(Deadline::starting_now(60));
+        assert!(!long.is_expired(time::Duration::ZERO, 0));
+        assert!(!long.is_expired(time::Duration::ZERO, 2));
+        assert!(long.is_expired(time::Duration::ZERO, MAX_RETRIES));
+        // 300 ms left: not even the first back-off (400 ms) fits.
+        let short = DeadlineRetry::new(Deadline {
+            at: Instant::now() + Duration::from_millis(300),
+            timeout: 1,
+        });
+        assert!(short.is_expired(time::Duration::ZERO, 0));
+    }
+
+    #[test]
+    fn a_wait_is_read_only_from_429_and_503() {
+        let mut headers = Headers::new();
+        headers.insert(RETRY_AFTER, "120");
+        assert_eq!(
+            asked_wait(StatusCode::TooManyRequests, &headers),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            asked_wait(StatusCode::ServiceUnavailable, &headers),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(asked_wait(StatusCode::InternalServerError, &headers), None);
+        assert_eq!(
+            asked_wait(StatusCode::TooManyRequests, &Headers::new()),
+            None
+        );
+    }
+
+    #[test]
+    fn messages_name_the_endpoint_and_the_wait_never_the_path() {
+        let url = Url::parse("https://acct.blob.core.windows.net:444/c/b?sig=SECRET").unwrap();
+        assert_eq!(origin(&url), "https://acct.blob.core.windows.net:444");
+        let wait = WaitTooLong {
+            endpoint: origin(&url),
+            status: 429,
+            asked: Duration::from_secs(60),
+            left: Duration::from_millis(1200),
+            timeout: 2,
+        };
+        assert_eq!(
+            wait.to_string(),
+            "https://acct.blob.core.windows.net:444 answered HTTP 429 and asked to wait 60 s before retrying, longer than the 2 s left of the command's --timeout of 2 s"
+        );
+        let late = OutOfTime {
+            endpoint: origin(&url),
+            timeout: 5,
+        };
+        assert_eq!(
+            late.to_string(),
+            "https://acct.blob.core.windows.net:444 did not answer before the command's --timeout of 5 s ran out"
+        );
+    }
+}
