@@ -70,7 +70,7 @@ Register-ArgumentCompleter -Native -CommandName 'sasmint' -ScriptBlock {
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How to get an Entra ID token')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the network after this many seconds (all retries included)')
-            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'With several inputs: stop at the first failure and print nothing')
+            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'With several inputs: stop at the first failure (the results before it are already printed; an --output-file is not written)')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow plain http as well as https (spr=https,http). Default: https only')
             [CompletionResult]::new('--directory', '--directory', [CompletionResultType]::ParameterName, 'The URL''s path below the container names a directory of a hierarchical-namespace (Data Lake Gen2) account: mint a directory SAS (sr=d) for it and everything below it')
             [CompletionResult]::new('--create-only', '--create-only', [CompletionResultType]::ParameterName, 'A write token that can create blobs but never overwrite one: binds ''If-None-Match: *'' (Put Blob, Put Block List, Copy Blob). Needs c or w')

@@ -66,7 +66,7 @@ set edit:completion:arg-completer[sasmint] = {|@words|
             cand --auth 'How to get an Entra ID token'
             cand --account 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)'
             cand --timeout 'Give up on the network after this many seconds (all retries included)'
-            cand --fail-fast 'With several inputs: stop at the first failure and print nothing'
+            cand --fail-fast 'With several inputs: stop at the first failure (the results before it are already printed; an --output-file is not written)'
             cand --allow-http 'Allow plain http as well as https (spr=https,http). Default: https only'
             cand --directory 'The URL''s path below the container names a directory of a hierarchical-namespace (Data Lake Gen2) account: mint a directory SAS (sr=d) for it and everything below it'
             cand --create-only 'A write token that can create blobs but never overwrite one: binds ''If-None-Match: *'' (Put Blob, Put Block List, Copy Blob). Needs c or w'

@@ -30,6 +30,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+. scripts/snapshot-dates.sh   # one day for every snapshot of this run (SNAPSHOT_DAY exported)
 dist=dist
 azurite=1
 targets=()
@@ -154,11 +155,9 @@ same_snapshot() { # LABEL DIR
 }
 
 key_inputs() { # DIR: key.json as scripts/snapshot.sh writes it
-  cat >"$1/key.json" <<'JSON'
-{"signedOid":"8e0c6a5c-6a36-4c5a-9c5c-1f1c0b2f6c11","signedTid":"72f988bf-86f1-41af-91ab-2d7cd011db47","signedStart":"2026-12-06T00:00:00Z","signedExpiry":"2026-12-12T23:00:00Z","signedService":"b","signedVersion":"2026-04-06","value":"c2FzbWludC10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE="}
-JSON
+  printf '%s\n' "$KEY_JSON" >"$1/key.json"
 }
-MINT=(mint https://myacct.blob.core.windows.net/imagery --start 2026-12-10T00:00:00Z --expiry 2026-12-11T00:00:00Z --delegation-key key.json)
+MINT=(mint https://myacct.blob.core.windows.net/imagery --start "$TOKEN_START" --expiry "$TOKEN_EXPIRY" --delegation-key key.json)
 
 exit_code() { local rc=0; "$@" >/dev/null 2>&1 </dev/null || rc=$?; echo "$rc"; }
 

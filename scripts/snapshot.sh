@@ -7,14 +7,18 @@
 #   scripts/snapshot.sh target/debug/sasmint /tmp/after      # on the new code
 #   diff -r /tmp/before /tmp/after && echo identical
 #
-# No request is ever made: every token is signed offline with a fixed key and fixed times, and
-# the clock is frozen with libfaketime (Debian: faketime), so `inspect`'s "expires in" lines and
-# the key's validity do not depend on the day the script runs.
+# No request is ever made: every token is signed offline with a fixed key and fixed times
+# (scripts/snapshot-dates.sh: relative to SNAPSHOT_DAY, today by default, so they stay valid).
+# `inspect` reports time left from the clock: with SNAPSHOT_FAKETIME=1 the clock is frozen at noon
+# of SNAPSHOT_DAY with libfaketime (Debian: faketime; dynamically linked binaries only), so two
+# runs minutes apart are byte-identical there too.
 set -euo pipefail
-faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
-if [ ! -f "$faketime_lib" ]; then
-  echo "snapshot.sh needs libfaketime: apt-get install faketime" >&2
-  exit 1
+. "$(dirname "${BASH_SOURCE[0]}")/snapshot-dates.sh"
+preload=()
+if [ "${SNAPSHOT_FAKETIME:-}" = 1 ]; then
+  faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+  [ -f "$faketime_lib" ] || { echo "snapshot.sh: SNAPSHOT_FAKETIME=1 needs libfaketime: apt-get install faketime" >&2; exit 1; }
+  preload=(LD_PRELOAD="$faketime_lib" FAKETIME="$SNAPSHOT_DAY 12:00:00")
 fi
 bin=$(realpath "$1")
 out=$2
@@ -23,12 +27,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-# A key valid from 2026-12-06 for almost 7 days; tokens start and end inside it.
-cat > key.json <<'JSON'
-{"signedOid":"8e0c6a5c-6a36-4c5a-9c5c-1f1c0b2f6c11","signedTid":"72f988bf-86f1-41af-91ab-2d7cd011db47","signedStart":"2026-12-06T00:00:00Z","signedExpiry":"2026-12-12T23:00:00Z","signedService":"b","signedVersion":"2026-04-06","value":"c2FzbWludC10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE="}
-JSON
+# The key and the token's times: scripts/snapshot-dates.sh.
+printf '%s\n' "$KEY_JSON" > key.json
 printf '%s\n' https://myacct.blob.core.windows.net/imagery https://myacct.blob.core.windows.net/imagery/a/b.tif 'not a url' https://other.blob.core.windows.net/c2 > urls.txt
-T=(--start 2026-12-10T00:00:00Z --expiry 2026-12-11T00:00:00Z --delegation-key key.json)
+T=(--start "$TOKEN_START" --expiry "$TOKEN_EXPIRY" --delegation-key key.json)
 C=https://myacct.blob.core.windows.net/imagery
 B=https://myacct.blob.core.windows.net/imagery/scenes/2026/a.tif
 
@@ -43,8 +45,7 @@ run() {
     printf '\n'
   } > "$file"
   local rc=0
-  env -i PATH=/usr/bin:/bin HOME="$work" COLUMNS=100 LD_PRELOAD="$faketime_lib" \
-    FAKETIME="2026-12-08 12:00:00" "$bin" "$@" > stdout 2> stderr < /dev/null || rc=$?
+  env -i PATH=/usr/bin:/bin HOME="$work" COLUMNS=100 "${preload[@]}" "$bin" "$@" > stdout 2> stderr < /dev/null || rc=$?
   { echo "== exit $rc"; echo "== stdout"; cat stdout; echo "== stderr"; cat stderr; } >> "$file"
 }
 
@@ -92,13 +93,13 @@ run kusto-uri "$B" --managed-identity system
 run kusto-uri "$C" --managed-identity 0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d --output json
 
 # inspect: the tokens above and hand-written ones.
-tok=$(env -i HOME="$work" LD_PRELOAD="$faketime_lib" FAKETIME="2026-12-08 12:00:00" "$bin" mint "$C" "${T[@]}" --permissions racwdl --ip 203.0.113.7 2>/dev/null)
-btok=$(env -i HOME="$work" LD_PRELOAD="$faketime_lib" FAKETIME="2026-12-08 12:00:00" "$bin" mint "$B" "${T[@]}" --permissions r --content-type image/tiff --output url 2>/dev/null)
+tok=$(env -i HOME="$work" "${preload[@]}" "$bin" mint "$C" "${T[@]}" --permissions racwdl --ip 203.0.113.7 2>/dev/null)
+btok=$(env -i HOME="$work" "${preload[@]}" "$bin" mint "$B" "${T[@]}" --permissions r --content-type image/tiff --output url 2>/dev/null)
 for o in text json; do
   run inspect "$tok" --output "$o"
   run inspect "$btok" --output "$o"
   run inspect 'sv=2020-02-10&ss=bfqt&srt=sco&sp=rwdlacupx&se=2027-01-01T00:00:00Z&st=2020-01-01T00:00:00Z&spr=https,http&sig=AAAA' --output "$o"
-  run inspect 'sv=2026-04-06&sr=c&sp=wr&se=2026-12-11T00:00:00Z&skoid=x&sig=%2Bab%3D' --output "$o"
+  run inspect 'sv=2026-04-06&sr=c&sp=wr&se=$TOKEN_EXPIRY&skoid=x&sig=%2Bab%3D' --output "$o"
   run inspect 'https://acct.blob.core.windows.net/c/b?sv=2019-02-02&sr=b&sp=r&se=2030-01-01&si=policy&sig=zz' --output "$o"
   run inspect '?sp=r' --output "$o"
   run inspect 'garbage' --output "$o"
@@ -121,7 +122,7 @@ run mint "$C" "${T[@]}" --correlation-id nope
 run mint "$C" "${T[@]}" --snapshot 2026 --version-id 2026
 run mint "$B" "${T[@]}" --directory x
 run mint "$C" "${T[@]}" --content-type x
-run mint "$C" --start 2026-12-12T00:00:00Z --expiry 2026-12-11T00:00:00Z --delegation-key key.json
+run mint "$C" --start "$TOKEN_EXPIRY" --expiry "$TOKEN_START" --delegation-key key.json
 run mint "$(printf 'https://myacct.blob.core.windows.net/c\033[31m')" "${T[@]}"
 run key
 run key "$C" --expires-in 9d

@@ -1168,11 +1168,14 @@ fn token_output_keeps_one_line_per_input() {
 }
 
 #[test]
-fn fail_fast_stops_at_the_first_bad_line_and_prints_nothing() {
+fn fail_fast_stops_at_the_first_bad_line_having_printed_the_lines_before_it() {
     let list = "https://myacct.blob.core.windows.net/alpha\nnope\nhttps://myacct.blob.core.windows.net/omega\n";
     let out = run_offline(&["mint", "--from-file", "-", "--fail-fast"], Some(list));
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
+    // The batch streams: alpha's token was written before line 2 was found bad; omega's never.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("sig="), "{stdout}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("line 2:"), "{stderr}");
 }
@@ -1451,14 +1454,19 @@ fn a_closed_pipe_is_not_an_error() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(list.as_bytes()).unwrap();
-    }
+    // The list is written beside the reading, as a shell pipeline does: the batch streams, so
+    // it writes results while it still reads, and a writer that waited for the end would
+    // deadlock with it. Once the pipe is closed sasmint may stop reading: a refused write here
+    // is expected.
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(list.as_bytes());
+    });
     // Like `| head -c1`: read one byte, then close the pipe.
     let mut one = [0u8; 1];
     child.stdout.take().unwrap().read_exact(&mut one).unwrap();
     let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(
         out.stderr.is_empty(),

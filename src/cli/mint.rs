@@ -41,14 +41,17 @@ pub struct MintArgs {
 
     /// Read URLs from a file (or - for stdin), one per line; blank lines and # comments skipped.
     ///
-    /// One delegation key is fetched per storage account for the whole run. Results come out
-    /// in input order, one per input: a line each for token/url (an empty line for an input
-    /// that failed), JSON lines for json. Failures are reported on stderr with their line
-    /// number and do not stop the others unless --fail-fast.
+    /// Streamed: results are written as the list is read, in input order, one per input (a
+    /// line each for token/url, an empty line for an input that failed; JSON lines for json),
+    /// in memory that does not grow with the list. One delegation key is fetched per storage
+    /// account, when it is first seen. A line is capped at 64 KiB; the list is not. Failures
+    /// are reported on stderr with their line number and do not stop the others unless
+    /// --fail-fast.
     #[arg(long, value_name = "FILE|-", conflicts_with = "urls")]
     pub from_file: Option<PathBuf>,
 
-    /// With several inputs: stop at the first failure and print nothing.
+    /// With several inputs: stop at the first failure (the results before it are already
+    /// printed; an --output-file is not written).
     #[arg(long)]
     pub fail_fast: bool,
 

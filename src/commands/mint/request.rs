@@ -10,7 +10,7 @@ pub struct MintRequest {
     pub urls: Vec<String>,
     /// Read the URLs from this file (or `-` for stdin) instead.
     pub from_file: Option<PathBuf>,
-    /// With several inputs: stop at the first failure and print nothing.
+    /// With several inputs: stop at the first failure (what came before it is already written).
     pub fail_fast: bool,
     pub token: TokenOptions,
     pub output: MintOutput,

@@ -87,6 +87,11 @@ pub fn register_token(token: &str) {
     with_secrets(|s| s.register_token(token));
 }
 
+/// [`Secrets::forget_token`] on the process's registry.
+pub fn forget_token(token: &str) {
+    with_secrets(|s| s.forget_token(token));
+}
+
 /// [`Secrets::scrub`] against the process's registry.
 pub fn scrub(text: &str) -> Cow<'_, str> {
     with_secrets(|s| s.scrub(text))

@@ -46,6 +46,22 @@ impl Registry {
 
     /// Every match of a needle in `view`, as ranges of `view`. Needles shorter than
     /// `shortest` are not looked for (the base64 views are mostly noise).
+    /// Forgets `needle` (one form [`Registry::add`] remembered).
+    fn remove(&mut self, needle: &[u8]) {
+        if needle.len() < KEY {
+            self.short.retain(|n| **n != *needle);
+            return;
+        }
+        let key = key_of(needle);
+        if let Some(bucket) = self.long.get_mut(&key) {
+            bucket.retain(|n| **n != *needle);
+            if bucket.is_empty() {
+                self.long.remove(&key);
+            }
+            self.starts = std::cell::OnceCell::new();
+        }
+    }
+
     pub(super) fn find(&self, view: &[u8], shortest: usize, out: &mut Vec<(usize, usize)>) {
         if view.len() >= KEY && !self.long.is_empty() {
             let starts = self.starts.get_or_init(|| {
@@ -112,22 +128,36 @@ impl Hasher for KeyHasher {
 
 /// The forms of one secret that are looked for in the decoded views of a text.
 pub(super) fn add_forms(registry: &mut Registry, secret: &str, shortest: usize) {
+    for form in forms(secret, shortest) {
+        registry.add(&form);
+    }
+}
+
+/// Forgets every form [`add_forms`] remembered for `secret`.
+pub(super) fn remove_forms(registry: &mut Registry, secret: &str, shortest: usize) {
+    for form in forms(secret, shortest) {
+        registry.remove(&form);
+    }
+}
+
+/// The spellings of `secret` that are remembered.
+fn forms(secret: &str, shortest: usize) -> Vec<Vec<u8>> {
     // Base64 padding is often dropped: look for the secret without it too (a prefix of
     // itself; where the padding is there, the whole secret matches as well).
-    registry.add(secret.as_bytes());
+    let mut forms = vec![secret.as_bytes().to_vec()];
     let trimmed = secret.trim_end_matches('=');
     let plain = if trimmed.len() >= shortest.max(1) {
         trimmed
     } else {
         secret
     };
-    registry.add(plain.as_bytes());
+    forms.push(plain.as_bytes().to_vec());
     if secret.contains(' ') {
-        registry.add(secret.replace(' ', "+").as_bytes());
+        forms.push(secret.replace(' ', "+").as_bytes().to_vec());
     }
     // Form encoding writes a space as `+` (and a `+` as `%2B`, which the views decode).
     if plain.contains(' ') {
-        registry.add(plain.replace(' ', "+").as_bytes());
+        forms.push(plain.replace(' ', "+").as_bytes().to_vec());
     }
     // A JWT's payload and signature, printed alone. Its header (`{"alg":…}`) is in every
     // token and is no secret.
@@ -135,7 +165,7 @@ pub(super) fn add_forms(registry: &mut Registry, secret: &str, shortest: usize) 
     if segments.len() >= 3 && secret.starts_with("eyJ") {
         for segment in &segments[1..] {
             if segment.len() >= 8 {
-                registry.add(segment.as_bytes());
+                forms.push(segment.as_bytes().to_vec());
             }
         }
     }
@@ -151,7 +181,8 @@ pub(super) fn add_forms(registry: &mut Registry, secret: &str, shortest: usize) 
             std.encode(&bearer),
             url.encode(&bearer),
         ] {
-            registry.add(form.as_bytes());
+            forms.push(form.as_bytes().to_vec());
         }
     }
+    forms
 }

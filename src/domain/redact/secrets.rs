@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::sync::{Mutex, PoisonError};
 
 use super::patterns::mask_patterns;
-use super::registry::{add_forms, Registry};
+use super::registry::{add_forms, remove_forms, Registry};
 use super::views::{replace_spans, secret_spans};
 use crate::domain::encoding::{percent_decode, Escapes};
 
@@ -52,6 +52,23 @@ impl Secrets {
         match percent_decode(sig, Escapes::Lenient, false) {
             Some(decoded) => self.register(&decoded),
             None => self.register(sig),
+        }
+    }
+
+    /// Forgets the signature [`Secrets::register_token`] registered for `token`: for a batch,
+    /// once the token is written and nothing sent later can carry it, so that a million tokens
+    /// do not leave a million signatures behind.
+    pub fn forget_token(&self, token: &str) {
+        let Some(sig) = crate::domain::sas::query_param(token, "sig") else {
+            return;
+        };
+        let secret = match percent_decode(sig, Escapes::Lenient, false) {
+            Some(decoded) => decoded,
+            None => sig.to_owned(),
+        };
+        let mut guard = self.registry.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(registry) = guard.as_mut() {
+            remove_forms(registry, &secret, 8);
         }
     }
 

@@ -26,6 +26,27 @@ fn scrubs_token_signatures() {
 }
 
 #[test]
+fn a_forgotten_token_is_no_longer_scrubbed_and_the_others_still_are() {
+    let secrets = Secrets::new();
+    let (kept, gone) = (
+        "sv=2026-04-06&sig=KeptKeptKept%2BKept%3D",
+        "sv=2026-04-06&sig=GoneGoneGone%2BGone%3D",
+    );
+    secrets.register_token(kept);
+    secrets.register_token(gone);
+    assert_eq!(secrets.scrub("a GoneGoneGone+Gone= b"), "a [REDACTED] b");
+    secrets.forget_token(gone);
+    assert_eq!(
+        secrets.scrub("a GoneGoneGone+Gone= b"),
+        "a GoneGoneGone+Gone= b"
+    );
+    assert_eq!(secrets.scrub("a KeptKeptKept+Kept= b"), "a [REDACTED] b");
+    // Forgetting what was never registered changes nothing.
+    secrets.forget_token("sv=2026-04-06&sig=NeverNeverNever%3D");
+    assert_eq!(secrets.scrub("a KeptKeptKept+Kept= b"), "a [REDACTED] b");
+}
+
+#[test]
 fn masks_what_looks_like_a_secret() {
     let secrets = Secrets::new();
     let cases = [
