@@ -76,7 +76,8 @@ struct Reading {
     roots: Vec<reqwest::Certificate>,
     /// Bytes read so far, against [`CERTIFICATES_LIMIT`].
     total: u64,
-    /// `(device, inode)` of each file read.
+    /// `(device, inode)` of each file read (Unix; elsewhere every path is read once anyway).
+    #[cfg(unix)]
     seen: Vec<(u64, u64)>,
 }
 
