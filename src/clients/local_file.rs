@@ -44,20 +44,28 @@ impl std::error::Error for FileError {}
 
 /// Reads the regular file at `path`, at most `limit` bytes ([module docs](self)).
 pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
-    let file = open(path).map_err(FileError::Io)?;
-    let meta = file.metadata().map_err(FileError::Io)?;
-    if !meta.is_file() {
-        return Err(FileError::NotRegular(kind(&meta.file_type())));
-    }
-    if meta.len() > limit {
+    let file = open_regular(path)?;
+    if file.metadata().map_err(FileError::Io)?.len() > limit {
         return Err(FileError::TooBig(limit));
     }
-    blocking(&file).map_err(FileError::Io)?;
     let bytes = read_at_most(&file, limit).map_err(FileError::Io)?;
     if bytes.len() as u64 > limit {
         return Err(FileError::TooBig(limit));
     }
     Ok(bytes)
+}
+
+/// Opens the regular file at `path` to read from its start, without blocking (a FIFO with no
+/// writer, a device or a directory is refused at once, from `fstat`), then in blocking mode
+/// again for the reading.
+pub fn open_regular(path: &Path) -> Result<File, FileError> {
+    let file = open(path).map_err(FileError::Io)?;
+    let meta = file.metadata().map_err(FileError::Io)?;
+    if !meta.is_file() {
+        return Err(FileError::NotRegular(kind(&meta.file_type())));
+    }
+    blocking(&file).map_err(FileError::Io)?;
+    Ok(file)
 }
 
 /// [`read`], as UTF-8 text (`None` for bytes that are not).

@@ -94,7 +94,7 @@ impl Lines {
             ));
         }
         let source = shown::value(&path.display().to_string());
-        let file = open_regular(path).map_err(|e| {
+        let file = local_file::open_regular(path).map_err(|e| {
             Failure::usage(format!("cannot read the URL list {source}: {e}"))
                 .hint("check the path, or pass - to read from stdin")
         })?;
@@ -181,59 +181,6 @@ impl Lines {
     fn cannot_read(&self, e: &std::io::Error) -> Failure {
         Failure::usage(format!("cannot read the URL list {}: {e}", self.source))
             .hint("check the path, or pass - to read from stdin")
-    }
-}
-
-/// Opens a regular file to read from its start, as [`local_file::read`] does (without
-/// blocking, so a FIFO with no writer is refused at once), but without reading it.
-fn open_regular(path: &Path) -> std::result::Result<std::fs::File, FileError> {
-    #[cfg(unix)]
-    let file = {
-        use std::os::unix::fs::OpenOptionsExt;
-        let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(flags.bits() as i32)
-            .open(path)
-            .map_err(FileError::Io)?
-    };
-    #[cfg(not(unix))]
-    let file = std::fs::File::open(path).map_err(FileError::Io)?;
-    let meta = file.metadata().map_err(FileError::Io)?;
-    if !meta.is_file() {
-        return Err(FileError::NotRegular(kind(&meta.file_type())));
-    }
-    #[cfg(unix)]
-    {
-        let flags = rustix::fs::fcntl_getfl(&file).map_err(|e| FileError::Io(e.into()))?;
-        rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)
-            .map_err(|e| FileError::Io(e.into()))?;
-    }
-    Ok(file)
-}
-
-/// What a file that is no regular file is, for a message (as `local_file` names it).
-fn kind(file_type: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "a FIFO";
-        }
-        if file_type.is_char_device() {
-            return "a character device";
-        }
-        if file_type.is_block_device() {
-            return "a block device";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-    }
-    if file_type.is_dir() {
-        "a directory"
-    } else {
-        "no regular file"
     }
 }
 
