@@ -210,8 +210,16 @@ pub fn parse(
         segments.pop();
     }
 
-    let path_style = !matches!(host, Host::Domain(d) if d != "localhost");
-    let account_name = if path_style {
+    // A named host (other than localhost) carries the account in its name; an IP address or
+    // localhost (the emulator) carries it in the first path segment.
+    let named_host = match host {
+        Host::Domain(domain) if domain != "localhost" => Some(domain),
+        _ => None,
+    };
+    let path_style = named_host.is_none();
+    let account_name = if let Some(domain) = named_host {
+        account_from_host(domain, account, &bare)?
+    } else {
         if segments.is_empty() {
             return Err(Failure::usage(format!(
                 "{bare} names no storage account: on an IP or localhost endpoint the first path segment is the account"
@@ -228,11 +236,6 @@ pub fn parse(
             .hint("drop --account (or SASMINT_ACCOUNT): on an IP or localhost endpoint the first path segment names the account"));
         }
         in_path
-    } else {
-        let Host::Domain(domain) = host else {
-            unreachable!("path_style covers IP hosts")
-        };
-        account_from_host(domain, account, &bare)?
     };
     let dfs = !path_style && dfs_endpoint(url.host_str().unwrap_or_default()).is_some();
     let custom_domain =
