@@ -116,7 +116,8 @@ def parts(path):
 def timeless(cmd, text):
     if not cmd.startswith("$ sasmint inspect"):
         return text
-    text = re.sub(r"(\d+d )?(\d+h )?(\d+m )?\d+s\b", "<duration>", text)
+    # human_duration leaves out a zero unit ("2d 8h 31m" at a whole minute): any run of them.
+    text = re.sub(r"\b\d+[dhms](?: \d+[hms])*\b", "<duration>", text)
     text = re.sub(r"(_seconds\"?:\s*)-?\d+", r"\1<n>", text)
     return re.sub(r"\(-?\d+ s\)", "(<n> s)", text)
 bad, names, os_texts, timed = [], 0, 0, 0
