@@ -492,6 +492,22 @@ mod tests {
     }
 
     /// Inputs our CLI can express: container or blob, permissions, times.
+    /// A vector case's target (the account, container and blob as a URL), its permissions and
+    /// its key.
+    fn vector_target(inputs: &Value) -> (Target, Permissions, Key) {
+        let account = inputs["account_name"].as_str().unwrap();
+        let container = inputs["container_name"].as_str().unwrap();
+        let mut url = format!("https://{account}.blob.core.windows.net/{container}");
+        if let Some(blob) = inputs["blob_name"].as_str() {
+            url.push('/');
+            url.push_str(&resource::encode_path(blob));
+        }
+        let target = resource::parse(&url, None, false, false).unwrap();
+        let permissions =
+            Permissions::parse(inputs["permission"].as_str().unwrap(), target.level()).unwrap();
+        (target, permissions, key_from(inputs))
+    }
+
     fn expressible(inputs: &Value) -> bool {
         let allowed = [
             "account_name",
@@ -530,17 +546,7 @@ mod tests {
             if !expressible(inputs) {
                 continue;
             }
-            let account = inputs["account_name"].as_str().unwrap();
-            let container = inputs["container_name"].as_str().unwrap();
-            let mut url = format!("https://{account}.blob.core.windows.net/{container}");
-            if let Some(blob) = inputs["blob_name"].as_str() {
-                url.push('/');
-                url.push_str(&resource::encode_path(blob));
-            }
-            let target = resource::parse(&url, None, false, false).unwrap();
-            let permissions =
-                Permissions::parse(inputs["permission"].as_str().unwrap(), target.level()).unwrap();
-            let key = key_from(inputs);
+            let (target, permissions, key) = vector_target(inputs);
             let start = inputs["start"]
                 .as_str()
                 .map_or(key.start, |s| lifetime::parse_time(s, "start").unwrap());
@@ -637,17 +643,7 @@ mod tests {
                 headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
             let query_flags: Vec<String> = query.iter().map(|(n, v)| format!("{n}={v}")).collect();
             let binding = binding(&header_flags, &query_flags, false).unwrap();
-            let account = inputs["account_name"].as_str().unwrap();
-            let container = inputs["container_name"].as_str().unwrap();
-            let mut url = format!("https://{account}.blob.core.windows.net/{container}");
-            if let Some(blob) = inputs["blob_name"].as_str() {
-                url.push('/');
-                url.push_str(&resource::encode_path(blob));
-            }
-            let target = resource::parse(&url, None, false, false).unwrap();
-            let permissions =
-                Permissions::parse(inputs["permission"].as_str().unwrap(), target.level()).unwrap();
-            let key = key_from(inputs);
+            let (target, permissions, key) = vector_target(inputs);
             let time = |k: &str| lifetime::parse_time(inputs[k].as_str().unwrap(), k).unwrap();
             let spec = Spec {
                 permissions,
