@@ -160,17 +160,29 @@ impl Policy for WithinDeadline {
     ) -> PolicyResult {
         let endpoint = origin(request.url());
         let deadline = self.0;
-        let sent = tokio::time::timeout_at(deadline.at(), next[0].send(ctx, request, &next[1..]));
-        let Ok(answer) = sent.await else {
-            return Err(azure_core::Error::new(
+        let out_of_time = |endpoint| {
+            azure_core::Error::new(
                 ErrorKind::Other,
                 OutOfTime {
                     endpoint,
                     timeout: deadline.timeout(),
                 },
-            ));
+            )
         };
-        let response = answer?;
+        let sent = tokio::time::timeout_at(deadline.at(), next[0].send(ctx, request, &next[1..]));
+        let Ok(answer) = sent.await else {
+            return Err(out_of_time(endpoint));
+        };
+        // The HTTP client's own timeout is `--timeout` too (a backstop), started when the try
+        // was sent, so it never ends before the deadline; but when the task wakes late, both
+        // have ended and the try's own timeout error may come first. Once the budget is spent,
+        // a try that timed out ran out of the command's time, whichever clock said so first.
+        let response = match answer {
+            Err(e) if deadline.left().is_zero() && super::error::is_timeout(&e) => {
+                return Err(out_of_time(endpoint));
+            }
+            answer => answer?,
+        };
         if let Some(asked) = asked_wait(response.status(), response.headers()) {
             let left = deadline.left();
             if asked > left {
@@ -248,6 +260,61 @@ fn rand_byte() -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The next policy of a pipeline that fails at once with a timeout of its own, as the
+    /// HTTP client does when its backstop timeout ends.
+    #[derive(Debug)]
+    struct TimesOut;
+
+    #[async_trait::async_trait]
+    impl Policy for TimesOut {
+        async fn send(&self, _: &Context, _: &mut Request, _: &[Arc<dyn Policy>]) -> PolicyResult {
+            Err(azure_core::Error::new(
+                ErrorKind::Io,
+                std::io::Error::from(std::io::ErrorKind::TimedOut),
+            ))
+        }
+    }
+
+    /// Both clocks ended before the task woke: the try's own timeout error is polled first, yet
+    /// the failure is the command's deadline (the flake this closed: "did not answer in time"
+    /// instead of naming `--timeout`, about one run in a few dozen on a loaded machine).
+    #[tokio::test]
+    async fn a_try_timing_out_once_the_budget_is_spent_is_out_of_time() {
+        let policy = WithinDeadline(Deadline {
+            at: Instant::now(),
+            timeout: 2,
+        });
+        let mut request = Request::new(
+            Url::parse("http://127.0.0.1:9/token?secret=x").unwrap(),
+            azure_core::http::Method::Get,
+        );
+        let next: Vec<Arc<dyn Policy>> = vec![Arc::new(TimesOut)];
+        let e = policy
+            .send(&Context::new(), &mut request, &next)
+            .await
+            .unwrap_err();
+        let late = crate::clients::causes::find::<OutOfTime>(&e).expect("out of time");
+        assert_eq!(late.endpoint, "http://127.0.0.1:9");
+        assert_eq!(late.timeout, 2);
+    }
+
+    /// Before the deadline, a try's own timeout stays what it is (retried, then reported).
+    #[tokio::test]
+    async fn a_try_timing_out_with_time_left_keeps_its_error() {
+        let policy = WithinDeadline(Deadline::starting_now(60));
+        let mut request = Request::new(
+            Url::parse("http://127.0.0.1:9/").unwrap(),
+            azure_core::http::Method::Get,
+        );
+        let next: Vec<Arc<dyn Policy>> = vec![Arc::new(TimesOut)];
+        let e = policy
+            .send(&Context::new(), &mut request, &next)
+            .await
+            .unwrap_err();
+        assert!(crate::clients::causes::find::<OutOfTime>(&e).is_none());
+        assert_eq!(*e.kind(), ErrorKind::Io);
+    }
 
     #[test]
     fn back_offs_double_from_400_ms_and_stop_at_8_s() {

@@ -164,7 +164,7 @@ fn is_tls_protocol(e: &(dyn Error + 'static)) -> bool {
 }
 
 /// Whether the request or the connection timed out (reqwest's deadline, or the system's).
-fn is_timeout(e: &(dyn Error + 'static)) -> bool {
+pub(super) fn is_timeout(e: &(dyn Error + 'static)) -> bool {
     any_reqwest(e, reqwest::Error::is_timeout)
         || causes::sources(e).any(|s| {
             s.downcast_ref::<std::io::Error>()
