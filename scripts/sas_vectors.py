@@ -26,10 +26,16 @@ and `rscc` are exactly the request block built from the inputs. The SDK keeps th
 while the Rust crate sorts names (a BTreeMap): the script passes every header and parameter sorted
 by name, and records them as ordered [name, value] lists. src/domain/sas.rs checks each case.
 
+And tests/data/ud-sas-python-queue.json (issue 20): queue user delegation SAS
+(`https://ACCOUNT.queue.core.windows.net/QUEUE`) from azure-storage-queue's `generate_queue_sas`,
+captured the same way (its module imports its own `sign_string`), with every one of the 15 lines
+rebuilt from the inputs and checked. See queue_document() for what differs from the Rust crate.
+
 Run it (it needs the network once, for PyPI; the SDK versions are pinned and recorded in the JSON):
 
     python3 -m venv /tmp/sas-vectors
-    /tmp/sas-vectors/bin/pip install azure-storage-blob==12.31.1 azure-storage-file-datalake==12.26.1
+    /tmp/sas-vectors/bin/pip install azure-storage-blob==12.31.1 azure-storage-file-datalake==12.26.1 \
+        azure-storage-queue==12.18.1
     /tmp/sas-vectors/bin/python scripts/sas_vectors.py            # writes tests/data/ud-sas-python-extra.json
     /tmp/sas-vectors/bin/python scripts/sas_vectors.py --check    # regenerates and compares, writes nothing
 
@@ -56,6 +62,7 @@ import hmac
 import json
 import platform
 import sys
+from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote
@@ -64,10 +71,16 @@ import azure.storage.blob._shared_access_signature as blob_sas
 from azure.storage.blob import UserDelegationKey, generate_blob_sas, generate_container_sas
 from azure.storage.filedatalake import UserDelegationKey as DataLakeUserDelegationKey
 from azure.storage.filedatalake import generate_directory_sas
+import azure.storage.queue._shared_access_signature as queue_sas
+from azure.storage.queue import QueueSasPermissions, generate_queue_sas
+from azure.storage.queue import UserDelegationKey as QueueUserDelegationKey
 
 PINNED = {"azure-storage-blob": "12.31.1", "azure-storage-file-datalake": "12.26.1"}
+# Kept apart from PINNED so that the blob documents' `sdk` field does not change with it.
+QUEUE_PINNED = {"azure-storage-queue": "12.18.1"}
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "ud-sas-python-extra.json"
 BOUND_OUT = OUT.with_name("ud-sas-python-bound.json")
+QUEUE_OUT = OUT.with_name("ud-sas-python-queue.json")
 
 # (field name in the service documentation, token parameter that carries it or how it is carried)
 FIELDS = [
@@ -550,11 +563,285 @@ def bound_document():
     }
 
 
+# --- issue 20: queue user delegation SAS ------------------------------------------------------
+# The 15 lines of the queue string-to-sign, as azure-storage-queue 12.18.1 writes them
+# (QueueSharedAccessSignature / _QueueSharedAccessHelper.add_resource_signature) and as the Rust
+# crate azure_storage_sas 1.0 does (queue.rs, queue_udk_string_to_sign): the same fields, the same
+# order. There is no sr line and no sr parameter.
+QUEUE_FIELDS = [
+    ("signedPermissions", "sp"),
+    ("signedStart", "st"),
+    ("signedExpiry", "se"),
+    ("canonicalizedResource", "(path /queue/ACCOUNT/QUEUE)"),
+    ("signedKeyObjectId", "skoid"),
+    ("signedKeyTenantId", "sktid"),
+    ("signedKeyStart", "skt"),
+    ("signedKeyExpiry", "ske"),
+    ("signedKeyService", "sks"),
+    ("signedKeyVersion", "skv"),
+    ("signedKeyDelegatedUserTenantId", "skdutid"),
+    ("signedDelegatedUserObjectId", "sduoid"),
+    ("signedIP", "sip"),
+    ("signedProtocol", "spr"),
+    ("signedVersion", "sv"),
+]
+# The order in which the SDK writes the token's parameters (insertion order of its query dict:
+# add_base st se sp sip spr sv, add_id si, add_user_delegation_oid sduoid, then the key's fields
+# and sig in add_resource_signature), and the order the Rust crate writes them (queue.rs,
+# queue_udk_query_parameters). Absent parameters are skipped by both.
+SDK_QUEUE_ORDER = ["st", "se", "sp", "sip", "spr", "sv", "sduoid", "skoid", "sktid", "skt", "ske",
+                   "sks", "skv", "skdutid", "sig"]
+CRATE_QUEUE_ORDER = ["sv", "st", "se", "sp", "sip", "spr", "skoid", "sktid", "skt", "ske", "sks",
+                     "skv", "skdutid", "sduoid", "sig"]
+# The SDK signs its own X_MS_VERSION (the newest it knows); azure_storage_sas 1.0.0 signs its
+# SAS_VERSION, a constant of the crate (src/lib.rs), which is older.
+SDK_QUEUE_SV = "2026-10-06"
+CRATE_SV = "2026-04-06"
+
+QUEUE_ACCOUNT = "myaccount"
+QUEUE_KEY = {**KEY, "signed_service": "q", "signed_version": "2026-10-06",
+             "signed_delegated_user_tid": None}
+LONG_QUEUE = "eu-west-orders-ingest-high-priority-retry-after-failure-2025-q1"
+ODD_START = datetime(2025, 3, 1, 8, 15, 42, tzinfo=timezone.utc)
+
+
+def queue_case(id, description, permission, queue="orders", protocol="https", ip=None,
+               delegated_oid=None, delegated_tid=None, start=START, expiry=EXPIRY,
+               as_object=False):
+    """One queue case. `as_object` passes the permission as QueueSasPermissions.from_string(...)
+    (which writes the letters in the canonical order raup); otherwise the string itself."""
+    return {
+        "id": id,
+        "description": description,
+        "queue_name": queue,
+        "permission": permission,
+        "as_object": as_object,
+        "protocol": protocol,
+        "ip": ip,
+        "delegated_user_oid": delegated_oid,
+        "key": {**QUEUE_KEY, "signed_delegated_user_tid": delegated_tid},
+        "start": start,
+        "expiry": expiry,
+    }
+
+
+QUEUE_CASES = [
+    queue_case("i20-queue-producer-a", "Producer: add messages only.", "a"),
+    queue_case("i20-queue-consumer-p", "Consumer: process (get and delete) messages only.", "p"),
+    queue_case("i20-queue-peek-process-rp", "Read (peek) and process.", "rp"),
+    queue_case("i20-queue-all-out-of-order", "All four rights given as 'puar' through "
+               "QueueSasPermissions.from_string, which signs them in the canonical order raup.",
+               "puar", as_object=True),
+    queue_case("i20-queue-ip-range-https", "An inclusive IPv4 range, https only.", "rp",
+               ip="10.0.0.1-10.0.0.9"),
+    queue_case("i20-queue-ip-single-https-http", "One IPv4 address, http allowed too.", "a",
+               ip="203.0.113.7", protocol="https,http"),
+    queue_case("i20-queue-delegated-user", "A key fetched with DelegatedUserTid (skdutid) and a "
+               "token bound to one user of that tenant (sduoid).", "rp",
+               delegated_oid=DELEGATED_OID, delegated_tid=DELEGATED_TID),
+    queue_case("i20-queue-key-delegated-tid-only", "A key fetched with DelegatedUserTid "
+               "(skdutid), no sduoid on the token.", "a", delegated_tid=DELEGATED_TID),
+    queue_case("i20-queue-name-63-chars", "A queue name at the 63-character limit, with hyphens.",
+               "raup", queue=LONG_QUEUE),
+    queue_case("i20-queue-start-whole-seconds", "A start and expiry with non-zero whole seconds, "
+               "passed to the SDK as timezone-aware datetimes (it formats them "
+               "%Y-%m-%dT%H:%M:%SZ, whole seconds, as the crate's format_time does).", "p",
+               start=ODD_START, expiry=datetime(2025, 3, 1, 9, 45, 7, tzinfo=timezone.utc)),
+]
+
+
+class QueueCapture(Capture):
+    """The same recording wrapper, on the queue SDK's own `sign_string` import."""
+
+    def __init__(self):
+        self.calls = []
+        self.original = queue_sas.sign_string
+
+    def __enter__(self):
+        def recording(key, string_to_sign, *args, **kwargs):
+            self.calls.append((key, string_to_sign))
+            return self.original(key, string_to_sign, *args, **kwargs)
+
+        queue_sas.sign_string = recording
+        return self
+
+    def __exit__(self, *exc):
+        queue_sas.sign_string = self.original
+
+
+def as_text(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(t, datetime) else t
+
+
+def queue_sign(c, service_version):
+    """Signs case `c` with the SDK; returns (token, string-to-sign). At the SDK's own version this
+    is the public generate_queue_sas; at another, the SDK class generate_queue_sas wraps
+    (QueueSharedAccessSignature), whose x_ms_version is the version it signs."""
+    key = make_key(QueueUserDelegationKey, c["key"])
+    permission = QueueSasPermissions.from_string(c["permission"]) if c["as_object"] else c["permission"]
+    hooked = []
+    args = dict(permission=permission, expiry=c["expiry"], start=c["start"], ip=c["ip"],
+                protocol=c["protocol"], user_delegation_oid=c["delegated_user_oid"],
+                sts_hook=hooked.append)
+    with QueueCapture() as cap:
+        if service_version == SDK_QUEUE_SV:
+            token = generate_queue_sas(QUEUE_ACCOUNT, c["queue_name"], user_delegation_key=key, **args)
+        else:
+            sas = queue_sas.QueueSharedAccessSignature(QUEUE_ACCOUNT, user_delegation_key=key)
+            sas.x_ms_version = service_version
+            token = sas.generate_queue(c["queue_name"], **args)
+    assert len(cap.calls) == 1, f"{c['id']}: {len(cap.calls)} sign_string calls"
+    signing_key, sts = cap.calls[0]
+    assert signing_key == KEY["value"], f"{c['id']}: signed with another key"
+    assert hooked == [sts], f"{c['id']}: sts_hook disagrees with the captured string"
+    return token, sts
+
+
+def queue_expected(c, service_version):
+    token, sts = queue_sign(c, service_version)
+    pairs = query_pairs(token)
+    params = dict(pairs)
+    assert len(params) == len(pairs), f"{c['id']}: a parameter appears twice"
+    names = [n for n, _ in pairs]
+    assert names == [n for n in SDK_QUEUE_ORDER if n in params], f"{c['id']}: SDK order {names}"
+    assert "sr" not in params, c["id"]
+    key = c["key"]
+    sp = "".join(x for x in "raup" if x in c["permission"]) if c["as_object"] else c["permission"]
+    want = [
+        sp, as_text(c["start"]), as_text(c["expiry"]),
+        f"/queue/{QUEUE_ACCOUNT}/{c['queue_name']}",
+        key["signed_oid"], key["signed_tid"], key["signed_start"], key["signed_expiry"],
+        key["signed_service"], key["signed_version"],
+        key["signed_delegated_user_tid"] or "", c["delegated_user_oid"] or "",
+        c["ip"] or "", c["protocol"], service_version,
+    ]
+    lines = sts.split("\n")
+    assert len(lines) == len(QUEUE_FIELDS), f"{c['id']}: {len(lines)} lines"
+    labelled = []
+    for (field, param), line, value in zip(QUEUE_FIELDS, lines, want):
+        assert line == value, f"{c['id']}: {field} is {line!r}, expected {value!r}"
+        labelled.append({"field": field, "param": param, "value": line})
+    # Every signed value is in the token under its own name, and nothing else but sig.
+    signed = {p: v for (_, p), v in zip(QUEUE_FIELDS, lines) if not p.startswith("(") and v}
+    assert {k: v for k, v in params.items() if k != "sig"} == signed, f"{c['id']}: query {params}"
+    mac = hmac.new(base64.b64decode(KEY["value"]), sts.encode("utf-8"), hashlib.sha256).digest()
+    signature = base64.b64encode(mac).decode()
+    assert params["sig"] == signature, f"{c['id']}: sig is not HMAC-SHA256 of the captured string"
+    return {
+        "service_version": service_version,
+        "string_to_sign": sts,
+        "string_to_sign_lines": labelled,
+        "signature": signature,
+        "token": token,
+        "query": [list(p) for p in pairs],
+        "query_in_crate_order": [[n, params[n]] for n in CRATE_QUEUE_ORDER if n in params],
+    }
+
+
+def queue_build(c):
+    expected = queue_expected(c, SDK_QUEUE_SV)
+    at_crate = queue_expected(c, CRATE_SV)
+    # Only the signedVersion line and the sv parameter (hence sig) differ between the two.
+    assert expected["string_to_sign"].split("\n")[:-1] == at_crate["string_to_sign"].split("\n")[:-1]
+    return {
+        "id": c["id"],
+        "issue": 20,
+        "description": c["description"],
+        "function": "azure.storage.queue.generate_queue_sas",
+        "inputs": {
+            "account_name": QUEUE_ACCOUNT,
+            "queue_name": c["queue_name"],
+            "permission": c["permission"],
+            "permission_passed_as": "QueueSasPermissions.from_string" if c["as_object"] else "str",
+            "start": as_text(c["start"]),
+            "expiry": as_text(c["expiry"]),
+            "times_passed_as": "datetime" if isinstance(c["start"], datetime) else "str",
+            "ip": c["ip"],
+            "protocol": c["protocol"],
+            "delegated_user_oid": c["delegated_user_oid"],
+            "user_delegation_key": c["key"],
+            "service_version": SDK_QUEUE_SV,
+        },
+        "expected": expected,
+        "expected_at_crate_sv": at_crate,
+    }
+
+
+def queue_document():
+    installed = {name: version(name) for name in QUEUE_PINNED}
+    if installed != QUEUE_PINNED:
+        sys.exit(f"install the pinned SDKs first (see the script header): have {installed}, "
+                 f"want {QUEUE_PINNED}")
+    assert queue_sas.X_MS_VERSION == SDK_QUEUE_SV, queue_sas.X_MS_VERSION
+    assert len(LONG_QUEUE) == 63, len(LONG_QUEUE)
+    # A plain string is signed as given: the SDK neither reorders nor checks its letters.
+    verbatim = queue_case("verbatim", "", "puar")
+    token, sts = queue_sign(verbatim, SDK_QUEUE_SV)
+    assert sts.split("\n")[0] == "puar" and dict(query_pairs(token))["sp"] == "puar", sts
+    return {
+        "about": (
+            "Queue user delegation SAS (https://ACCOUNT.queue.core.windows.net/QUEUE) from the "
+            "Azure SDK for Python, azure-storage-queue generate_queue_sas(user_delegation_key=...). "
+            "Generated by scripts/sas_vectors.py; do not edit by hand."
+        ),
+        "generator": "scripts/sas_vectors.py",
+        "sdk": {**installed, "azure-core": version("azure-core"), "python": platform.python_version()},
+        "string_to_sign_fields": [{"field": f, "param": p} for f, p in QUEUE_FIELDS],
+        "conventions": {
+            "string_to_sign": "UTF-8, the 15 fields of string_to_sign_fields joined by '\\n', no "
+                              "trailing newline; string_to_sign_lines labels each line. The field "
+                              "list and its order are the same as azure_storage_sas 1.0's "
+                              "(queue_udk_string_to_sign): sp, st, se, /queue/ACCOUNT/QUEUE, skoid, "
+                              "sktid, skt, ske, sks, skv, skdutid, sduoid, sip, spr, sv. No sr.",
+            "signature": "base64(HMAC-SHA256(base64decode(user_delegation_key.value), "
+                         "string_to_sign)), recomputed by the script and equal to the token's sig",
+            "capture": "the SDK's sign_string (as azure.storage.queue._shared_access_signature "
+                       "imports it), wrapped to record its argument; cross-checked against the "
+                       "SDK's sts_hook and the HMAC above",
+            "service_version": "the SDK signs sv=" + SDK_QUEUE_SV + " (its X_MS_VERSION); "
+                               "azure_storage_sas 1.0.0 signs its SAS_VERSION, " + CRATE_SV + ". "
+                               "`expected` is the public generate_queue_sas at " + SDK_QUEUE_SV +
+                               "; `expected_at_crate_sv` is the same SDK code "
+                               "(QueueSharedAccessSignature.generate_queue, which generate_queue_sas "
+                               "calls) with x_ms_version=" + CRATE_SV + ": its token should equal "
+                               "the crate's parameter for parameter. The two differ only in the last "
+                               "line of the string-to-sign, in sv and in sig",
+            "query_order": "DIFFERS from the crate. The SDK writes " + ", ".join(SDK_QUEUE_ORDER) +
+                           "; the crate writes " + ", ".join(CRATE_QUEUE_ORDER) + " (absent ones "
+                           "skipped by both). So sv comes after spr in the SDK and first in the "
+                           "crate, and sduoid comes before skoid in the SDK and after skdutid in "
+                           "the crate. `query` is the SDK's order; `query_in_crate_order` is the same "
+                           "decoded pairs in the crate's order",
+            "query_encoding": "DIFFERS from the crate. `token` is the SDK's exact output: every value "
+                              "urllib.parse.quote(v) (safe='/': ':' -> %3A, ',' -> %2C, '+' -> %2B, "
+                              "'=' -> %3D, '/' stays raw, also inside sig). The crate percent-encodes "
+                              "only skdutid, sduoid and sig (everything but A-Z a-z 0-9 - _ . ~, so "
+                              "'/' -> %2F) and writes st, se, skt, ske, sp, sip, spr, skoid, sktid, "
+                              "sks, skv raw (st=2025-03-01T08:00:00Z, spr=https,http). Compare "
+                              "decoded values (`query`), not the token text",
+            "permission": "`permission` is what was given; with permission_passed_as "
+                          "'QueueSasPermissions.from_string' the SDK signs the letters in the "
+                          "canonical order r a u p (as the crate does). A plain string is signed "
+                          "verbatim, neither reordered nor checked (the script asserts sp=puar for "
+                          "'puar'), so every str case here is already canonical",
+            "delegation": "skdutid is the key's signed_delegated_user_tid attribute "
+                          "(UserDelegationKey, set from Get User Delegation Key with "
+                          "delegated_user_tid=); sduoid is generate_queue_sas(user_delegation_oid=). "
+                          "Both are in azure-storage-queue 12.18.1; null means not given (an empty "
+                          "line in the string-to-sign, no parameter)",
+            "times": "start/expiry are given as these strings, or (times_passed_as 'datetime') as "
+                     "timezone-aware datetimes that the SDK formats %Y-%m-%dT%H:%M:%SZ; the key's "
+                     "times are strings, verbatim",
+        },
+        "cases": [queue_build(c) for c in QUEUE_CASES],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the file, write nothing")
     args = parser.parse_args()
-    for out, doc in ((OUT, document()), (BOUND_OUT, bound_document())):
+    for out, doc in ((OUT, document()), (BOUND_OUT, bound_document()), (QUEUE_OUT, queue_document())):
         text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
         if args.check:
             if out.read_text(encoding="utf-8") != text:
