@@ -46,6 +46,16 @@ pub fn last_cause(e: &(dyn Error + 'static)) -> String {
         .map_or_else(String::new, ToString::to_string)
 }
 
+/// Whether the request or the connection timed out (reqwest's timeout, or the system's).
+pub fn is_timeout(e: &(dyn Error + 'static)) -> bool {
+    sources(e).any(|s| {
+        s.downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_timeout)
+            || s.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

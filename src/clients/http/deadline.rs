@@ -6,6 +6,7 @@
 //! ([`WithinDeadline`]), stops retrying when the next back-off would not fit ([`DeadlineRetry`]),
 //! and fails at once when a service asks (`Retry-After`) to wait longer than is left.
 
+use crate::clients::causes;
 use azure_core::error::ErrorKind;
 use azure_core::http::headers::{Headers, RETRY_AFTER, RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS};
 use azure_core::http::policies::{
@@ -178,7 +179,7 @@ impl Policy for WithinDeadline {
         // have ended and the try's own timeout error may come first. Once the budget is spent,
         // a try that timed out ran out of the command's time, whichever clock said so first.
         let response = match answer {
-            Err(e) if deadline.left().is_zero() && super::error::is_timeout(&e) => {
+            Err(e) if deadline.left().is_zero() && causes::is_timeout(&e) => {
                 return Err(out_of_time(endpoint));
             }
             answer => answer?,
@@ -294,7 +295,7 @@ mod tests {
             .send(&Context::new(), &mut request, &next)
             .await
             .unwrap_err();
-        let late = crate::clients::causes::find::<OutOfTime>(&e).expect("out of time");
+        let late = causes::find::<OutOfTime>(&e).expect("out of time");
         assert_eq!(late.endpoint, "http://127.0.0.1:9");
         assert_eq!(late.timeout, 2);
     }
@@ -312,7 +313,7 @@ mod tests {
             .send(&Context::new(), &mut request, &next)
             .await
             .unwrap_err();
-        assert!(crate::clients::causes::find::<OutOfTime>(&e).is_none());
+        assert!(causes::find::<OutOfTime>(&e).is_none());
         assert_eq!(*e.kind(), ErrorKind::Io);
     }
 

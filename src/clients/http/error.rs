@@ -3,7 +3,7 @@
 //! error's chain ([`classify_transport`]).
 
 use super::deadline::{origin, OutOfTime, WaitTooLong};
-use crate::clients::causes::{self, chain_text, last_cause};
+use crate::clients::causes::{self, chain_text, is_timeout, last_cause};
 use crate::clients::credentials::{self, Auth};
 use crate::clients::transport;
 use crate::domain::error::{Failure, Kind};
@@ -161,15 +161,6 @@ fn is_tls_protocol(e: &(dyn Error + 'static)) -> bool {
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof)
         });
     corrupt || eof_while_connecting
-}
-
-/// Whether the request or the connection timed out (reqwest's deadline, or the system's).
-pub(super) fn is_timeout(e: &(dyn Error + 'static)) -> bool {
-    any_reqwest(e, reqwest::Error::is_timeout)
-        || causes::sources(e).any(|s| {
-            s.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
-        })
 }
 
 /// Whether any `reqwest::Error` in `e`'s chain satisfies `test`.
