@@ -1261,7 +1261,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__key)
-            opts="-v -q -h -V --expires-in --delegated-user-tenant --output-file --force --auth --account --timeout --verbose --quiet --help --version"
+            opts="-v -q -h -V --queue --expires-in --delegated-user-tenant --output-file --force --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1367,7 +1367,7 @@ _sasmint() {
             return 0
             ;;
         sasmint__subcmd__mint)
-            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --directory --content-disposition --content-type --content-encoding --content-language --cache-control --delegated-user --delegated-user-tenant --snapshot --version-id --require-header --require-query --create-only --delegation-key --verify --output --output-file --force --github-env --auth --account --timeout --verbose --quiet --help --version"
+            opts="-p -o -v -q -h -V --from-file --fail-fast --for --permissions --expires-in --expiry --start --ip --allow-http --encryption-scope --correlation-id --directory --queue --content-disposition --content-type --content-encoding --content-language --cache-control --delegated-user --delegated-user-tenant --snapshot --version-id --require-header --require-query --create-only --delegation-key --verify --output --output-file --force --github-env --auth --account --timeout --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1378,7 +1378,7 @@ _sasmint() {
                     return 0
                     ;;
                 --for)
-                    COMPREPLY=($(compgen -W "ingest upload geocatalog kusto cado maxar-ard snowflake-load snowflake-unload gcs-transfer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingest upload geocatalog kusto cado maxar-ard snowflake-load snowflake-unload gcs-transfer producer consumer" -- "${cur}"))
                     return 0
                     ;;
                 --permissions)

@@ -47,8 +47,10 @@ cado\t'Cado forensic upload: write only, container only'
 maxar-ard\t'Maxar ARD order delivery: write only, container only'
 snowflake-load\t'Snowflake external stage for loading: read+list'
 snowflake-unload\t'Snowflake external stage for unloading: read, add, create, write, list'
-gcs-transfer\t'Google Storage Transfer Service source: read+list, container only'"
-complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s p -l permissions -d 'Permission letters instead of a preset, in any order (racwdxyltmeopi)' -r
+gcs-transfer\t'Google Storage Transfer Service source: read+list, container only'
+producer\t'Queue producer: add messages only (a), queue URL only'
+consumer\t'Queue consumer: get and delete messages (p), no peeking or updating, queue URL only'"
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -s p -l permissions -d 'Permission letters instead of a preset, in any order (racwdxyltmeopi; for a queue raup: r peek, a add, u update, p process)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l expires-in -d 'How long the token lives: 90m, 8h, 7d (at most 7d), from --start if given, else from now [env: SASMINT_EXPIRES_IN]' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l expiry -d 'When the token expires, RFC 3339 (2026-05-01T12:00:00Z); at most 7 days ahead' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l start -d 'When the token starts, RFC 3339 [default: 15 minutes ago, against clock skew]' -r
@@ -86,6 +88,7 @@ complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l timeout -d 'Giv
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l fail-fast -d 'With several inputs: stop at the first failure (the results before it are already printed; an --output-file is not written)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l allow-http -d 'Allow plain http as well as https (spr=https,http). Default: https only'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l directory -d 'The URL\'s path below the container names a directory of a hierarchical-namespace (Data Lake Gen2) account: mint a directory SAS (sr=d) for it and everything below it'
+complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l queue -d 'The URL names a queue: for an emulator or custom-domain URL, whose host does not say so (https://127.0.0.1:10001/devstoreaccount1/QUEUE). Needs no flag on ACCOUNT.queue.core.windows.net'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l create-only -d 'A write token that can create blobs but never overwrite one: binds \'If-None-Match: *\' (Put Blob, Put Block List, Copy Blob). Needs c or w'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l verify -d 'Before printing, use the token once per right it grants, changing no data; exit 4 if the service refuses it'
 complete -c sasmint -n "__fish_sasmint_using_subcommand mint" -l force -d 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
@@ -106,6 +109,7 @@ client-secret\t'A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLI
 azure-pipelines\t'An Azure Pipelines service connection (AzureCLI@2 / AzurePowerShell tasks)'"
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l account -d 'The storage account name, for a custom domain whose host does not name it (a custom domain gets a storage token only when it is given here, not from SASMINT_ACCOUNT alone)' -r
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l timeout -d 'Give up on the network after this many seconds (all retries included)' -r
+complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l queue -d 'The URL is a queue endpoint: for an emulator or custom-domain URL, whose host does not say so. Needs no flag on ACCOUNT.queue.core.windows.net'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -l force -d 'With --output-file: replace an existing file (with a new 0600 file, atomically)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s v -l verbose -d 'More detail on stderr: -v for progress, -vv for every HTTP request (secrets redacted)'
 complete -c sasmint -n "__fish_sasmint_using_subcommand key" -s q -l quiet -d 'Only errors on stderr'

@@ -139,8 +139,8 @@ fn bad_urls_are_refused() {
     );
     w.refuses(
         &["mint", "https://myacct.file.core.windows.net/share"],
-        "is a file endpoint, not a Blob Storage endpoint",
-        "sasmint mints Blob Storage tokens",
+        "is a file endpoint, not a Blob Storage or Queue Storage endpoint",
+        "sasmint mints Blob Storage and Queue Storage tokens",
     );
     w.refuses(
         &["mint", "https://example.com/imagery"],

@@ -419,6 +419,9 @@ const PRESETS: &[(&str, &str, Option<&str>)] = &[
     ("gcs-transfer", "rl", None),
 ];
 
+/// The queue presets and the letters each mints on a queue URL (they refuse a blob URL).
+const QUEUE_PRESETS: &[(&str, &str)] = &[("producer", "a"), ("consumer", "p")];
+
 /// The letters Azurite enforces for blob operations, in canonical order.
 const LETTERS: &str = "racwdlt";
 
@@ -826,6 +829,11 @@ async fn every_letter_and_pair_of_letters_grants_exactly_itself_on_azurite() {
 
 /// A delegation key file valid from an hour ago for a day, for offline minting.
 fn key_file() -> tempfile::NamedTempFile {
+    key_file_for("b")
+}
+
+/// A key valid from an hour ago for a day, from the `service` (`b` or `q`) endpoint.
+fn key_file_for(service: &str) -> tempfile::NamedTempFile {
     use base64::Engine as _;
     use time::format_description::well_known::Rfc3339;
     let at = |seconds: i64| {
@@ -840,7 +848,7 @@ fn key_file() -> tempfile::NamedTempFile {
         "signedTid": support::TEST_TID,
         "signedStart": at(-3600),
         "signedExpiry": at(86_400),
-        "signedService": "b",
+        "signedService": service,
         "signedVersion": "2026-04-06",
         "value": base64::engine::general_purpose::STANDARD.encode([7_u8; 32]),
     });
@@ -886,7 +894,11 @@ fn offered_presets() -> BTreeSet<String> {
 /// URL with exit 2.
 #[test]
 fn every_preset_has_a_row_and_mints_its_letters() {
-    let table: BTreeSet<String> = PRESETS.iter().map(|(p, _, _)| p.to_string()).collect();
+    let table: BTreeSet<String> = PRESETS
+        .iter()
+        .map(|(p, _, _)| p.to_string())
+        .chain(QUEUE_PRESETS.iter().map(|(p, _)| p.to_string()))
+        .collect();
     assert_eq!(
         offered_presets(),
         table,
@@ -923,6 +935,30 @@ fn every_preset_has_a_row_and_mints_its_letters() {
                     .says("hint: drop the blob path from the URL");
             }
         }
+    }
+}
+
+/// The queue presets mint their letters on a queue URL and are refused (exit 2) on a container;
+/// the blob presets are refused on a queue.
+#[test]
+fn queue_presets_mint_their_letters_on_a_queue_only() {
+    let (queue_key, blob_key) = (key_file_for("q"), key_file());
+    let queue = "https://myacct.queue.core.windows.net/orders";
+    for (preset, letters) in QUEUE_PRESETS {
+        let run = mint_offline(&queue_key, queue, &["--for", preset]);
+        run.ok();
+        let json = run.json();
+        assert_eq!(json["permissions"], *letters, "--for {preset}");
+        assert_eq!(json["resource"], "queue", "--for {preset}");
+        assert!(json["signed_resource"].is_null(), "--for {preset}");
+        mint_offline(&blob_key, OFFLINE_CONTAINER, &["--for", preset])
+            .failed_with(2)
+            .says(&format!("a {preset} token needs a queue URL"));
+    }
+    for (preset, _, _) in PRESETS {
+        mint_offline(&queue_key, queue, &["--for", preset])
+            .failed_with(2)
+            .says(&format!("the {preset} preset is for Blob Storage"));
     }
 }
 

@@ -27,12 +27,15 @@ Examples:
   sasmint mint https://myacct.blob.core.windows.net/imagery --delegation-key key.json
 
   # Many tokens, one key per account, JSON lines in input order
-  sasmint mint --from-file containers.txt --output json";
+  sasmint mint --from-file containers.txt --output json
+
+  # A queue: a producer adds messages, a consumer gets and deletes them
+  sasmint mint https://myacct.queue.core.windows.net/orders --for producer";
 
 #[derive(Debug, Clone, Args)]
 pub struct MintArgs {
-    /// Container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER) or blob URL; several
-    /// mint one token each.
+    /// Container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER), blob URL or queue URL
+    /// (https://ACCOUNT.queue.core.windows.net/QUEUE); several mint one token each.
     ///
     /// The emulator's path-style form https://127.0.0.1:10000/devstoreaccount1/CONTAINER works
     /// too. A URL naming a blob mints a blob SAS (sr=b).
@@ -57,8 +60,9 @@ pub struct MintArgs {
 
     /// Who will use the token; sets the permissions.
     ///
-    /// ingest=rl, upload=w, geocatalog=rl, kusto=rl (r for a blob), cado=w, maxar-ard=w,
-    /// snowflake-load=rl, snowflake-unload=racwl, gcs-transfer=rl.
+    /// ingest=rl (the default for Blob Storage), upload=w, geocatalog=rl, kusto=rl (r for a
+    /// blob), cado=w, maxar-ard=w, snowflake-load=rl, snowflake-unload=racwl, gcs-transfer=rl.
+    /// Queues (no default): producer=a, consumer=p.
     #[arg(
         long = "for",
         value_enum,
@@ -67,7 +71,8 @@ pub struct MintArgs {
     )]
     pub preset: Option<Preset>,
 
-    /// Permission letters instead of a preset, in any order (racwdxyltmeopi).
+    /// Permission letters instead of a preset, in any order (racwdxyltmeopi; for a queue raup:
+    /// r peek, a add, u update, p process).
     #[arg(long, short = 'p', value_name = "LETTERS")]
     pub permissions: Option<String>,
 
@@ -97,6 +102,12 @@ pub struct MintArgs {
     /// A dfs URL (https://ACCOUNT.dfs.core.windows.net/FILESYSTEM/DIR) needs no --directory.
     #[arg(long)]
     pub directory: bool,
+
+    /// The URL names a queue: for an emulator or custom-domain URL, whose host does not say
+    /// so (https://127.0.0.1:10001/devstoreaccount1/QUEUE). Needs no flag on
+    /// ACCOUNT.queue.core.windows.net.
+    #[arg(long)]
+    pub queue: bool,
 
     /// Blob tokens: Get Blob answers with this Content-Disposition (rscd), e.g.
     /// 'attachment; filename="report.pdf"' for a download link with a file name.
@@ -202,7 +213,8 @@ impl MintArgs {
     pub(super) fn request(self) -> MintRequest {
         let access = match (self.permissions, self.preset) {
             (Some(letters), _) => Access::Letters(letters),
-            (None, preset) => Access::Preset(preset.unwrap_or(Preset::Ingest)),
+            (None, Some(preset)) => Access::Preset(preset),
+            (None, None) => Access::Default,
         };
         MintRequest {
             urls: self.urls,
@@ -233,6 +245,7 @@ impl MintArgs {
                 require_headers: self.require_header,
                 require_query: self.require_query,
                 create_only: self.create_only,
+                queue: self.queue,
                 data_lake: true,
                 delegation_key: self.delegation_key,
                 verify: self.verify,
@@ -248,9 +261,15 @@ impl MintArgs {
 
 #[derive(Debug, Args)]
 pub struct KeyArgs {
-    /// The account URL (https://ACCOUNT.blob.core.windows.net) or any container URL in it.
+    /// The account URL (https://ACCOUNT.blob.core.windows.net) or any container URL in it; a
+    /// queue endpoint (https://ACCOUNT.queue.core.windows.net) gives a key for queue tokens.
     #[arg(value_name = "URL")]
     pub url: String,
+
+    /// The URL is a queue endpoint: for an emulator or custom-domain URL, whose host does not
+    /// say so. Needs no flag on ACCOUNT.queue.core.windows.net.
+    #[arg(long)]
+    pub queue: bool,
 
     /// How long the key lives: 90m, 8h, 7d (at most 7d; 7d is clamped a few minutes short).
     #[arg(
@@ -286,6 +305,7 @@ impl KeyArgs {
     pub(super) fn request(self) -> KeyRequest {
         KeyRequest {
             url: self.url,
+            queue: self.queue,
             expires_in: self.expires_in,
             delegated_user_tenant: self.delegated_user_tenant,
             output_file: self.output_file,

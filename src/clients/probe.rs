@@ -12,7 +12,18 @@
 //! | `l` | List Blobs, `maxresults=1` | 200 | a read |
 //! | `t` | Get Blob Tags of a random name (the blob) | 200, 404, 409 | a read |
 //!
-//! A 401/403 is a refusal (exit 4, with the data role to grant). A 404 `ContainerNotFound`, any
+//! A queue token (through `azure_storage_queue`'s client):
+//!
+//! | right | request | authorised | why nothing changes |
+//! |---|---|---|---|
+//! | `r` | Peek Messages (one) | 200 | a read: peeking neither dequeues nor hides a message |
+//! | `u` | Update Message of a random message id, a well-formed pop receipt | 404 `MessageNotFound` | no such message |
+//! | `p` | Delete Message of a random message id, a well-formed pop receipt | 404 `MessageNotFound` | no such message |
+//!
+//! A queue's `a` (Put Message) has no probe: no request proves it without adding a message.
+//!
+//! A 401/403 is a refusal (exit 4, with the data role to grant). A 404 `ContainerNotFound` or
+//! `QueueNotFound`, any
 //! other status, or a write that succeeded is an error (exit 5); a transport failure is
 //! classified as everywhere else. `tests/verify.rs` pins every status above on Azurite.
 
@@ -29,6 +40,7 @@ use azure_storage_blob::models::{
 use azure_storage_blob::{
     BlobClient, BlobClientOptions, BlobContainerClient, BlobContainerClientOptions,
 };
+use azure_storage_queue::{QueueClient, QueueClientOptions};
 use futures::Stream;
 
 /// What a verification proved.
@@ -135,18 +147,76 @@ pub async fn verify(
                 None => continue,
             },
             Right::Tags => answer(target.get_tags(None).await),
+            // Queue rights: a blob token has none.
+            Right::Peek | Right::UpdateMessage | Right::Process => continue,
         };
         judge(right, answer, blob, permissions, &endpoint, auth)?;
     }
+    Ok(verified(permissions))
+}
+
+/// What the probes of `permissions` proved, once every one passed.
+fn verified(permissions: &Permissions) -> Verified {
     let unprobed = permissions.unprobed();
-    Ok(Verified {
+    Verified {
         proved: permissions
             .as_str()
             .chars()
             .filter(|c| !unprobed.contains(*c))
             .collect(),
         unprobed,
-    })
+    }
+}
+
+/// Uses the queue token in `sas_url` (the queue's URL with the SAS as its query) once per
+/// right its `permissions` grant that has a probe (`r u p`).
+pub async fn verify_queue(
+    sas_url: &str,
+    permissions: &Permissions,
+    options: ClientOptions,
+    auth: Auth,
+) -> Result<Verified> {
+    let url = Url::parse(sas_url).map_err(|e| {
+        Failure::new(
+            Kind::Internal,
+            format!("the minted URL does not parse ({e})"),
+        )
+    })?;
+    let mut endpoint = url.clone();
+    endpoint.set_query(None);
+    let endpoint = endpoint.to_string();
+    let options = QueueClientOptions {
+        client_options: options,
+        ..Default::default()
+    };
+    let queue = QueueClient::new(url, None, Some(options)).map_err(|e| {
+        Failure::new(
+            Kind::Internal,
+            format!(
+                "cannot verify the token at {endpoint}: {}",
+                redact::scrub(&e.to_string())
+            ),
+        )
+    })?;
+    // A message id and a pop receipt of the service's shapes (a GUID; base64 of 16 bytes)
+    // that no message has: updating or deleting it is a no-op the service must authorise.
+    let message = uuid::Uuid::new_v4().to_string();
+    let receipt = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(uuid::Uuid::new_v4().as_bytes())
+    };
+    for right in permissions.rights() {
+        tracing::info!(right = right.letters(), "verifying the token");
+        let answer = match right {
+            Right::Peek => answer(queue.peek_messages(None).await),
+            Right::UpdateMessage => answer(queue.update_message(&message, &receipt, 0, None).await),
+            Right::Process => answer(queue.delete_message(&message, &receipt, None).await),
+            // Blob rights: a queue token has none.
+            _ => continue,
+        };
+        judge(right, answer, false, permissions, &endpoint, auth)?;
+    }
+    Ok(verified(permissions))
 }
 
 /// What the service answered a probe.
@@ -193,6 +263,9 @@ fn operation(right: Right) -> &'static str {
         Right::Delete => "Delete Blob",
         Right::List => "List Blobs",
         Right::Tags => "Get Blob Tags",
+        Right::Peek => "Peek Messages",
+        Right::UpdateMessage => "Update Message",
+        Right::Process => "Delete Message",
     }
 }
 
@@ -201,7 +274,8 @@ fn authorised(right: Right, status: u16) -> bool {
     match right {
         Right::Read | Right::Tags => matches!(status, 404 | 409),
         Right::Add | Right::Write | Right::Delete => matches!(status, 404 | 409 | 412),
-        Right::List => false,
+        Right::List | Right::Peek => false,
+        Right::UpdateMessage | Right::Process => status == 404,
     }
 }
 
@@ -225,7 +299,13 @@ fn judge(
     );
     match answer {
         Answer::Success => match right {
-            Right::Read | Right::List | Right::Tags => Ok(()),
+            Right::Read | Right::List | Right::Tags | Right::Peek => Ok(()),
+            // The message does not exist: a success means the request did not reach a queue.
+            Right::UpdateMessage | Right::Process => Err(Failure::new(
+                Kind::Service,
+                format!("{what}: the service accepted a request for a message that does not exist"),
+            )
+            .hint("this is not how Azure Queue Storage behaves: check the URL, and any proxy in between")),
             // The condition cannot match: a success means the service ignored it.
             Right::Add | Right::Write | Right::Delete => Err(Failure::new(
                 Kind::Service,
@@ -241,6 +321,15 @@ fn judge(
                 format!("{what} failed: HTTP 404 ContainerNotFound: the container does not exist"),
             )
             .hint("create the container first, or check its name in the URL"))
+        }
+        Answer::Status(CallError::Status { status, code, .. })
+            if status == 404 && code == "QueueNotFound" =>
+        {
+            Err(Failure::new(
+                Kind::Service,
+                format!("{what} failed: HTTP 404 QueueNotFound: the queue does not exist"),
+            )
+            .hint("create the queue first, or check its name in the URL"))
         }
         Answer::Status(CallError::Status { status, .. }) if authorised(right, status) => Ok(()),
         Answer::Status(error) => {
@@ -263,7 +352,7 @@ fn denied_hint(right: Right, code: &str, blob: bool, permissions: &Permissions) 
         "AuthenticationFailed" | "InvalidAuthenticationInfo" => "the service did not accept the token itself (its signature, start or expiry), so no role would help: check this machine's clock, and that the delegation key was fetched for this account".to_owned(),
         _ => {
             let mut hint = format!(
-                "a user delegation SAS never allows more than its signer may do: grant the signing identity {} (or a role with that data action) on the account or container; role assignments can take minutes to apply",
+                "a user delegation SAS never allows more than its signer may do: grant the signing identity {} (or a role with that data action) on the account or the container (the queue); role assignments can take minutes to apply",
                 right.role()
             );
             if code == "AuthorizationFailure" {

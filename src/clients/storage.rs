@@ -1,4 +1,5 @@
-//! Blob Storage: Get User Delegation Key, through the official `azure_storage_blob` client.
+//! Get User Delegation Key, through the official `azure_storage_blob` client (a blob key, for
+//! blob, container and directory tokens) or `azure_storage_queue`'s (a queue key).
 //! Errors are turned into [`Failure`]s with exit codes and storage-specific hints, and never
 //! carry a response body verbatim.
 
@@ -8,12 +9,14 @@ use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime::{self, KeyRequest};
 use crate::domain::redact;
-use crate::domain::resource::Target;
+use crate::domain::resource::{Storage, Target};
 use crate::domain::secret::Secret;
 use azure_core::credentials::TokenCredential;
-use azure_core::http::ClientOptions;
+use azure_core::http::{ClientOptions, Response, XmlFormat};
 use azure_storage_blob::models::KeyInfo;
 use azure_storage_blob::{BlobServiceClient, BlobServiceClientOptions};
+use azure_storage_common::models::UserDelegationKey;
+use azure_storage_queue::{QueueServiceClient, QueueServiceClientOptions};
 use std::sync::Arc;
 
 /// Fetches a user delegation key for `target`'s account; with `delegated_user_tid`, a key whose
@@ -30,28 +33,36 @@ pub async fn fetch_key(
 ) -> Result<Key> {
     let service = target.service_url();
     http::warm(&service);
-    let client = BlobServiceClient::new(
-        service.clone(),
-        Some(credential),
-        Some(BlobServiceClientOptions {
-            client_options: options,
-            ..Default::default()
-        }),
-    )
-    .map_err(|e| Failure::usage(redact::scrub(&e.to_string()).into_owned()))?;
-    let info = KeyInfo {
-        start: Some(request.start),
-        expiry: Some(request.expiry),
-        delegated_user_tid,
-    };
-    let body = info
-        .try_into()
-        .map_err(|e: azure_core::Error| Failure::new(Kind::Internal, e.to_string()))?;
-    tracing::info!(account = %target.account, "requesting a user delegation key");
-    let response = client
-        .get_user_delegation_key(body, None)
-        .await
-        .map_err(|e| classify(&e, "Get User Delegation Key", service.as_str(), auth))?;
+    tracing::info!(account = %target.account, service = target.storage.name(), "requesting a user delegation key");
+    let response = match target.storage {
+        Storage::Blob => {
+            blob_key(
+                service.clone(),
+                credential,
+                request,
+                delegated_user_tid,
+                options,
+            )
+            .await
+        }
+        Storage::Queue => {
+            queue_key(
+                service.clone(),
+                credential,
+                request,
+                delegated_user_tid,
+                options,
+            )
+            .await
+        }
+    }
+    .map_err(|e| {
+        let failure = classify(&e, "Get User Delegation Key", service.as_str(), auth);
+        match (target.storage, failure.hint.as_deref()) {
+            (Storage::Queue, Some(HINT_ROLES)) => failure.hint(HINT_QUEUE_ROLES),
+            _ => failure,
+        }
+    })?;
     // Not the parser's message: it quotes the body, and the body holds the key's value.
     let sdk = response.into_model().map_err(|_| {
         Failure::new(
@@ -66,8 +77,69 @@ pub async fn fetch_key(
         redact::register(value.expose());
     }
     let key = Key::from_sdk(sdk)?;
+    check_service(&key, target, service.as_str())?;
     check_lifetime(&key, request, service.as_str())?;
     Ok(key)
+}
+
+/// Get User Delegation Key on a blob endpoint.
+async fn blob_key(
+    service: azure_core::http::Url,
+    credential: Arc<dyn TokenCredential>,
+    request: KeyRequest,
+    delegated_user_tid: Option<String>,
+    options: ClientOptions,
+) -> azure_core::Result<Response<UserDelegationKey, XmlFormat>> {
+    let options = BlobServiceClientOptions {
+        client_options: options,
+        ..Default::default()
+    };
+    let client = BlobServiceClient::new(service, Some(credential), Some(options))?;
+    let info = KeyInfo {
+        start: Some(request.start),
+        expiry: Some(request.expiry),
+        delegated_user_tid,
+    };
+    client.get_user_delegation_key(info.try_into()?, None).await
+}
+
+/// Get User Delegation Key on a queue endpoint (its key's `signedService` is `q`).
+async fn queue_key(
+    service: azure_core::http::Url,
+    credential: Arc<dyn TokenCredential>,
+    request: KeyRequest,
+    delegated_user_tid: Option<String>,
+    options: ClientOptions,
+) -> azure_core::Result<Response<UserDelegationKey, XmlFormat>> {
+    let options = QueueServiceClientOptions {
+        client_options: options,
+        ..Default::default()
+    };
+    let client = QueueServiceClient::new(service, Some(credential), Some(options))?;
+    let info = azure_storage_queue::models::KeyInfo {
+        start: Some(request.start),
+        expiry: Some(request.expiry),
+        delegated_user_tid,
+    };
+    client.get_user_delegation_key(info.try_into()?, None).await
+}
+
+/// A key from the blob endpoint is `b`, from the queue endpoint `q`: another is refused (exit 5)
+/// rather than saved (`sasmint key`) or used to sign tokens the service would refuse.
+fn check_service(key: &Key, target: &Target, endpoint: &str) -> Result<()> {
+    let wanted = target.storage.key_service();
+    if key.file.signed_service == wanted {
+        return Ok(());
+    }
+    Err(Failure::new(
+        Kind::Service,
+        format!(
+            "{endpoint} returned a delegation key for signedService '{}', not '{wanted}' ({} Storage)",
+            key.file.signed_service,
+            if wanted == "q" { "Queue" } else { "Blob" }
+        ),
+    )
+    .hint("check that the URL reaches Azure Storage itself, not a proxy or another service"))
 }
 
 /// A key that ends sooner than asked would end every token signed with it sooner than asked,
@@ -91,6 +163,9 @@ fn check_lifetime(key: &Key, request: KeyRequest, endpoint: &str) -> Result<()> 
 
 /// What a 401/403 from storage means for sasmint.
 const HINT_ROLES: &str = "the signing identity needs a role with Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action on the account, e.g. Storage Blob Delegator, plus a data role (Storage Blob Data Reader for read/list, Storage Blob Data Contributor for writes) for the token to work; new role assignments can take minutes to apply";
+
+/// What a 401/403 from a queue endpoint's Get User Delegation Key means for sasmint.
+const HINT_QUEUE_ROLES: &str = "the signing identity needs a role that may get a user delegation key from the account's queue service, plus a queue data role for the token to work (Storage Queue Data Message Sender to add, Storage Queue Data Message Processor to process, Storage Queue Data Reader to peek, Storage Queue Data Contributor to update); new role assignments can take minutes to apply";
 
 /// What a 401/403 from storage means when the service refused the token itself: no role
 /// assignment fixes that.

@@ -17,6 +17,8 @@ use time::OffsetDateTime;
 pub struct KeyRequest {
     /// The account URL, or any container URL in it.
     pub url: String,
+    /// `--queue`: the URL is a queue endpoint (a key for queue tokens).
+    pub queue: bool,
     /// How long the key lives, as typed.
     pub expires_in: String,
     /// `--delegated-user-tenant`: ask for a key whose tokens users of this tenant may use.
@@ -30,7 +32,10 @@ pub struct KeyRequest {
 pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
     secrets_env::register_env();
     let now = lifetime::truncate(OffsetDateTime::now_utc());
-    let target = resource::parse(&request.url, request.azure.account.as_deref(), false, true)?;
+    let mut target = resource::parse(&request.url, request.azure.account.as_deref(), false, true)?;
+    if request.queue {
+        target = target.into_queue()?;
+    }
     pipeline::check_token_recipient(&target, &request.azure)?;
     let lifetime = lifetime::parse_duration(&request.expires_in)?;
     let window = lifetime::window(now, None, Until::In(lifetime))?;

@@ -166,7 +166,7 @@ struct Unchecked<'a> {
 }
 
 /// The one set of rules for a key, from a key file or from the service: `signedOid` and
-/// `signedTid` are GUIDs, `signedVersion` a `YYYY-MM-DD` date, `signedService` is `b`, the value
+/// `signedTid` are GUIDs, `signedVersion` a `YYYY-MM-DD` date, `signedService` is `b` or `q`, the value
 /// is [`KEY_BYTES`] long, the times have a UTC form in 0000-9999, and the key lives after its
 /// start for at most 7 days plus [`lifetime::KEY_LIFE_TOLERANCE`]. So no field can add a query
 /// parameter, a line break or a control character to a token (`azure_storage_sas` writes
@@ -185,8 +185,11 @@ fn check(origin: Origin<'_>, key: &Unchecked<'_>) -> Result<(OffsetDateTime, Off
     {
         return Err(bad(Field::DelegatedUserTid, "is not a GUID"));
     }
-    if key.service != "b" {
-        return Err(bad(Field::Service, "is not \"b\" (Blob Storage)"));
+    if !matches!(key.service, "b" | "q") {
+        return Err(bad(
+            Field::Service,
+            "is not \"b\" (Blob Storage) or \"q\" (Queue Storage)",
+        ));
     }
     if !is_version(key.version) {
         return Err(bad(
@@ -381,7 +384,7 @@ mod tests {
             "",
             "not json CDbbW7auD7G7KPwtUda3fRepaIxXK2WN1Gja",
             "{}",
-            &GOOD.replace("\"b\"", "\"q\""),
+            &GOOD.replace("\"b\"", "\"f\""),
             &GOOD.replace("2025-03-08T00:00:00Z", "next week"),
             &GOOD.replace("CDbbW7auD7G7KPwtUda3fRepaIxXK2WN1Gja/igmRuY=", "!!!"),
             &GOOD.replace("}", ",\"extra\":1}"),
@@ -432,7 +435,7 @@ mod tests {
             (
                 "signedService",
                 "SignedService",
-                GOOD.replace("\"b\"", "\"q\""),
+                GOOD.replace("\"b\"", "\"f\""),
             ),
             ("value", "Value", GOOD.replace(value, "")),
             ("value", "Value", GOOD.replace(value, "AAAA")),

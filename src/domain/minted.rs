@@ -17,12 +17,14 @@ pub struct Minted {
     #[serde(serialize_with = "secret::serialize")]
     pub url: Secret,
     pub account: String,
+    /// The container (empty for a queue token: its queue is in `queue`).
     pub container: String,
     pub blob: Option<String>,
-    /// `container`, `blob` or `directory`.
+    /// `container`, `blob`, `directory` or `queue`.
     pub resource: &'static str,
-    /// The `sr` value: `c`, `b`, `bs` (a snapshot), `bv` (a version) or `d` (a directory).
-    pub signed_resource: &'static str,
+    /// The `sr` value: `c`, `b`, `bs` (a snapshot), `bv` (a version) or `d` (a directory);
+    /// `null` for a queue token, which carries no `sr`.
+    pub signed_resource: Option<&'static str>,
     pub permissions: String,
     pub start: String,
     pub expiry: String,
@@ -45,6 +47,8 @@ pub struct Minted {
 /// What only some tokens carry (issue 13): always present in JSON, `null` when not set.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MintedExtras {
+    /// The queue of a queue token.
+    pub queue: Option<String>,
     /// The directory path of a directory SAS (`sr=d`), below the container.
     pub directory: Option<String>,
     /// `sdd`: the number of path segments of that directory. The token grants the directory
@@ -82,7 +86,7 @@ mod tests {
             container: "c".into(),
             blob: None,
             resource: "container",
-            signed_resource: "c",
+            signed_resource: Some("c"),
             permissions: "rl".into(),
             start: "2026-11-30T08:45:00Z".into(),
             expiry: "2026-11-30T17:00:00Z".into(),

@@ -9,22 +9,39 @@ pub const CANONICAL: &str = "racwdxyltfmeopi";
 /// The letters sasmint signs: all but `f` (find by tags), which the SDK's signer lacks.
 pub const SIGNABLE: &str = "racwdxyltmeopi";
 
+/// The letters of a queue token, in the order the service requires: `r` peek, `a` add, `u`
+/// update, `p` process (get and delete).
+pub const QUEUE: &str = "raup";
+
 /// A validated permission set, always rendered in canonical order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Permissions(String);
+pub struct Permissions {
+    letters: String,
+    /// The letters are a queue token's (`raup`), not a blob token's.
+    queue: bool,
+}
 
 impl Permissions {
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.letters
     }
 
     /// Parses letters in any order, with duplicates, and checks each against the resource.
     pub fn parse(letters: &str, level: Level) -> Result<Self> {
         let letters = letters.trim();
         if letters.is_empty() {
+            let example = if level == Level::Queue { "a" } else { "rl" };
+            let valid = if level == Level::Queue {
+                QUEUE
+            } else {
+                SIGNABLE
+            };
             return Err(Failure::usage("--permissions is empty").hint(format!(
-                "give letters from '{SIGNABLE}', e.g. --permissions rl"
+                "give letters from '{valid}', e.g. --permissions {example}"
             )));
+        }
+        if level == Level::Queue {
+            return Self::parse_queue(letters);
         }
         for c in letters.chars() {
             if !CANONICAL.contains(c) {
@@ -41,9 +58,34 @@ impl Permissions {
                 );
             }
         }
-        Ok(Self(
-            CANONICAL.chars().filter(|c| letters.contains(*c)).collect(),
-        ))
+        Ok(Self {
+            letters: CANONICAL.chars().filter(|c| letters.contains(*c)).collect(),
+            queue: false,
+        })
+    }
+
+    /// A queue token's letters: `raup` only.
+    fn parse_queue(letters: &str) -> Result<Self> {
+        if let Some(c) = letters.chars().find(|c| !QUEUE.contains(*c)) {
+            let what = if CANONICAL.contains(c) {
+                format!(
+                    "permission '{c}' ({}) does not apply to a queue",
+                    meaning(c)
+                )
+            } else {
+                format!(
+                    "unknown permission letter '{}'",
+                    shown::escape(&c.to_string())
+                )
+            };
+            return Err(Failure::usage(what).hint(
+                "a queue token carries r (peek), a (add), u (update) and p (process: get and delete)",
+            ));
+        }
+        Ok(Self {
+            letters: QUEUE.chars().filter(|c| letters.contains(*c)).collect(),
+            queue: true,
+        })
     }
 }
 
@@ -57,6 +99,12 @@ pub enum Right {
     Delete,
     List,
     Tags,
+    /// A queue's `r`: Peek Messages.
+    Peek,
+    /// A queue's `u`: Update Message.
+    UpdateMessage,
+    /// A queue's `p`: Get Messages and Delete Message.
+    Process,
 }
 
 impl Right {
@@ -70,6 +118,10 @@ impl Right {
         Right::Tags,
     ];
 
+    /// Every queue right with a probe, in the canonical order of their letters. A queue's `a`
+    /// (Put Message) has none: no request can prove it without adding a message.
+    pub const QUEUE: [Right; 3] = [Right::Peek, Right::UpdateMessage, Right::Process];
+
     /// The letters that grant this right (any one of them).
     pub fn letters(self) -> &'static str {
         match self {
@@ -79,6 +131,9 @@ impl Right {
             Right::Delete => "d",
             Right::List => "l",
             Right::Tags => "t",
+            Right::Peek => "r",
+            Right::UpdateMessage => "u",
+            Right::Process => "p",
         }
     }
 
@@ -89,6 +144,9 @@ impl Right {
             Right::Read | Right::List => "Storage Blob Data Reader",
             Right::Add | Right::Write | Right::Delete => "Storage Blob Data Contributor",
             Right::Tags => "Storage Blob Data Owner",
+            Right::Peek => "Storage Queue Data Reader",
+            Right::UpdateMessage => "Storage Queue Data Contributor",
+            Right::Process => "Storage Queue Data Message Processor",
         }
     }
 }
@@ -96,19 +154,29 @@ impl Right {
 impl Permissions {
     /// The rights `--verify` proves for these letters, in canonical order.
     pub fn rights(&self) -> Vec<Right> {
-        Right::ALL
-            .into_iter()
-            .filter(|r| r.letters().chars().any(|c| self.0.contains(c)))
+        self.probed()
+            .iter()
+            .copied()
+            .filter(|r| r.letters().chars().any(|c| self.letters.contains(c)))
             .collect()
     }
 
     /// The letters no probe covers (`x y m e o p i`: versions, the hierarchical namespace,
-    /// immutability), in canonical order.
+    /// immutability; a queue's `a`), in canonical order.
     pub fn unprobed(&self) -> String {
-        self.0
+        self.letters
             .chars()
-            .filter(|c| !Right::ALL.iter().any(|r| r.letters().contains(*c)))
+            .filter(|c| !self.probed().iter().any(|r| r.letters().contains(*c)))
             .collect()
+    }
+
+    /// The rights with a probe for this kind of token.
+    fn probed(&self) -> &'static [Right] {
+        if self.queue {
+            &Right::QUEUE
+        } else {
+            &Right::ALL
+        }
     }
 }
 
@@ -167,6 +235,8 @@ crate::domain::choices::choices! {
         SnowflakeLoad = "snowflake-load": "Snowflake external stage for loading: read+list",
         SnowflakeUnload = "snowflake-unload": "Snowflake external stage for unloading: read, add, create, write, list",
         GcsTransfer = "gcs-transfer": "Google Storage Transfer Service source: read+list, container only",
+        Producer = "producer": "Queue producer: add messages only (a), queue URL only",
+        Consumer = "consumer": "Queue consumer: get and delete messages (p), no peeking or updating, queue URL only",
     }
 }
 
@@ -181,7 +251,14 @@ impl Preset {
             | Preset::GcsTransfer => "rl",
             Preset::Upload | Preset::Cado | Preset::MaxarArd => "w",
             Preset::SnowflakeUnload => "racwl",
+            Preset::Producer => "a",
+            Preset::Consumer => "p",
         }
+    }
+
+    /// Whether this preset is for a queue token.
+    fn for_queue(self) -> bool {
+        matches!(self, Preset::Producer | Preset::Consumer)
     }
 
     fn container_only(self) -> bool {
@@ -198,6 +275,22 @@ impl Preset {
     }
 
     pub fn permissions(self, level: Level) -> Result<Permissions> {
+        if self.for_queue() != (level == Level::Queue) {
+            return Err(if self.for_queue() {
+                Failure::usage(format!(
+                    "a {} token needs a queue URL, and this is a {} URL",
+                    self.name(),
+                    level.name()
+                ))
+                .hint("give https://ACCOUNT.queue.core.windows.net/QUEUE (or --queue for an emulator or custom-domain URL)")
+            } else {
+                Failure::usage(format!(
+                    "the {} preset is for Blob Storage, and this is a queue URL",
+                    self.name()
+                ))
+                .hint("for a queue give --for producer (a) or --for consumer (p), or --permissions from 'raup'")
+            });
+        }
         if level == Level::Directory && self.whole_container() {
             return Err(Failure::usage(format!(
                 "a {} token needs a container URL, not a directory",
@@ -288,6 +381,55 @@ mod tests {
         assert_eq!(Right::Read.role(), "Storage Blob Data Reader");
         assert_eq!(Right::Write.role(), "Storage Blob Data Contributor");
         assert_eq!(Right::Delete.role(), "Storage Blob Data Contributor");
+    }
+
+    #[test]
+    fn queue_letters_presets_and_rights() {
+        let q = Level::Queue;
+        assert_eq!(Permissions::parse("puar", q).unwrap().as_str(), "raup");
+        for blob_letter in ["c", "w", "d", "l", "rl"] {
+            let e = Permissions::parse(blob_letter, q).unwrap_err();
+            assert!(
+                e.message.contains("does not apply to a queue"),
+                "{}",
+                e.message
+            );
+        }
+        assert!(Permissions::parse("z", q)
+            .unwrap_err()
+            .message
+            .contains("unknown"));
+        assert!(Permissions::parse("u", Level::Container).is_err());
+        assert_eq!(Preset::Producer.permissions(q).unwrap().as_str(), "a");
+        assert_eq!(Preset::Consumer.permissions(q).unwrap().as_str(), "p");
+        for level in [Level::Container, Level::Blob, Level::Directory] {
+            assert!(Preset::Producer.permissions(level).is_err());
+            assert!(Preset::Consumer.permissions(level).is_err());
+        }
+        for preset in [
+            Preset::Ingest,
+            Preset::Upload,
+            Preset::Geocatalog,
+            Preset::Kusto,
+        ] {
+            let e = preset.permissions(q).unwrap_err();
+            assert!(e.message.contains("queue URL"), "{}", e.message);
+        }
+        let all = Permissions::parse("raup", q).unwrap();
+        assert_eq!(
+            all.rights(),
+            [Right::Peek, Right::UpdateMessage, Right::Process]
+        );
+        // No request proves `a` without adding a message.
+        assert_eq!(all.unprobed(), "a");
+        assert_eq!(
+            Right::Process.role(),
+            "Storage Queue Data Message Processor"
+        );
+        // A blob token's `p` (set permissions) is not a queue's process.
+        let blob_p = Permissions::parse("p", Level::Container).unwrap();
+        assert!(blob_p.rights().is_empty());
+        assert_eq!(blob_p.unprobed(), "p");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Parsing a storage URL into the account, container and blob a SAS is signed for. Pure.
+//! Parsing a storage URL into the account, container and blob (or queue) a SAS is signed for.
+//! Pure.
 
 use crate::domain::encoding::{percent_decode, Escapes};
 use crate::domain::error::{Failure, Result};
@@ -21,12 +22,42 @@ const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'/');
 
-/// A parsed Blob Storage location.
+/// The storage service a token is for: Blob Storage (and Data Lake, through its blob
+/// endpoint) or Queue Storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    Blob,
+    Queue,
+}
+
+impl Storage {
+    /// `blob` or `queue`, for messages and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Storage::Blob => "blob",
+            Storage::Queue => "queue",
+        }
+    }
+
+    /// The `signedService` of a delegation key from this service's endpoint (`sks`).
+    pub fn key_service(self) -> &'static str {
+        match self {
+            Storage::Blob => "b",
+            Storage::Queue => "q",
+        }
+    }
+}
+
+/// A parsed Blob Storage or Queue Storage location.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    /// The account's blob service URL, with a trailing `/`.
+    /// The account's blob (or queue) service URL, with a trailing `/`.
     service: String,
     pub account: String,
+    /// The service the URL names: a queue URL's one path segment is the queue, kept in
+    /// `container` (and `blob` is `None`).
+    pub storage: Storage,
+    /// The container, or the queue of a queue URL.
     pub container: Option<String>,
     /// The decoded blob name, if the URL names a blob.
     pub blob: Option<String>,
@@ -41,10 +72,13 @@ pub struct Target {
     /// The origin the user typed, with a trailing `/`, when it is not `service`: the account's
     /// `dfs` endpoint. Output URLs use it; requests for the key go to the blob endpoint.
     typed: Option<String>,
+    /// The host is a known Blob Storage or Data Lake endpoint (not an IP, localhost or a
+    /// custom domain): it cannot be a queue.
+    blob_host: bool,
 }
 
 impl Target {
-    /// The account's blob service URL (`https://acct.blob.core.windows.net/`).
+    /// The account's blob (or queue) service URL (`https://acct.blob.core.windows.net/`).
     pub fn service_url(&self) -> Url {
         Url::parse(&self.service).expect("origin and account were validated")
     }
@@ -72,10 +106,11 @@ impl Target {
         url
     }
 
-    /// `container`, `blob` or `directory`, for messages and JSON.
+    /// `container`, `blob`, `directory` or `queue`, for messages and JSON.
     pub fn level(&self) -> Level {
         match (&self.container, &self.blob) {
             (None, _) => Level::Account,
+            (Some(_), _) if self.storage == Storage::Queue => Level::Queue,
             (Some(_), None) => Level::Container,
             (Some(_), Some(_)) if self.directory => Level::Directory,
             (Some(_), Some(_)) => Level::Blob,
@@ -101,6 +136,34 @@ impl Target {
         Ok(self)
     }
 
+    /// `--queue`: the URL names a queue of an emulator or custom-domain endpoint, whose host
+    /// does not say which service it is (`ACCOUNT.queue.core.windows.net` says so itself).
+    pub fn into_queue(mut self) -> Result<Self> {
+        if self.storage == Storage::Queue {
+            return Ok(self);
+        }
+        let url = shown::value(&self.resource_url());
+        if self.blob_host {
+            let queue = self.container.as_deref().unwrap_or("QUEUE");
+            return Err(Failure::usage(format!(
+                "--queue names a queue, and {url} is a Blob Storage endpoint"
+            ))
+            .hint(format!(
+                "use the account's queue endpoint: https://{}.queue.core.windows.net/{}",
+                self.account,
+                shown::value(queue)
+            )));
+        }
+        if self.blob.is_some() {
+            return Err(queue_path_error(&url));
+        }
+        if let Some(queue) = &self.container {
+            validate_queue(queue)?;
+        }
+        self.storage = Storage::Queue;
+        Ok(self)
+    }
+
     /// The number of path segments of a directory (`sdd`), or `None` for another resource.
     pub fn directory_depth(&self) -> Option<usize> {
         match (self.level(), &self.blob) {
@@ -117,6 +180,8 @@ pub enum Level {
     Blob,
     /// A directory of a hierarchical-namespace (Data Lake Gen2) account.
     Directory,
+    /// A queue of Queue Storage.
+    Queue,
 }
 
 impl Level {
@@ -126,6 +191,7 @@ impl Level {
             Level::Container => "container",
             Level::Blob => "blob",
             Level::Directory => "directory",
+            Level::Queue => "queue",
         }
     }
 }
@@ -237,10 +303,15 @@ pub fn parse(
         }
         in_path
     };
-    let dfs = !path_style && dfs_endpoint(url.host_str().unwrap_or_default()).is_some();
-    let custom_domain =
-        !path_style && !dfs && !is_blob_endpoint(url.host_str().unwrap_or_default());
+    let host_str = url.host_str().unwrap_or_default();
+    let dfs = !path_style && dfs_endpoint(host_str).is_some();
+    let queue = !path_style && is_endpoint(host_str, "queue");
+    let blob_host = !path_style && (dfs || is_endpoint(host_str, "blob"));
+    let custom_domain = !path_style && !blob_host && !queue;
     validate_account(&account_name)?;
+    if queue && segments.len() > 1 {
+        return Err(queue_path_error(&bare));
+    }
 
     let container = match segments.first() {
         None => None,
@@ -263,6 +334,7 @@ pub fn parse(
             )
         }
         None => {}
+        Some(q) if queue => validate_queue(q)?,
         Some(c) => validate_container(c)?,
     }
     if let Some(b) = &blob {
@@ -281,6 +353,8 @@ pub fn parse(
     Ok(Target {
         service,
         account: account_name,
+        storage: if queue { Storage::Queue } else { Storage::Blob },
+        blob_host,
         directory: dfs && blob.is_some(),
         container,
         blob,
@@ -347,16 +421,23 @@ fn shown(input: &str) -> String {
     shown::value(cut)
 }
 
-/// Whether `domain` is a Blob Storage endpoint of a public or sovereign cloud, or a DNS-zone
-/// endpoint (`ACCOUNT.zNN.blob.storage.azure.net`).
-fn is_blob_endpoint(domain: &str) -> bool {
+/// A queue URL with more than the queue in its path.
+fn queue_path_error(url: &str) -> Failure {
+    Failure::usage(format!("{url} names more than a queue"))
+        .hint("a queue token is for a whole queue: give https://ACCOUNT.queue.core.windows.net/QUEUE (no /messages or other path after it)")
+}
+
+/// Whether `domain` is a `service` (`blob` or `queue`) endpoint of a public or sovereign
+/// cloud, or a DNS-zone endpoint (`ACCOUNT.zNN.blob.storage.azure.net`).
+fn is_endpoint(domain: &str, service: &str) -> bool {
     let rest = domain.split_once('.').map_or("", |(_, rest)| rest);
+    let zone_tail = format!("{service}.storage.azure.net");
     BLOB_SUFFIXES
         .iter()
-        .any(|s| rest.strip_prefix("blob.") == Some(s))
+        .any(|s| rest.strip_prefix(service).and_then(|r| r.strip_prefix('.')) == Some(s))
         || rest
             .split_once('.')
-            .is_some_and(|(zone, tail)| zone.starts_with('z') && tail == "blob.storage.azure.net")
+            .is_some_and(|(zone, tail)| zone.starts_with('z') && tail == zone_tail)
 }
 
 /// The account of a Data Lake endpoint of a public or sovereign cloud (`ACCOUNT.dfs.<suffix>`).
@@ -372,7 +453,8 @@ fn account_from_host(domain: &str, account: Option<&str>, bare: &str) -> Result<
     let mut labels = domain.splitn(2, '.');
     let first = labels.next().unwrap_or_default();
     let rest = labels.next().unwrap_or_default();
-    if is_blob_endpoint(domain) || dfs_endpoint(domain).is_some() {
+    if is_endpoint(domain, "blob") || is_endpoint(domain, "queue") || dfs_endpoint(domain).is_some()
+    {
         if let Some(given) = account {
             if given != first {
                 return Err(Failure::usage(format!(
@@ -385,14 +467,14 @@ fn account_from_host(domain: &str, account: Option<&str>, bare: &str) -> Result<
         }
         return Ok(first.to_owned());
     }
-    for service in ["file", "queue", "table", "web"] {
+    for service in ["file", "table", "web"] {
         if BLOB_SUFFIXES
             .iter()
             .any(|s| rest == format!("{service}.{s}"))
         {
-            let hint = format!("sasmint mints Blob Storage tokens: use https://{first}.blob.core.windows.net/CONTAINER");
+            let hint = format!("sasmint mints Blob Storage and Queue Storage tokens: use https://{first}.blob.core.windows.net/CONTAINER");
             return Err(Failure::usage(format!(
-                "{bare} is a {service} endpoint, not a Blob Storage endpoint"
+                "{bare} is a {service} endpoint, not a Blob Storage or Queue Storage endpoint"
             ))
             .hint(hint));
         }
@@ -438,15 +520,7 @@ pub fn validate_container(name: &str) -> Result<()> {
     if matches!(name, "$root" | "$web" | "$logs") {
         return Ok(());
     }
-    let bytes = name.as_bytes();
-    let ok = (3..=63).contains(&bytes.len())
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && bytes[0] != b'-'
-        && bytes[bytes.len() - 1] != b'-'
-        && !name.contains("--");
-    if ok {
+    if is_lower_dns_name(name) {
         Ok(())
     } else {
         Err(Failure::usage(format!(
@@ -457,6 +531,32 @@ pub fn validate_container(name: &str) -> Result<()> {
             "container names are 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
         ))
     }
+}
+
+/// 3-63 of `a-z 0-9 -`, starting and ending with a letter or digit, no `--`: the rule for
+/// container and queue names.
+fn is_lower_dns_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (3..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
+        && !name.contains("--")
+}
+
+/// Queue names: 3-63 of `a-z 0-9 -`, starting and ending with a letter or digit, no `--`
+/// (the container rules, without the special `$` names).
+pub fn validate_queue(name: &str) -> Result<()> {
+    if is_lower_dns_name(name) {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "'{}' is not a valid queue name",
+        shown::value(name)
+    ))
+    .hint("queue names are 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit"))
 }
 
 fn validate_blob(name: &str) -> Result<()> {
@@ -571,6 +671,72 @@ mod tests {
     }
 
     #[test]
+    fn queue_urls() {
+        for host in [
+            "acct.queue.core.windows.net",
+            "acct.queue.core.chinacloudapi.cn",
+            "acct.queue.core.usgovcloudapi.net",
+            "acct.z7.queue.storage.azure.net",
+        ] {
+            let t = ok(&format!("https://{host}/orders"));
+            assert_eq!(t.storage, Storage::Queue, "{host}");
+            assert_eq!(t.level(), Level::Queue, "{host}");
+            assert_eq!(t.container.as_deref(), Some("orders"));
+            assert_eq!(t.service_url().as_str(), format!("https://{host}/"));
+            assert_eq!(t.resource_url(), format!("https://{host}/orders"));
+        }
+        // The account URL (for `key`), and the trailing '/'.
+        let t = parse("https://acct.queue.core.windows.net/", None, false, true).unwrap();
+        assert_eq!((t.storage, t.level()), (Storage::Queue, Level::Account));
+        assert!(err("https://acct.queue.core.windows.net/orders/messages")
+            .contains("more than a queue"));
+        assert!(err("https://acct.queue.core.windows.net/$root").contains("queue name"));
+        assert!(err("https://acct.queue.core.windows.net/Orders").contains("queue name"));
+        // The emulator and custom domains say nothing of the service: `--queue` does.
+        let t = ok("https://127.0.0.1:10001/devstoreaccount1/orders");
+        assert_eq!(t.storage, Storage::Blob);
+        let t = t.into_queue().unwrap();
+        assert_eq!((t.storage, t.level()), (Storage::Queue, Level::Queue));
+        assert_eq!(
+            t.service_url().as_str(),
+            "https://127.0.0.1:10001/devstoreaccount1/"
+        );
+        let custom = parse(
+            "https://queues.example.com/orders",
+            Some("acct"),
+            false,
+            false,
+        )
+        .unwrap();
+        assert_eq!(custom.into_queue().unwrap().level(), Level::Queue);
+        let nested = ok("https://127.0.0.1:10001/devstoreaccount1/orders/messages");
+        assert!(nested
+            .into_queue()
+            .unwrap_err()
+            .message
+            .contains("more than a queue"));
+        let special = ok("https://127.0.0.1:10001/devstoreaccount1/$logs");
+        assert!(special
+            .into_queue()
+            .unwrap_err()
+            .message
+            .contains("queue name"));
+        for blob in [
+            "https://acct.blob.core.windows.net/orders",
+            "https://acct.dfs.core.windows.net/orders",
+        ] {
+            let e = ok(blob).into_queue().unwrap_err();
+            assert!(e.message.contains("Blob Storage endpoint"), "{}", e.message);
+            assert_eq!(
+                e.hint.as_deref(),
+                Some(
+                    "use the account's queue endpoint: https://acct.queue.core.windows.net/orders"
+                )
+            );
+        }
+    }
+
+    #[test]
     fn refuses_bad_urls() {
         assert!(err("not a url").contains("not a URL"));
         assert!(err("http://acct.blob.core.windows.net/c").contains("plain http"));
@@ -586,7 +752,7 @@ mod tests {
         assert!(err("https://acct.blob.core.windows.net/ab").contains("container name"));
         assert!(err("https://ACCT_1.blob.core.windows.net/abc").contains("account name"));
         assert!(err("https://acct.file.core.windows.net/share").contains("file endpoint"));
-        assert!(err("https://acct.queue.core.windows.net/q").contains("queue endpoint"));
+        assert!(err("https://acct.table.core.windows.net/t").contains("table endpoint"));
         assert!(err("https://127.0.0.1:10000/").contains("no storage account"));
         assert!(err("https://acct.blob.core.windows.net/ctr/a//b").contains("empty path"));
         assert!(err("https://acct.blob.core.windows.net/ctr/%FF").contains("UTF-8"));

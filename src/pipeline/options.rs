@@ -56,6 +56,9 @@ impl LifetimeOptions {
 pub enum Access {
     Preset(Preset),
     Letters(String),
+    /// Neither `--for` nor `--permissions`: `ingest` (read+list) for Blob Storage; a queue
+    /// token has no default, its user says which side of the queue it is for.
+    Default,
 }
 
 /// One token request, before any check.
@@ -86,6 +89,9 @@ pub struct TokenOptions {
     pub require_query: Vec<String>,
     /// `--create-only`: bind `If-None-Match: *`, so the token never overwrites a blob.
     pub create_only: bool,
+    /// `--queue`: the URL names a queue (an emulator or custom-domain URL; a
+    /// `*.queue.core.windows.net` URL says so itself).
+    pub queue: bool,
     /// Accept Data Lake (`dfs`) URLs and directories: `mint` does; the consumers, which
     /// register a container URL with a service, do not.
     pub data_lake: bool,
@@ -115,6 +121,7 @@ impl TokenOptions {
             require_headers: Vec::new(),
             require_query: Vec::new(),
             create_only: false,
+            queue: false,
             data_lake: false,
             delegation_key: None,
             verify: false,

@@ -5,9 +5,8 @@ use crate::clients::credentials::Auth;
 use crate::domain::error::{Failure, Result};
 use crate::domain::ids;
 use crate::domain::lifetime::{self, Until, Window};
-use crate::domain::permissions::Permissions;
-use crate::domain::resource::Level;
-use crate::domain::resource::{self, Target};
+use crate::domain::permissions::{Permissions, Preset};
+use crate::domain::resource::{self, Level, Storage, Target};
 use crate::domain::sas::{self, BlobState, Extras, Spec};
 use crate::domain::shown;
 use time::OffsetDateTime;
@@ -35,6 +34,12 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
         options.allow_http,
         false,
     )?;
+    if options.queue {
+        target = target.into_queue()?;
+    }
+    if target.storage == Storage::Queue {
+        check_queue_options(options)?;
+    }
     if !options.data_lake && (target.on_dfs() || options.directory) {
         return Err(Failure::usage(format!(
             "{} is a Data Lake (dfs) URL or directory; only `sasmint mint` signs those",
@@ -56,6 +61,13 @@ pub fn plan(url: &str, options: &TokenOptions, now: OffsetDateTime) -> Result<Mi
     let permissions = match &options.access {
         Access::Letters(letters) => Permissions::parse(letters, level)?,
         Access::Preset(preset) => preset.permissions(level)?,
+        Access::Default if level == Level::Queue => {
+            return Err(Failure::usage(
+                "a queue token has no default permissions: say which side of the queue it is for",
+            )
+            .hint("--for producer (a: add messages), --for consumer (p: get and delete messages), or --permissions from 'raup'"))
+        }
+        Access::Default => Preset::Ingest.permissions(level)?,
     };
     if let Some(state) = &extras.blob_state {
         check_state_letters(state, &permissions)?;
@@ -166,6 +178,26 @@ fn extras(target: &Target, options: &TokenOptions) -> Result<Extras> {
         blob_state,
         binding,
     })
+}
+
+/// What a queue token cannot carry: the service signs these for Blob Storage only (a queue's
+/// string-to-sign has no field for them).
+fn check_queue_options(options: &TokenOptions) -> Result<()> {
+    let blob_only = [
+        ("--directory", options.directory),
+        ("--encryption-scope", options.encryption_scope.is_some()),
+        ("--correlation-id", options.correlation_id.is_some()),
+        ("--require-header", !options.require_headers.is_empty()),
+        ("--require-query", !options.require_query.is_empty()),
+        ("--create-only", options.create_only),
+    ];
+    match blob_only.iter().find(|(_, given)| *given) {
+        None => Ok(()),
+        Some((option, _)) => Err(Failure::usage(format!(
+            "{option} applies to Blob Storage tokens; a queue token cannot carry it"
+        ))
+        .hint(format!("leave out {option} for a queue"))),
+    }
 }
 
 /// `--create-only` binds `If-None-Match: *`, which only means something to a request that

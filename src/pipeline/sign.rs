@@ -1,7 +1,7 @@
 //! `sign`: fit the token inside its key and sign it; `describe`: what the signed token grants.
 
 use super::plan::MintPlan;
-use crate::domain::error::{Failure, Result};
+use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime::{self, Window};
 use crate::domain::minted::{Minted, MintedExtras};
@@ -15,11 +15,12 @@ use crate::io::terminal::note;
 /// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`) and signs it.
 pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Result<Minted> {
     check_key_tenant(plan.key_tenant.as_deref(), key, saved_key)?;
+    check_key_service(&plan.target, key, saved_key)?;
     let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)
         .map_err(|mut f| {
             // A key the service just returned is the service's data, not the user's input.
             if !saved_key {
-                f.kind = crate::domain::error::Kind::Service;
+                f.kind = Kind::Service;
                 f.hint = None;
             }
             f
@@ -38,6 +39,39 @@ pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Resu
     let token = Secret::new(sas::sign(&plan.target, &plan.spec, &key.sdk)?);
     redact::register_token(token.expose());
     Ok(describe(&plan.target, &plan.spec, key, token))
+}
+
+/// A key signs tokens of the service it came from only (`signedService`: `b` from the blob
+/// endpoint, `q` from the queue endpoint): the service refuses any other. A saved key of the
+/// other service is the user's mistake (exit 2); the service answering with one, the service's.
+fn check_key_service(target: &Target, key: &Key, saved_key: bool) -> Result<()> {
+    let wanted = target.storage.key_service();
+    let has = key.file.signed_service.as_str();
+    if has == wanted {
+        return Ok(());
+    }
+    let name = |service: &str| {
+        if service == "q" {
+            "Queue Storage"
+        } else {
+            "Blob Storage"
+        }
+    };
+    let text = format!(
+        "a {} token needs a delegation key from the {} endpoint (signedService '{wanted}'), and the key is from {} (signedService '{has}')",
+        target.storage.name(),
+        target.storage.name(),
+        name(has)
+    );
+    if saved_key {
+        return Err(Failure::usage(text).hint(format!(
+            "save a key from the {} endpoint: sasmint key https://ACCOUNT.{}.core.windows.net/ --output-file key.json",
+            target.storage.name(),
+            target.storage.name()
+        )));
+    }
+    Err(Failure::new(Kind::Service, text)
+        .hint("check that the URL reaches Azure Storage itself, not a proxy or another service"))
 }
 
 /// A request-bound token is refused unless every request carries its headers and parameters:
@@ -112,14 +146,19 @@ pub fn describe(target: &Target, spec: &Spec, key: &Key, token: Secret) -> Minte
             .to_owned(),
         token,
         account: target.account.clone(),
-        container: target.container.clone().unwrap_or_default(),
+        container: target
+            .container
+            .clone()
+            .filter(|_| level != Level::Queue)
+            .unwrap_or_default(),
         blob: target.blob.clone().filter(|_| level == Level::Blob),
         resource: level.name(),
         signed_resource: match (level, &extras.blob_state) {
-            (Level::Blob, Some(state)) => state.signed_resource(),
-            (Level::Blob, None) => "b",
-            (Level::Directory, _) => "d",
-            _ => "c",
+            (Level::Blob, Some(state)) => Some(state.signed_resource()),
+            (Level::Blob, None) => Some("b"),
+            (Level::Directory, _) => Some("d"),
+            (Level::Queue, _) => None,
+            _ => Some("c"),
         },
         permissions: spec.permissions.as_str().to_owned(),
         start: lifetime::format(start),
@@ -144,6 +183,7 @@ pub fn describe(target: &Target, spec: &Spec, key: &Key, token: Secret) -> Minte
         key_start: key.file.signed_start.clone(),
         key_expiry: key.file.signed_expiry.clone(),
         extras: MintedExtras {
+            queue: target.container.clone().filter(|_| level == Level::Queue),
             directory: target.blob.clone().filter(|_| level == Level::Directory),
             directory_depth: target.directory_depth(),
             snapshot: match &extras.blob_state {

@@ -14,9 +14,16 @@ use crate::io::terminal::note;
 /// with the data role the signer lacks.
 pub async fn probe(minted: &Minted, timeout: u64, auth: Auth) -> Result<Verified> {
     let blob = minted.blob.is_some();
-    let level = if blob { Level::Blob } else { Level::Container };
+    let level = match (minted.extras.queue.is_some(), blob) {
+        (true, _) => Level::Queue,
+        (false, true) => Level::Blob,
+        (false, false) => Level::Container,
+    };
     let permissions = Permissions::parse(&minted.permissions, level)?;
     let options = http::client_options(runtime::deadline(timeout))?;
+    if level == Level::Queue {
+        return probe::verify_queue(minted.url.expose(), &permissions, options, auth).await;
+    }
     probe::verify(minted.url.expose(), blob, &permissions, options, auth).await
 }
 

@@ -60,11 +60,19 @@ pub fn mint_values(minted: &Minted) -> Vec<Value<'_>> {
             value: &minted.account,
             secret: false,
         },
-        Value {
-            output: "container",
-            variable: "AZURE_STORAGE_CONTAINER",
-            value: &minted.container,
-            secret: false,
+        match &minted.extras.queue {
+            Some(queue) => Value {
+                output: "queue",
+                variable: "AZURE_STORAGE_QUEUE",
+                value: queue,
+                secret: false,
+            },
+            None => Value {
+                output: "container",
+                variable: "AZURE_STORAGE_CONTAINER",
+                value: &minted.container,
+                secret: false,
+            },
         },
     ];
     if let Some(blob) = &minted.blob {
@@ -209,7 +217,7 @@ mod tests {
             container: "c".into(),
             blob: None,
             resource: "container",
-            signed_resource: "c",
+            signed_resource: Some("c"),
             permissions: "rl".into(),
             start: "2026-11-30T08:45:00Z".into(),
             expiry: "2026-11-30T17:00:00Z".into(),
@@ -225,6 +233,25 @@ mod tests {
             key_expiry: "2026-11-30T17:00:00Z".into(),
             extras: Default::default(),
         }
+    }
+
+    #[test]
+    fn a_queue_token_names_its_queue_not_a_container() {
+        let mut queue = minted();
+        queue.container = String::new();
+        queue.extras.queue = Some("orders".into());
+        let values = mint_values(&queue);
+        let named: Vec<(&str, &str)> = values.iter().map(|v| (v.output, v.variable)).collect();
+        assert!(
+            named.contains(&("queue", "AZURE_STORAGE_QUEUE")),
+            "{named:?}"
+        );
+        assert!(!named.iter().any(|(o, _)| *o == "container"), "{named:?}");
+        let file = github_file(&values, true, "EOF_X");
+        assert!(
+            file.contains("AZURE_STORAGE_QUEUE<<EOF_X\norders\nEOF_X\n"),
+            "{file}"
+        );
     }
 
     #[test]

@@ -50,10 +50,17 @@ pub fn render_text(i: &Inspection) -> String {
     };
     rows.push(("kind", kind.to_owned()));
     rows.push(("signed_version", i.signed_version.clone()));
+    if i.service == Some("queue") {
+        rows.push((
+            "service",
+            "queue (a key from the queue endpoint, sks=q)".to_owned(),
+        ));
+    }
     let directory = i.resource.as_ref().is_some_and(|r| r.code == "d");
     for (key, value) in [
         ("account", &i.account),
         ("container", &i.container),
+        ("queue", &i.queue),
         (if directory { "directory" } else { "blob" }, &i.blob),
         ("snapshot", &i.snapshot),
         ("version_id", &i.version_id),

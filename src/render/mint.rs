@@ -40,8 +40,11 @@ pub fn render(minted: &Minted, format: MintOutput) -> String {
                 ("SAS_TOKEN", minted.token.expose().as_str()),
                 ("SAS_URL", minted.url.expose().as_str()),
                 ("AZURE_STORAGE_ACCOUNT", minted.account.as_str()),
-                ("AZURE_STORAGE_CONTAINER", minted.container.as_str()),
             ];
+            match &minted.extras.queue {
+                Some(queue) => lines.push(("AZURE_STORAGE_QUEUE", queue.as_str())),
+                None => lines.push(("AZURE_STORAGE_CONTAINER", minted.container.as_str())),
+            }
             if let Some(blob) = &minted.blob {
                 lines.push(("AZURE_STORAGE_BLOB", blob.as_str()));
             }
@@ -67,7 +70,7 @@ mod tests {
             container: "c".into(),
             blob: Some("it's here.txt".into()),
             resource: "blob",
-            signed_resource: "b",
+            signed_resource: Some("b"),
             permissions: "r".into(),
             start: "2026-11-22T07:45:00Z".into(),
             expiry: "2026-11-22T16:00:00Z".into(),

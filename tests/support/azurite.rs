@@ -62,8 +62,33 @@ impl Azurite {
         }
     }
 
+    /// Starts Azurite's queue service (`dist/src/queue/main.js`, beside the blob `main.js`
+    /// [`locate`] finds), with the same HTTPS and OAuth set-up. Same failure rules as [`start`].
+    pub fn start_queue() -> Azurite {
+        let located = locate().and_then(|(node, blob)| {
+            let queue = blob
+                .parent()
+                .and_then(Path::parent)
+                .map(|src| src.join("queue/main.js"))
+                .filter(|p| p.is_file())
+                .ok_or_else(|| format!("no queue/main.js beside {}", blob.display()))?;
+            Ok((node, queue))
+        });
+        match located {
+            Ok((node, main_js)) => Self::start_service(&node, &main_js, "queue"),
+            Err(reason) => panic!(
+                "the queue tests need Azurite {AZURITE_VERSION}'s queue service, but {reason}. Run `bash .ci/run`"
+            ),
+        }
+    }
+
     /// Starts Azurite from an explicit `node` binary and `main.js`; panics on any failure.
     pub fn start_at(node: &Path, main_js: &Path) -> Azurite {
+        Self::start_service(node, main_js, "blob")
+    }
+
+    /// Starts the Azurite `service` (`blob` or `queue`) of `main_js`.
+    fn start_service(node: &Path, main_js: &Path, service: &str) -> Azurite {
         let dir = tempfile::Builder::new()
             .prefix("sasmint-azurite-")
             .tempdir()
@@ -82,7 +107,8 @@ impl Azurite {
             let log = File::create(&log_path).expect("create Azurite log");
             let mut cmd = Command::new(node);
             cmd.arg(main_js)
-                .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
+                .args([&format!("--{service}Host"), "127.0.0.1"])
+                .args([&format!("--{service}Port"), &port.to_string()])
                 .args(["--inMemoryPersistence", "--oauth", "basic"])
                 .arg("--cert")
                 .arg(&cert_path)

@@ -3,8 +3,8 @@
 use time::OffsetDateTime;
 
 use super::lint::{
-    has_no_repeats, is_canonical_blob, lint_directory_depth, lint_ip, lint_permissions,
-    lint_protocol, lint_signature, lint_times, lint_versions, seconds_between, Times, Warnings,
+    has_no_repeats, is_canonical, lint_directory_depth, lint_ip, lint_permissions, lint_protocol,
+    lint_signature, lint_times, lint_versions, seconds_between, Times, Warnings,
 };
 use super::model::{
     Delegation, InspectError, Inspection, Letter, Resource, ResponseHeaders, SasKind,
@@ -14,8 +14,9 @@ use super::params::{
 };
 use super::tables::{
     ACCOUNT_PERMISSIONS, ACCOUNT_RESOURCE_TYPES, ACCOUNT_SERVICES, BLOB_PERMISSIONS, COMMON_PARAMS,
-    REQUEST_PARAMS, RESOURCE_PARAMS, UD_KEY_PARAMS, UD_ONLY_PARAMS,
+    QUEUE_PERMISSIONS, REQUEST_PARAMS, RESOURCE_PARAMS, UD_KEY_PARAMS, UD_ONLY_PARAMS,
 };
+use crate::domain::permissions::{CANONICAL, QUEUE};
 
 /// What the scan of all parameters found besides the SAS fields.
 #[derive(Default)]
@@ -55,7 +56,19 @@ pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectEr
 
     let stored_policy = params.value("si");
     let policy_may_supply = kind == SasKind::Service && stored_policy.is_some();
-    let resource = decode_resource(kind, &params)?;
+    // A user delegation key from the queue endpoint (`sks=q`) signs queue tokens, which name
+    // no resource (`sr`): the URL's path is the queue.
+    let queue = kind == SasKind::UserDelegation && params.value("sks").as_deref() == Some("q");
+    let service = match kind {
+        SasKind::Account => None,
+        _ if queue => Some("queue"),
+        _ => Some("blob"),
+    };
+    let resource = if queue {
+        None
+    } else {
+        decode_resource(kind, &params)?
+    };
 
     // Permissions.
     let permissions = params.value("sp");
@@ -66,21 +79,19 @@ pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectEr
             fix: "without a stored access policy (si) a SAS must carry its permissions in sp; mint it again",
         });
     }
-    let table = if kind == SasKind::Account {
-        ACCOUNT_PERMISSIONS
-    } else {
-        BLOB_PERMISSIONS
+    let table = match kind {
+        SasKind::Account => ACCOUNT_PERMISSIONS,
+        _ if queue => QUEUE_PERMISSIONS,
+        _ => BLOB_PERMISSIONS,
     };
     let permission_details = match &permissions {
         Some(sp) => parse_letters("sp", sp, table)?,
         None => Vec::new(),
     };
-    let permissions_canonical = permissions.as_deref().map(|sp| {
-        if kind == SasKind::Account {
-            has_no_repeats(sp)
-        } else {
-            is_canonical_blob(sp)
-        }
+    let permissions_canonical = permissions.as_deref().map(|sp| match kind {
+        SasKind::Account => has_no_repeats(sp),
+        _ if queue => is_canonical(sp, QUEUE),
+        _ => is_canonical(sp, CANONICAL),
     });
 
     // Times.
@@ -123,11 +134,18 @@ pub fn inspect(input: &str, now: OffsetDateTime) -> Result<Inspection, InspectEr
     let mut warnings = Warnings(Vec::new());
     let extras = scan_parameters(kind, &params, &mut warnings);
 
+    let (container, queue_name) = if queue {
+        (None, location.container)
+    } else {
+        (location.container, None)
+    };
     let mut inspection = Inspection {
         kind,
         signed_version: sv.value.clone(),
+        service,
         account: location.account,
-        container: location.container,
+        container,
+        queue: queue_name,
         blob: location.blob,
         snapshot: extras.snapshot,
         version_id: extras.version_id,

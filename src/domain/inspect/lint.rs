@@ -10,19 +10,22 @@ use super::model::{
     START_SKEW_SECONDS,
 };
 use super::params::Params;
-use super::tables::{ACCOUNT_WRITE_LETTERS, BLOB_WRITE_LETTERS, DELETE_LETTERS, MIN_VERSIONS};
+use super::tables::{
+    ACCOUNT_WRITE_LETTERS, BLOB_WRITE_LETTERS, DELETE_LETTERS, MIN_VERSIONS, QUEUE_DELETE_LETTERS,
+    QUEUE_MIN_VERSION, QUEUE_WRITE_LETTERS,
+};
 use crate::domain::encoding::{percent_decode, Escapes};
-use crate::domain::permissions::CANONICAL;
+use crate::domain::permissions::{CANONICAL, QUEUE};
 
-pub(super) fn canonical_blob_order(sp: &str) -> String {
-    CANONICAL.chars().filter(|c| sp.contains(*c)).collect()
+pub(super) fn canonical_order(sp: &str, order: &str) -> String {
+    order.chars().filter(|c| sp.contains(*c)).collect()
 }
 
 /// Positions of each letter in canonical order strictly increase: canonical, no repeats.
-pub(super) fn is_canonical_blob(sp: &str) -> bool {
+pub(super) fn is_canonical(sp: &str, order: &str) -> bool {
     let mut last: Option<usize> = None;
     for c in sp.chars() {
-        let Some(pos) = CANONICAL.find(c) else {
+        let Some(pos) = order.find(c) else {
             return false;
         };
         if last.is_some_and(|l| pos <= l) {
@@ -93,10 +96,11 @@ pub(super) struct Times {
 }
 
 pub(super) fn lint_permissions(i: &Inspection, w: &mut Warnings) {
-    let write_set = if i.kind == SasKind::Account {
-        ACCOUNT_WRITE_LETTERS
-    } else {
-        BLOB_WRITE_LETTERS
+    let queue = i.service == Some("queue");
+    let (write_set, delete_set, order) = match i.kind {
+        SasKind::Account => (ACCOUNT_WRITE_LETTERS, DELETE_LETTERS, CANONICAL),
+        _ if queue => (QUEUE_WRITE_LETTERS, QUEUE_DELETE_LETTERS, QUEUE),
+        _ => (BLOB_WRITE_LETTERS, DELETE_LETTERS, CANONICAL),
     };
     let writes = letter_list(&i.permission_details, write_set);
     if !writes.is_empty() {
@@ -105,7 +109,7 @@ pub(super) fn lint_permissions(i: &Inspection, w: &mut Warnings) {
             format!("grants write access: {writes}; holders can change data, so prefer a read-only token unless writes are needed"),
         );
     }
-    let deletes = letter_list(&i.permission_details, DELETE_LETTERS);
+    let deletes = letter_list(&i.permission_details, delete_set);
     if !deletes.is_empty() {
         w.add(
             "delete_access",
@@ -117,8 +121,8 @@ pub(super) fn lint_permissions(i: &Inspection, w: &mut Warnings) {
             format!("sp={sp} repeats a letter; the service rejects malformed permissions, so list each letter once")
         } else {
             format!(
-                "sp={sp} is not in the canonical order {CANONICAL} or repeats a letter; Azure rejects it with 403 'Signature fields not well formed', so mint it again with sp={}",
-                canonical_blob_order(sp)
+                "sp={sp} is not in the canonical order {order} or repeats a letter; Azure rejects it with 403 'Signature fields not well formed', so mint it again with sp={}",
+                canonical_order(sp, order)
             )
         };
         w.add("non_canonical_permissions", message);
@@ -302,6 +306,12 @@ pub(super) fn lint_versions(i: &Inspection, params: &Params, w: &mut Warnings) {
                 ),
             );
         }
+    }
+    if i.service == Some("queue") && sv < QUEUE_MIN_VERSION {
+        w.add(
+            "unsupported_by_version",
+            format!("a user delegation SAS for a queue needs sv {QUEUE_MIN_VERSION} or later but the token has sv={sv}"),
+        );
     }
     if i.kind == SasKind::UserDelegation && sv < "2018-11-09" {
         w.add(

@@ -90,7 +90,7 @@ pub struct Delegation {
     pub key_start: String,
     /// `ske`, as given. The SAS stops working when the key expires.
     pub key_expiry: String,
-    /// `sks` (`b` for Blob).
+    /// `sks` (`b` for Blob, `q` for Queue).
     pub key_service: String,
     /// `skv`.
     pub key_version: String,
@@ -148,18 +148,23 @@ pub struct Inspection {
     pub kind: SasKind,
     /// `sv`.
     pub signed_version: String,
+    /// `blob` or `queue` (a user delegation key from the queue endpoint, `sks=q`); `null` for
+    /// an account SAS.
+    pub service: Option<&'static str>,
     /// From the URL (first host label, or first path segment for IP and single-label hosts such
     /// as `127.0.0.1:10000` or `localhost`). `null` for a bare query string.
     pub account: Option<String>,
     /// From the URL path, percent-decoded.
     pub container: Option<String>,
+    /// A queue token's queue, from the URL path.
+    pub queue: Option<String>,
     /// From the URL path, percent-decoded; for `sr=d` this is the directory path.
     pub blob: Option<String>,
     /// `snapshot=` request parameter in the URL (signed through the snapshot line, not in the SAS).
     pub snapshot: Option<String>,
     /// `versionid=` request parameter in the URL.
     pub version_id: Option<String>,
-    /// `sr`; `null` for an account SAS.
+    /// `sr`; `null` for an account SAS and a queue token.
     pub resource: Option<Resource>,
     /// `sp` as given; `null` when a stored access policy supplies it.
     pub permissions: Option<String>,
@@ -249,6 +254,6 @@ pub enum InspectError {
     },
     #[error("the token mixes account SAS parameters (`ss`/`srt`) with user delegation parameters (`sk*`); a SAS is one or the other, so mint it again")]
     MixedKinds,
-    #[error("cannot tell what kind of SAS this is: it has no `sr` (service or user delegation SAS), no `ss`/`srt` (account SAS) and no `sk*` (user delegation key); only Blob SAS tokens can be inspected")]
+    #[error("cannot tell what kind of SAS this is: it has no `sr` (service or user delegation SAS), no `ss`/`srt` (account SAS) and no `sk*` (user delegation key); only Blob SAS tokens and user delegation queue tokens can be inspected")]
     UnknownKind,
 }

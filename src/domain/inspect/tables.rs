@@ -20,6 +20,14 @@ pub(super) const BLOB_PERMISSIONS: &[(char, &str)] = &[
     ('i', "set immutability policy"),
 ];
 
+/// Queue (user delegation) permission letters and what they allow, in canonical order.
+pub(super) const QUEUE_PERMISSIONS: &[(char, &str)] = &[
+    ('r', "peek messages"),
+    ('a', "add messages"),
+    ('u', "update messages"),
+    ('p', "process (get and delete) messages"),
+];
+
 /// Account SAS permission letters. Their order does not matter to the service.
 pub(super) const ACCOUNT_PERMISSIONS: &[(char, &str)] = &[
     ('r', "read"),
@@ -42,6 +50,12 @@ pub(super) const BLOB_WRITE_LETTERS: &str = "acwtmopi";
 pub(super) const ACCOUNT_WRITE_LETTERS: &str = "acwupti";
 /// Letters that let the holder delete data.
 pub(super) const DELETE_LETTERS: &str = "dxy";
+/// A queue token's letters that change the queue: add and update messages.
+pub(super) const QUEUE_WRITE_LETTERS: &str = "au";
+/// A queue token's letter that deletes messages (process: get and delete).
+pub(super) const QUEUE_DELETE_LETTERS: &str = "p";
+/// The lowest `sv` of a user delegation SAS for a queue.
+pub(super) const QUEUE_MIN_VERSION: &str = "2026-02-06";
 
 pub(super) const ACCOUNT_SERVICES: &[(char, &str)] =
     &[('b', "blob"), ('f', "file"), ('q', "queue"), ('t', "table")];
@@ -106,5 +120,7 @@ mod tests {
     fn blob_letters_are_in_the_canonical_order() {
         let letters: String = BLOB_PERMISSIONS.iter().map(|(l, _)| *l).collect();
         assert_eq!(letters, crate::domain::permissions::CANONICAL);
+        let letters: String = QUEUE_PERMISSIONS.iter().map(|(l, _)| *l).collect();
+        assert_eq!(letters, crate::domain::permissions::QUEUE);
     }
 }
