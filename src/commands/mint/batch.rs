@@ -12,7 +12,7 @@ use crate::domain::keyfile::Key;
 use crate::domain::lifetime::{self, Window};
 use crate::domain::redact;
 use crate::io::input::{Line, Lines, LINE_LIMIT};
-use crate::io::outfile::{self, emit};
+use crate::io::outfile::{self, Stream};
 use crate::io::runtime::{self, network, within};
 use crate::io::terminal::{self, note};
 use crate::pipeline::{self, Clamped, MintPlan, TokenOptions};
@@ -130,27 +130,24 @@ enum Outcome {
     Failed(Failure),
 }
 
-/// Where the results go: stdout a chunk at a time (flushed), or, with `--output-file`, kept
-/// until the end and written atomically.
-struct Sink<'a> {
-    args: &'a MintRequest,
-    kept: Option<String>,
+/// Where the results go: stdout a chunk at a time (flushed), or, with `--output-file`, a
+/// private temporary file a chunk at a time, put in place whole at the end (`outfile::Stream`):
+/// a run that stops early (`--fail-fast`, an unreadable list, a signal) leaves no file.
+struct Sink {
+    file: Option<Stream>,
 }
 
-impl Sink<'_> {
+impl Sink {
     fn write(&mut self, text: &str) -> Result<()> {
-        match &mut self.kept {
-            Some(kept) => {
-                kept.push_str(text);
-                Ok(())
-            }
+        match &mut self.file {
+            Some(file) => file.write(text),
             None => terminal::stdout(text),
         }
     }
 
     fn finish(self) -> Result<()> {
-        match self.kept {
-            Some(kept) => emit(&kept, self.args.output_file.as_deref(), self.args.force),
+        match self.file {
+            Some(file) => file.finish(),
             None => Ok(()),
         }
     }
@@ -193,8 +190,11 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
 
     let mut keys = Keys::new(args, window, now, quiet);
     let mut sink = Sink {
-        args,
-        kept: args.output_file.as_ref().map(|_| String::new()),
+        file: args
+            .output_file
+            .as_deref()
+            .map(|path| Stream::create(path, args.force))
+            .transpose()?,
     };
     let mut tally = Tally::default();
     loop {
