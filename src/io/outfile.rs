@@ -14,6 +14,10 @@
 //!   between the check and the open is caught. Another user's is refused before it is opened;
 //! * a directory: refused.
 //!
+//! A batch writes its results as they come with [`Stream`], which keeps them in the same
+//! temporary file (for a FIFO or device, an unnamed one) and puts them in place the same way at
+//! the end: memory does not grow with the batch, and the file is whole or absent.
+//!
 //! On Windows (the README's Security section says the same): the new file has no mode 0600; it
 //! gets the access list its directory passes on (a user's profile, `%TEMP%` and a runner's
 //! `RUNNER_TEMP` are the user's alone; a shared directory is not). There is no owner check for a
@@ -203,7 +207,8 @@ impl Drop for Stream {
     fn drop(&mut self) {
         if let Some(tmp) = self.pending.take() {
             let mut guard = pending();
-            drop(self.spool.take());
+            // What is still buffered is dropped unwritten.
+            drop(self.spool.take().map(std::io::BufWriter::into_parts));
             if guard.as_deref() == Some(tmp.as_path()) {
                 *guard = None;
             }
