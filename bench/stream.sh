@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The batch that streams (issue 20): time and peak RSS of `sasmint mint --from-file -` offline
-# (`--delegation-key`), for 10,000 and 1,000,000 container URLs over 4 accounts, measured by
-# `/usr/bin/time -v` (wall clock, and the kernel's peak RSS of the process), beside the Python
-# SDK signing the same URLs with the same key (bench/py_offline.py) when bench/.venv has it.
+# (`--delegation-key`), for 10,000 and 1,000,000 container URLs over 4 accounts, to stdout and
+# to `--output-file` (which streams too: a private temporary file renamed into place at the end),
+# measured by `/usr/bin/time -v` (wall clock, and the kernel's peak RSS of the process), beside
+# the Python SDK signing the same URLs with the same key (bench/py_offline.py) when bench/.venv
+# has it.
 # No Azurite, no network: the key is a synthetic one (an offline signature needs no real key).
 #
 #   bench/stream.sh [--sasmint PATH] [--counts "10000 1000000"] [--skip-python]
@@ -72,6 +74,14 @@ for n in $counts; do
   got="$(grep -c 'sig=' "$work/out")"
   [[ "$got" == "$n" ]] || { echo "sasmint printed $got tokens for $n URLs" >&2; exit 1; }
   rows+=("| sasmint mint --from-file - --delegation-key | $n | $(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$work/time")") s | $(field 'User time (seconds)' "$work/time") s | $(( $(field 'Maximum resident set size (kbytes)' "$work/time") / 1024 )) MiB |")
+  rm -f "$work/out"
+  # The same to a file: the results go to disk as they come, not to memory until the end.
+  /usr/bin/time -v -o "$work/time" "$SASMINT" mint --from-file - --delegation-key "$work/key.json" \
+    --output-file "$work/out" <"$list"
+  got="$(grep -c 'sig=' "$work/out")"
+  [[ "$got" == "$n" ]] || { echo "sasmint wrote $got tokens for $n URLs to --output-file" >&2; exit 1; }
+  rows+=("| sasmint mint --from-file - --delegation-key --output-file | $n | $(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$work/time")") s | $(field 'User time (seconds)' "$work/time") s | $(( $(field 'Maximum resident set size (kbytes)' "$work/time") / 1024 )) MiB |")
+  rm -f "$work/out"
   if ((python)); then
     /usr/bin/time -v -o "$work/time" "$PY" "$ROOT/bench/py_offline.py" --delegation-key "$work/key.json" \
       --from-file "$list" >"$work/out"

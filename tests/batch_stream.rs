@@ -313,3 +313,201 @@ async fn a_network_batch_fetches_one_key_per_account_across_chunks() {
         );
     }
 }
+
+/// The `.tmp` files (`outfile`'s temporary files) in `dir`, with their sizes and modes.
+fn temporary_files(dir: &Path) -> Vec<(PathBuf, u64, u32)> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some((e.path(), meta.len(), meta.permissions().mode() & 0o777))
+        })
+        .collect()
+}
+
+#[test]
+fn an_output_file_of_two_hundred_thousand_urls_is_streamed_whole_private_and_in_order() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let key = key_file(dir.path());
+    let file = dir.path().join("tokens.txt");
+    let n = 200_000;
+    let mut list = String::with_capacity(n * 48);
+    for i in 1..=n {
+        list.push_str(&url(i));
+        list.push('\n');
+    }
+    let mut cmd = hostile::command(None, None);
+    // `--output url`: ~340 bytes a line, 67 MB in all, which a batch that kept the file in
+    // memory until the end held (90 MiB peak, measured): the bound below is the point.
+    cmd.args([
+        "mint",
+        "--from-file",
+        "-",
+        "--output",
+        "url",
+        "--output-file",
+    ])
+    .arg(&file)
+    .arg("--delegation-key")
+    .arg(&key);
+    // A generous deadline: a debug build on a busy machine is slow; the bound is memory.
+    let m = hostile::run_measured(
+        cmd,
+        Input::Bytes(list.into_bytes()),
+        Duration::from_secs(600),
+    );
+    m.bounded("200,000 URLs to --output-file");
+    assert_eq!(m.run.code, Some(0), "{}", m.run.stderr);
+    assert!(m.run.stdout.is_empty(), "nothing on stdout");
+
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the file is private");
+    assert_eq!(
+        temporary_files(dir.path()),
+        vec![],
+        "no temporary file left"
+    );
+    let mut count = 0;
+    for (i, line) in (1..).zip(BufReader::new(std::fs::File::open(&file).unwrap()).lines()) {
+        let line = line.unwrap();
+        assert!(
+            line.starts_with(&format!("{}?sv=", url(i))) && line.contains("&sig="),
+            "line {i}: {line}"
+        );
+        count = i;
+    }
+    assert_eq!(count, n, "one line per URL");
+}
+
+#[test]
+fn an_output_file_keeps_the_successes_of_a_partial_failure_and_is_replaced_only_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key_file(dir.path());
+    let file = dir.path().join("tokens.txt");
+    let list = format!("{}\nnope\n{}\n", url(1), url(3));
+    let run = |force: bool| {
+        let mut cmd = support::sasmint_offline();
+        cmd.args([
+            "mint",
+            "--from-file",
+            "-",
+            "--output",
+            "url",
+            "--output-file",
+        ])
+        .arg(&file)
+        .arg("--delegation-key")
+        .arg(&key)
+        .write_stdin(list.clone());
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+
+    // Without --fail-fast a failed input leaves its line empty; the file is written, and the
+    // exit code is the first failure's.
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 2:"), "{stderr}");
+    assert!(stderr.contains("1 of 3 inputs failed"), "{stderr}");
+    let first = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = first.split_terminator('\n').collect();
+    assert_eq!(lines.len(), 3, "{first}");
+    assert!(lines[0].starts_with(&format!("{}?", url(1))), "{first}");
+    assert!(lines[1].is_empty(), "{first}");
+    assert!(lines[2].starts_with(&format!("{}?", url(3))), "{first}");
+
+    // An existing file is refused before anything is read or signed, and left as it was.
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert!(!stderr.contains("line 2:"), "nothing was read: {stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
+
+    // With --force it is replaced by a new file (a new inode), written the same way.
+    use std::os::unix::fs::MetadataExt as _;
+    let inode = std::fs::metadata(&file).unwrap().ino();
+    let out = run(true);
+    assert_eq!(out.status.code(), Some(2));
+    assert_ne!(std::fs::metadata(&file).unwrap().ino(), inode, "a new file");
+    let second = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(second.split_terminator('\n').count(), 3, "{second}");
+    assert_eq!(
+        temporary_files(dir.path()),
+        vec![],
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn a_signal_mid_batch_removes_the_streamed_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key_file(dir.path());
+    let file = dir.path().join("tokens.txt");
+    let mut cmd = hostile::command(None, None);
+    cmd.args([
+        "mint",
+        "--from-file",
+        "-",
+        "--output",
+        "url",
+        "--output-file",
+    ])
+    .arg(&file)
+    .arg("--delegation-key")
+    .arg(&key)
+    .stdin(Stdio::piped())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // More than a chunk, then the input stays open: the run cannot end, and what it signed so
+    // far (far more than its 64 KiB buffer) is in the temporary file.
+    for i in 1..=3000 {
+        writeln!(stdin, "{}", url(i)).unwrap();
+    }
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let pending = loop {
+        match temporary_files(dir.path()).as_slice() {
+            [(path, len, mode)] if *len > 64 * 1024 => {
+                assert_eq!(*mode, 0o600, "the temporary file is private");
+                break path.clone();
+            }
+            _ => {}
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "no temporary file filled while the input was open: {:?}",
+                temporary_files(dir.path())
+            );
+        }
+        // A poll interval, not a wait for something to happen by then.
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(!file.exists(), "nothing at the path before the end");
+
+    // SAFETY: a signal to our own child, which has not been reaped (it is blocked on stdin).
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    drop(stdin);
+    assert!(!status.success(), "{status:?}");
+    assert!(!pending.exists(), "the temporary file was removed");
+    assert_eq!(
+        temporary_files(dir.path()),
+        vec![],
+        "no temporary file left"
+    );
+    assert!(!file.exists(), "no output file");
+}

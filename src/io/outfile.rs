@@ -14,6 +14,10 @@
 //!   between the check and the open is caught. Another user's is refused before it is opened;
 //! * a directory: refused.
 //!
+//! A batch writes its results as they come with [`Stream`], which keeps them in the same
+//! temporary file (for a FIFO or device, an unnamed one) and puts them in place the same way at
+//! the end: memory does not grow with the batch, and the file is whole or absent.
+//!
 //! On Windows (the README's Security section says the same): the new file has no mode 0600; it
 //! gets the access list its directory passes on (a user's profile, `%TEMP%` and a runner's
 //! `RUNNER_TEMP` are the user's alone; a shared directory is not). There is no owner check for a
@@ -70,9 +74,145 @@ pub fn emit(text: &str, file: Option<&Path>, force: bool) -> Result<()> {
         return stdout(text);
     };
     match classify(path, force)? {
-        Target::Special { follow } => write_special(path, follow, text.as_bytes()),
+        Target::Special { follow } => write_special(path, follow, |f| f.write_all(text.as_bytes())),
         // `Replace` only comes with `force`.
         Target::New | Target::Replace => write_private(path, text.as_bytes(), force),
+    }
+}
+
+/// An `--output-file` written as the result is produced (a batch), in memory that does not grow
+/// with it, with the guarantees of [`emit`]: the text goes, buffered, to the same private
+/// temporary file beside the target (removed on failure, on drop and on the signals above), and
+/// [`Stream::finish`] renames it into place, with the same checks and messages. Nothing reaches
+/// the path before that: a run that fails on the way leaves no file and no temporary file.
+///
+/// For a FIFO or device the text is kept in an unnamed private temporary file (it has no name
+/// to remove) and written to it at the end, so it too sees the result whole or not at all.
+pub struct Stream {
+    path: PathBuf,
+    force: bool,
+    /// The temporary file beside the target, while it is pending.
+    pending: Option<PathBuf>,
+    /// `None` once finished.
+    spool: Option<std::io::BufWriter<Spool>>,
+}
+
+/// Where a [`Stream`] keeps the text until it is finished.
+enum Spool {
+    /// Beside the target: renamed into place.
+    Beside(tempfile::NamedTempFile),
+    /// Unnamed (the target is a FIFO or device): copied to it.
+    Unnamed(std::fs::File),
+}
+
+impl Spool {
+    fn file(&mut self) -> &mut std::fs::File {
+        match self {
+            Spool::Beside(tmp) => tmp.as_file_mut(),
+            Spool::Unnamed(file) => file,
+        }
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file().write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file().flush()
+    }
+}
+
+/// What a [`Stream`] buffers before it writes to its file.
+const STREAM_BUFFER: usize = 64 * 1024;
+
+impl Stream {
+    /// Starts writing `path` (checked as [`check`] does; `force`: an existing file may be
+    /// replaced).
+    pub fn create(path: &Path, force: bool) -> Result<Stream> {
+        let (spool, pending) = match classify(path, force)? {
+            Target::Special { .. } => {
+                let file = tempfile::tempfile().map_err(|e| {
+                    Failure::new(
+                        Kind::Internal,
+                        format!(
+                            "cannot write {}: cannot create a temporary file: {}",
+                            path.display(),
+                            e.kind()
+                        ),
+                    )
+                    .hint("check that the temporary directory (TMPDIR) is writable")
+                })?;
+                (Spool::Unnamed(file), None)
+            }
+            Target::New | Target::Replace => {
+                let tmp = create_temp(path)?;
+                let pending = tmp.path().to_path_buf();
+                (Spool::Beside(tmp), Some(pending))
+            }
+        };
+        Ok(Stream {
+            path: path.to_path_buf(),
+            force,
+            pending,
+            spool: Some(std::io::BufWriter::with_capacity(STREAM_BUFFER, spool)),
+        })
+    }
+
+    /// Adds `text` to the result.
+    pub fn write(&mut self, text: &str) -> Result<()> {
+        let spool = self.spool.as_mut().expect("not finished");
+        spool
+            .write_all(text.as_bytes())
+            .map_err(|e| cannot_write(&self.path, &e))
+    }
+
+    /// Puts the whole result at the path, checked again as [`emit`] does: renamed into place
+    /// (over an existing file only with `force`), or copied to a FIFO or device.
+    pub fn finish(mut self) -> Result<()> {
+        use std::io::Seek as _;
+        let buffered = self.spool.take().expect("finished once");
+        // On any failure below the spool is dropped, which removes a temporary file.
+        let mut spool = buffered
+            .into_inner()
+            .map_err(|e| cannot_write(&self.path, e.error()))?;
+        match classify(&self.path, self.force)? {
+            Target::Special { follow } => {
+                let file = spool.file();
+                file.rewind().map_err(|e| cannot_write(&self.path, &e))?;
+                write_special(&self.path, follow, |out| std::io::copy(file, out).map(drop))
+            }
+            Target::New | Target::Replace => match spool {
+                Spool::Beside(tmp) => {
+                    self.pending = None;
+                    persist(tmp, Ok(()), &self.path, self.force)
+                }
+                // It was a FIFO or device when the run started.
+                Spool::Unnamed(mut file) => {
+                    let mut tmp = create_temp(&self.path)?;
+                    let copied = file
+                        .rewind()
+                        .and_then(|()| std::io::copy(&mut file, tmp.as_file_mut()).map(drop));
+                    persist(tmp, copied, &self.path, self.force)
+                }
+            },
+        }
+    }
+}
+
+impl Drop for Stream {
+    /// Unfinished, or finished without renaming: the temporary file is removed (dropping it
+    /// does) and no longer pending.
+    fn drop(&mut self) {
+        if let Some(tmp) = self.pending.take() {
+            let mut guard = pending();
+            // What is still buffered is dropped unwritten.
+            drop(self.spool.take().map(std::io::BufWriter::into_parts));
+            if guard.as_deref() == Some(tmp.as_path()) {
+                *guard = None;
+            }
+        }
     }
 }
 
@@ -173,9 +313,13 @@ fn owned(_path: &Path, _meta: &Metadata) -> Result<()> {
     Ok(())
 }
 
-/// Writes a FIFO or device directly (renaming over it would replace it). The open blocks on a
+/// Writes a FIFO or device directly (renaming over it would replace it), with `write`. The open blocks on a
 /// FIFO until a reader comes, as a shell's `>` does.
-fn write_special(path: &Path, follow: bool, bytes: &[u8]) -> Result<()> {
+fn write_special(
+    path: &Path,
+    follow: bool,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     #[cfg(unix)]
@@ -201,7 +345,7 @@ fn write_special(path: &Path, follow: bool, bytes: &[u8]) -> Result<()> {
         .hint("write to a new path, in a directory only you can write to"));
     }
     owned(path, &meta)?;
-    file.write_all(bytes)
+    write(&mut file)
         .and_then(|()| file.flush())
         .map_err(|e| cannot_write(path, &e))
 }
@@ -265,6 +409,14 @@ fn clean_up_on_interrupt() {
 /// Writes a new 0600 file under a temporary name in the target's directory, then renames it
 /// into place: over an existing file when `force`, else only if nothing is there by then.
 fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    let mut tmp = create_temp(path)?;
+    let written = tmp.as_file_mut().write_all(bytes);
+    persist(tmp, written, path, force)
+}
+
+/// A new private (0600) file under an unpredictable name in `path`'s directory, recorded as
+/// pending so that a signal removes it.
+fn create_temp(path: &Path) -> Result<tempfile::NamedTempFile> {
     let dir = directory(path);
     clean_up_on_interrupt();
     let mut builder = tempfile::Builder::new();
@@ -272,27 +424,33 @@ fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     builder.prefix(".sasmint-").suffix(".tmp");
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600));
-    let mut tmp = {
-        let mut guard = pending();
-        let tmp = builder.tempfile_in(&dir).map_err(|e| {
-            Failure::new(
-                Kind::Internal,
-                format!(
-                    "cannot write {}: cannot create a temporary file in {}: {}",
-                    path.display(),
-                    dir.display(),
-                    e.kind()
-                ),
-            )
-            .hint("check that the directory exists and is writable")
-        })?;
-        *guard = Some(tmp.path().to_path_buf());
-        tmp
-    };
-    let written = tmp
-        .as_file_mut()
-        .write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all());
+    let mut guard = pending();
+    let tmp = builder.tempfile_in(&dir).map_err(|e| {
+        Failure::new(
+            Kind::Internal,
+            format!(
+                "cannot write {}: cannot create a temporary file in {}: {}",
+                path.display(),
+                dir.display(),
+                e.kind()
+            ),
+        )
+        .hint("check that the directory exists and is writable")
+    })?;
+    *guard = Some(tmp.path().to_path_buf());
+    Ok(tmp)
+}
+
+/// `tmp`, once `written` and synced, renamed to `path`: over an existing file when `force`,
+/// else only if nothing is there by then. On failure it is removed. Either way it is no longer
+/// pending.
+fn persist(
+    tmp: tempfile::NamedTempFile,
+    written: std::io::Result<()>,
+    path: &Path,
+    force: bool,
+) -> Result<()> {
+    let written = written.and_then(|()| tmp.as_file().sync_all());
     // Holding the lock: a signal now finds either the temporary file or none.
     let mut guard = pending();
     // On failure the temporary file is dropped, which removes it.

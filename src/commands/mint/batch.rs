@@ -11,8 +11,9 @@ use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime::{self, Window};
 use crate::domain::redact;
+use crate::domain::sas::Binding;
 use crate::io::input::{Line, Lines, LINE_LIMIT};
-use crate::io::outfile::{self, emit};
+use crate::io::outfile::{self, Stream};
 use crate::io::runtime::{self, network, within};
 use crate::io::terminal::{self, note};
 use crate::pipeline::{self, Clamped, MintPlan, TokenOptions};
@@ -130,27 +131,24 @@ enum Outcome {
     Failed(Failure),
 }
 
-/// Where the results go: stdout a chunk at a time (flushed), or, with `--output-file`, kept
-/// until the end and written atomically.
-struct Sink<'a> {
-    args: &'a MintRequest,
-    kept: Option<String>,
+/// Where the results go: stdout a chunk at a time (flushed), or, with `--output-file`, a
+/// private temporary file a chunk at a time, put in place whole at the end (`outfile::Stream`):
+/// a run that stops early (`--fail-fast`, an unreadable list, a signal) leaves no file.
+struct Sink {
+    file: Option<Stream>,
 }
 
-impl Sink<'_> {
+impl Sink {
     fn write(&mut self, text: &str) -> Result<()> {
-        match &mut self.kept {
-            Some(kept) => {
-                kept.push_str(text);
-                Ok(())
-            }
+        match &mut self.file {
+            Some(file) => file.write(text),
             None => terminal::stdout(text),
         }
     }
 
     fn finish(self) -> Result<()> {
-        match self.kept {
-            Some(kept) => emit(&kept, self.args.output_file.as_deref(), self.args.force),
+        match self.file {
+            Some(file) => file.finish(),
             None => Ok(()),
         }
     }
@@ -163,6 +161,8 @@ struct Tally {
     failed: usize,
     first_failure: Option<Kind>,
     verified: usize,
+    /// The request-bound note is printed (once, with the first token).
+    binding_noted: bool,
 }
 
 pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
@@ -193,8 +193,11 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
 
     let mut keys = Keys::new(args, window, now, quiet);
     let mut sink = Sink {
-        args,
-        kept: args.output_file.as_ref().map(|_| String::new()),
+        file: args
+            .output_file
+            .as_deref()
+            .map(|path| Stream::create(path, args.force))
+            .transpose()?,
     };
     let mut tally = Tally::default();
     loop {
@@ -204,7 +207,9 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
         }
         // With --fail-fast, a failure ends the run: the results before it are written (to
         // stdout; an --output-file is not written at all).
-        handle(args, now, label, chunk, &mut keys, &mut sink, &mut tally)?;
+        handle(
+            args, now, quiet, label, chunk, &mut keys, &mut sink, &mut tally,
+        )?;
     }
     if tally.inputs == 0 {
         if let Source::List(lines) = &source {
@@ -241,6 +246,7 @@ pub fn run(args: &MintRequest, now: OffsetDateTime, quiet: bool) -> Result<()> {
 fn handle(
     args: &MintRequest,
     now: OffsetDateTime,
+    quiet: bool,
     label: &str,
     chunk: Vec<Input>,
     keys: &mut Keys,
@@ -260,9 +266,28 @@ fn handle(
         }
     }
     keys.fetch(&plans)?;
+    // Every input shares the binding: its plans carry the same one.
+    let binding = if tally.binding_noted {
+        None
+    } else {
+        plans
+            .iter()
+            .flatten()
+            .next()
+            .map(|p| p.spec.extras.binding.clone())
+    };
     let mut outcomes = sign_all(plans, keys);
     if args.token.verify {
         tally.verified += verify_all(&mut outcomes, &args.token)?;
+    }
+    if let Some(binding) = binding {
+        if outcomes.iter().any(|o| matches!(o, Outcome::Minted(_))) {
+            // Once for the batch, as a single token's is (`pipeline::sign`, quiet here).
+            if let Some(text) = binding_note(&binding) {
+                note(quiet, &text);
+            }
+            tally.binding_noted = true;
+        }
     }
     for (i, outcome) in outcomes.iter().enumerate() {
         let Outcome::Failed(f) = outcome else {
@@ -288,6 +313,36 @@ fn handle(
         }
     }
     Ok(())
+}
+
+/// The note for request-bound tokens: the text `pipeline::sign` prints for a single token
+/// (its `binding_note`, which `pipeline` does not export; `tests/batch_note.rs` checks that the
+/// two say the same).
+fn binding_note(binding: &Binding) -> Option<String> {
+    if binding.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if !binding.headers.is_empty() {
+        let list: Vec<String> = binding
+            .headers
+            .iter()
+            .map(|(n, v)| format!("'{n}: {v}'"))
+            .collect();
+        parts.push(format!("the header(s) {}", list.join(", ")));
+    }
+    if !binding.query.is_empty() {
+        let list: Vec<String> = binding
+            .query
+            .iter()
+            .map(|(n, v)| format!("'{n}={v}'"))
+            .collect();
+        parts.push(format!("the query parameter(s) {}", list.join(", ")));
+    }
+    Some(format!(
+        "the token is request-bound: every request made with it must send exactly {}, or the service refuses it (403)",
+        parts.join(" and ")
+    ))
 }
 
 /// `f` over `items`, in order, on all cores when there are enough of them.
