@@ -17,7 +17,7 @@ mod verify;
 pub use key::{credential, fetch_key, note_clamp, read_key, Clamped};
 pub use options::{Access, AzureOptions, LifetimeOptions, TokenOptions};
 pub use plan::{check_shared, check_token_recipient, delegated_user_tenant, plan, MintPlan};
-pub use sign::sign;
+pub use sign::{binding_note, sign};
 pub use verify::probe;
 
 use crate::domain::error::Result;

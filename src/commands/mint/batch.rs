@@ -11,7 +11,6 @@ use crate::domain::error::{Failure, Kind, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime::{self, Window};
 use crate::domain::redact;
-use crate::domain::sas::Binding;
 use crate::io::input::{Line, Lines, LINE_LIMIT};
 use crate::io::outfile::{self, Stream};
 use crate::io::runtime::{self, network, within};
@@ -283,7 +282,7 @@ fn handle(
     if let Some(binding) = binding {
         if outcomes.iter().any(|o| matches!(o, Outcome::Minted(_))) {
             // Once for the batch, as a single token's is (`pipeline::sign`, quiet here).
-            if let Some(text) = binding_note(&binding) {
+            if let Some(text) = pipeline::binding_note(&binding) {
                 note(quiet, &text);
             }
             tally.binding_noted = true;
@@ -313,36 +312,6 @@ fn handle(
         }
     }
     Ok(())
-}
-
-/// The note for request-bound tokens: the text `pipeline::sign` prints for a single token
-/// (its `binding_note`, which `pipeline` does not export; `tests/batch_note.rs` checks that the
-/// two say the same).
-fn binding_note(binding: &Binding) -> Option<String> {
-    if binding.is_empty() {
-        return None;
-    }
-    let mut parts = Vec::new();
-    if !binding.headers.is_empty() {
-        let list: Vec<String> = binding
-            .headers
-            .iter()
-            .map(|(n, v)| format!("'{n}: {v}'"))
-            .collect();
-        parts.push(format!("the header(s) {}", list.join(", ")));
-    }
-    if !binding.query.is_empty() {
-        let list: Vec<String> = binding
-            .query
-            .iter()
-            .map(|(n, v)| format!("'{n}={v}'"))
-            .collect();
-        parts.push(format!("the query parameter(s) {}", list.join(", ")));
-    }
-    Some(format!(
-        "the token is request-bound: every request made with it must send exactly {}, or the service refuses it (403)",
-        parts.join(" and ")
-    ))
 }
 
 /// `f` over `items`, in order, on all cores when there are enough of them.
