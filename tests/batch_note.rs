@@ -5,23 +5,13 @@
 
 mod support;
 
-use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
 use support::hostile::Udk;
 
 /// A valid key file (mode 0600) in `dir`.
 fn key_file(dir: &Path) -> PathBuf {
-    let path = dir.join("key.json");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .unwrap();
-    f.write_all(Udk::good().key_file_json().as_bytes()).unwrap();
-    path
+    Udk::good().write_key_file(dir)
 }
 
 fn blob(i: usize) -> String {

@@ -6,7 +6,6 @@
 mod support;
 
 use std::io::{BufRead as _, BufReader, Write as _};
-use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -15,15 +14,24 @@ use support::hostile::{self, Input, Udk};
 
 /// A valid key file (mode 0600) in `dir`.
 fn key_file(dir: &Path) -> PathBuf {
-    let path = dir.join("key.json");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .unwrap();
-    f.write_all(Udk::good().key_file_json().as_bytes()).unwrap();
-    path
+    Udk::good().write_key_file(dir)
+}
+
+/// `sasmint mint --from-file - --output url --output-file FILE`, signing offline with `key`.
+fn urls_to_file(file: &Path, key: &Path) -> std::process::Command {
+    let mut cmd = hostile::command(None, None);
+    cmd.args([
+        "mint",
+        "--from-file",
+        "-",
+        "--output",
+        "url",
+        "--output-file",
+    ])
+    .arg(file)
+    .arg("--delegation-key")
+    .arg(key);
+    cmd
 }
 
 fn url(i: usize) -> String {
@@ -340,20 +348,9 @@ fn an_output_file_of_two_hundred_thousand_urls_is_streamed_whole_private_and_in_
         list.push_str(&url(i));
         list.push('\n');
     }
-    let mut cmd = hostile::command(None, None);
     // `--output url`: ~340 bytes a line, 67 MB in all, which a batch that kept the file in
     // memory until the end held (90 MiB peak, measured): the bound below is the point.
-    cmd.args([
-        "mint",
-        "--from-file",
-        "-",
-        "--output",
-        "url",
-        "--output-file",
-    ])
-    .arg(&file)
-    .arg("--delegation-key")
-    .arg(&key);
+    let cmd = urls_to_file(&file, &key);
     // A generous deadline: a debug build on a busy machine is slow; the bound is memory.
     let m = hostile::run_measured(
         cmd,
@@ -453,21 +450,10 @@ fn a_signal_mid_batch_removes_the_streamed_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let key = key_file(dir.path());
     let file = dir.path().join("tokens.txt");
-    let mut cmd = hostile::command(None, None);
-    cmd.args([
-        "mint",
-        "--from-file",
-        "-",
-        "--output",
-        "url",
-        "--output-file",
-    ])
-    .arg(&file)
-    .arg("--delegation-key")
-    .arg(&key)
-    .stdin(Stdio::piped())
-    .stdout(Stdio::null())
-    .stderr(Stdio::null());
+    let mut cmd = urls_to_file(&file, &key);
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     let mut child = cmd.spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     // More than a chunk, then the input stays open: the run cannot end, and what it signed so

@@ -99,9 +99,7 @@ fn scratch(name: &str) -> tempfile::TempDir {
 
 /// A valid key file (mode 0600) in `dir`.
 fn key_file(dir: &Path, udk: &Udk) -> PathBuf {
-    let path = dir.join("key.json");
-    write_private(&path, udk.key_file_json().as_bytes());
-    path
+    udk.write_key_file(dir)
 }
 
 fn write_private(path: &Path, bytes: &[u8]) {

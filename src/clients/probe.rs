@@ -64,24 +64,8 @@ pub async fn verify(
     options: ClientOptions,
     auth: Auth,
 ) -> Result<Verified> {
-    let url = Url::parse(sas_url).map_err(|e| {
-        Failure::new(
-            Kind::Internal,
-            format!("the minted URL does not parse ({e})"),
-        )
-    })?;
-    let mut endpoint = url.clone();
-    endpoint.set_query(None);
-    let endpoint = endpoint.to_string();
-    let bad_url = |e: azure_core::Error| {
-        Failure::new(
-            Kind::Internal,
-            format!(
-                "cannot verify the token at {endpoint}: {}",
-                redact::scrub(&e.to_string())
-            ),
-        )
-    };
+    let (url, endpoint) = parse_sas_url(sas_url)?;
+    let bad_url = |e| client_error(&endpoint, &e);
     // One random name per run: it exists nowhere, so every probe on it is a no-op.
     let nonce = uuid::Uuid::new_v4().simple().to_string();
     // The container (for List Blobs) and the blob every other probe uses: the one a blob SAS
@@ -176,28 +160,13 @@ pub async fn verify_queue(
     options: ClientOptions,
     auth: Auth,
 ) -> Result<Verified> {
-    let url = Url::parse(sas_url).map_err(|e| {
-        Failure::new(
-            Kind::Internal,
-            format!("the minted URL does not parse ({e})"),
-        )
-    })?;
-    let mut endpoint = url.clone();
-    endpoint.set_query(None);
-    let endpoint = endpoint.to_string();
+    let (url, endpoint) = parse_sas_url(sas_url)?;
     let options = QueueClientOptions {
         client_options: options,
         ..Default::default()
     };
-    let queue = QueueClient::new(url, None, Some(options)).map_err(|e| {
-        Failure::new(
-            Kind::Internal,
-            format!(
-                "cannot verify the token at {endpoint}: {}",
-                redact::scrub(&e.to_string())
-            ),
-        )
-    })?;
+    let queue =
+        QueueClient::new(url, None, Some(options)).map_err(|e| client_error(&endpoint, &e))?;
     // A message id and a pop receipt of the service's shapes (a GUID; base64 of 16 bytes)
     // that no message has: updating or deleting it is a no-op the service must authorise.
     let message = uuid::Uuid::new_v4().to_string();
@@ -217,6 +186,30 @@ pub async fn verify_queue(
         judge(right, answer, false, permissions, &endpoint, auth)?;
     }
     Ok(verified(permissions))
+}
+
+/// The minted URL, and its endpoint without the token (what messages may name).
+fn parse_sas_url(sas_url: &str) -> Result<(Url, String)> {
+    let url = Url::parse(sas_url).map_err(|e| {
+        Failure::new(
+            Kind::Internal,
+            format!("the minted URL does not parse ({e})"),
+        )
+    })?;
+    let mut endpoint = url.clone();
+    endpoint.set_query(None);
+    Ok((url, endpoint.to_string()))
+}
+
+/// A probe client that could not be built for `endpoint`.
+fn client_error(endpoint: &str, e: &azure_core::Error) -> Failure {
+    Failure::new(
+        Kind::Internal,
+        format!(
+            "cannot verify the token at {endpoint}: {}",
+            redact::scrub(&e.to_string())
+        ),
+    )
 }
 
 /// What the service answered a probe.

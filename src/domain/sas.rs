@@ -501,12 +501,15 @@ mod tests {
 
     fn key_from(inputs: &Value) -> Key {
         let k = &inputs["user_delegation_key"];
-        let json = serde_json::json!({
+        let mut json = serde_json::json!({
             "signedOid": k["signed_oid"], "signedTid": k["signed_tid"],
             "signedStart": k["signed_start"], "signedExpiry": k["signed_expiry"],
             "signedService": k["signed_service"], "signedVersion": k["signed_version"],
             "value": k["value"],
         });
+        if let Some(tid) = k["signed_delegated_user_tid"].as_str() {
+            json["signedDelegatedUserTid"] = tid.into();
+        }
         Key::from_json(&json.to_string(), "vector").unwrap()
     }
 
@@ -543,6 +546,14 @@ mod tests {
             .unwrap()
             .iter()
             .all(|(k, v)| allowed.contains(&k.as_str()) || v.is_null())
+    }
+
+    /// The `cases` of a vector file, which must hold `count` of them.
+    fn vector_cases(text: &str, count: usize) -> Vec<Value> {
+        let vectors: Value = serde_json::from_str(text).unwrap();
+        let cases = vectors["cases"].as_array().unwrap().clone();
+        assert_eq!(cases.len(), count);
+        cases
     }
 
     fn hmac_b64(key: &[u8], message: &str) -> String {
@@ -638,10 +649,7 @@ mod tests {
     /// holds one `name:value` line per header and per parameter, in the order of `srh`/`srq`.
     #[test]
     fn bound_tokens_match_the_python_sdk() {
-        let vectors: Value = serde_json::from_str(BOUND).unwrap();
-        let cases = vectors["cases"].as_array().unwrap();
-        assert_eq!(cases.len(), 5);
-        for case in cases {
+        for case in &vector_cases(BOUND, 5) {
             let id = case["id"].as_str().unwrap();
             let inputs = &case["inputs"];
             let pairs = |k: &str| -> Vec<(String, String)> {
@@ -739,10 +747,7 @@ mod tests {
     /// and the same signature, which is the SDK's string-to-sign under the key.
     #[test]
     fn queue_tokens_match_the_python_sdk() {
-        let vectors: Value = serde_json::from_str(QUEUE).unwrap();
-        let cases = vectors["cases"].as_array().unwrap();
-        assert_eq!(cases.len(), 10);
-        for case in cases {
+        for case in &vector_cases(QUEUE, 10) {
             let id = case["id"].as_str().unwrap();
             let inputs = &case["inputs"];
             let url = format!(
@@ -754,17 +759,7 @@ mod tests {
             assert_eq!(target.level(), Level::Queue, "{id}");
             let permissions =
                 Permissions::parse(inputs["permission"].as_str().unwrap(), Level::Queue).unwrap();
-            let k = &inputs["user_delegation_key"];
-            let mut json = serde_json::json!({
-                "signedOid": k["signed_oid"], "signedTid": k["signed_tid"],
-                "signedStart": k["signed_start"], "signedExpiry": k["signed_expiry"],
-                "signedService": k["signed_service"], "signedVersion": k["signed_version"],
-                "value": k["value"],
-            });
-            if let Some(tid) = k["signed_delegated_user_tid"].as_str() {
-                json["signedDelegatedUserTid"] = tid.into();
-            }
-            let key = Key::from_json(&json.to_string(), "vector").unwrap();
+            let key = key_from(inputs);
             let time = |k: &str| lifetime::parse_time(inputs[k].as_str().unwrap(), k).unwrap();
             let spec = Spec {
                 permissions,

@@ -1127,6 +1127,22 @@ impl Udk {
         }
     }
 
+    /// Writes [`key_file_json`](Self::key_file_json) to `dir/key.json`, mode 0600, as `sasmint
+    /// key --output-file` would, and returns its path.
+    pub fn write_key_file(&self, dir: &std::path::Path) -> std::path::PathBuf {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let path = dir.join("key.json");
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)
+            .unwrap();
+        std::io::Write::write_all(&mut f, self.key_file_json().as_bytes()).unwrap();
+        path
+    }
+
     /// The key file JSON `sasmint key` writes.
     pub fn key_file_json(&self) -> String {
         serde_json::json!({

@@ -277,24 +277,29 @@ mod tests {
         }
     }
 
-    /// Both clocks ended before the task woke: the try's own timeout error is polled first, yet
-    /// the failure is the command's deadline (the flake this closed: "did not answer in time"
-    /// instead of naming `--timeout`, about one run in a few dozen on a loaded machine).
-    #[tokio::test]
-    async fn a_try_timing_out_once_the_budget_is_spent_is_out_of_time() {
-        let policy = WithinDeadline(Deadline {
-            at: Instant::now(),
-            timeout: 2,
-        });
+    /// One try through [`WithinDeadline`] with `deadline`, whose next policy times out at once.
+    async fn timed_out_try(deadline: Deadline) -> azure_core::Error {
         let mut request = Request::new(
             Url::parse("http://127.0.0.1:9/token?secret=x").unwrap(),
             azure_core::http::Method::Get,
         );
         let next: Vec<Arc<dyn Policy>> = vec![Arc::new(TimesOut)];
-        let e = policy
+        WithinDeadline(deadline)
             .send(&Context::new(), &mut request, &next)
             .await
-            .unwrap_err();
+            .unwrap_err()
+    }
+
+    /// Both clocks ended before the task woke: the try's own timeout error is polled first, yet
+    /// the failure is the command's deadline (the flake this closed: "did not answer in time"
+    /// instead of naming `--timeout`, about one run in a few dozen on a loaded machine).
+    #[tokio::test]
+    async fn a_try_timing_out_once_the_budget_is_spent_is_out_of_time() {
+        let e = timed_out_try(Deadline {
+            at: Instant::now(),
+            timeout: 2,
+        })
+        .await;
         let late = causes::find::<OutOfTime>(&e).expect("out of time");
         assert_eq!(late.endpoint, "http://127.0.0.1:9");
         assert_eq!(late.timeout, 2);
@@ -303,16 +308,7 @@ mod tests {
     /// Before the deadline, a try's own timeout stays what it is (retried, then reported).
     #[tokio::test]
     async fn a_try_timing_out_with_time_left_keeps_its_error() {
-        let policy = WithinDeadline(Deadline::starting_now(60));
-        let mut request = Request::new(
-            Url::parse("http://127.0.0.1:9/").unwrap(),
-            azure_core::http::Method::Get,
-        );
-        let next: Vec<Arc<dyn Policy>> = vec![Arc::new(TimesOut)];
-        let e = policy
-            .send(&Context::new(), &mut request, &next)
-            .await
-            .unwrap_err();
+        let e = timed_out_try(Deadline::starting_now(60)).await;
         assert!(causes::find::<OutOfTime>(&e).is_none());
         assert_eq!(*e.kind(), ErrorKind::Io);
     }
