@@ -144,13 +144,15 @@ impl Target {
         }
         let url = shown::value(&self.resource_url());
         if self.blob_host {
+            // The same account and cloud: the blob endpoint (`service`) with `queue` for `blob`.
+            let endpoint = self.service.replacen(".blob.", ".queue.", 1);
             let queue = self.container.as_deref().unwrap_or("QUEUE");
             return Err(Failure::usage(format!(
                 "--queue names a queue, and {url} is a Blob Storage endpoint"
             ))
             .hint(format!(
-                "use the account's queue endpoint: https://{}.queue.core.windows.net/{}",
-                self.account,
+                "use the account's queue endpoint: {}{}",
+                shown::value(&endpoint),
                 shown::value(queue)
             )));
         }
@@ -734,6 +736,16 @@ mod tests {
                 )
             );
         }
+        // A sovereign cloud's blob host gets that cloud's queue host.
+        let e = ok("https://acct.blob.core.chinacloudapi.cn/orders")
+            .into_queue()
+            .unwrap_err();
+        assert_eq!(
+            e.hint.as_deref(),
+            Some(
+                "use the account's queue endpoint: https://acct.queue.core.chinacloudapi.cn/orders"
+            )
+        );
     }
 
     #[test]
