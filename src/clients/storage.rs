@@ -56,13 +56,7 @@ pub async fn fetch_key(
             .await
         }
     }
-    .map_err(|e| {
-        let failure = classify(&e, "Get User Delegation Key", service.as_str(), auth);
-        match (target.storage, failure.hint.as_deref()) {
-            (Storage::Queue, Some(HINT_ROLES)) => failure.hint(HINT_QUEUE_ROLES),
-            _ => failure,
-        }
-    })?;
+    .map_err(|e| classify(&e, target.storage, service.as_str(), auth))?;
     // Not the parser's message: it quotes the body, and the body holds the key's value.
     let sdk = response.into_model().map_err(|_| {
         Failure::new(
@@ -171,17 +165,19 @@ const HINT_QUEUE_ROLES: &str = "the signing identity needs a role that may get a
 /// assignment fixes that.
 const HINT_TOKEN: &str = "the storage service did not accept the Entra ID token itself (this is not a missing role): check that the identity belongs to the storage account's tenant (set AZURE_TENANT_ID, or `az login --tenant TENANT`), that the token is for https://storage.azure.com, and this machine's clock";
 
-/// The hint for a 401/403 with this `x-ms-error-code`.
-fn denied_hint(code: &str) -> &'static str {
-    match code {
-        "AuthenticationFailed" | "InvalidAuthenticationInfo" => HINT_TOKEN,
-        _ => HINT_ROLES,
+/// The hint for a 401/403 with this `x-ms-error-code` from `storage`'s endpoint.
+fn denied_hint(code: &str, storage: Storage) -> &'static str {
+    match (code, storage) {
+        ("AuthenticationFailed" | "InvalidAuthenticationInfo", _) => HINT_TOKEN,
+        (_, Storage::Blob) => HINT_ROLES,
+        (_, Storage::Queue) => HINT_QUEUE_ROLES,
     }
 }
 
-/// Turns an SDK error into a failure with an exit code and a hint. `what` names the operation,
-/// `endpoint` the service (no query).
-pub fn classify(e: &azure_core::Error, what: &str, endpoint: &str, auth: Auth) -> Failure {
+/// Turns an SDK error from Get User Delegation Key on `storage`'s `endpoint` (no query) into a
+/// failure with an exit code and a hint.
+fn classify(e: &azure_core::Error, storage: Storage, endpoint: &str, auth: Auth) -> Failure {
+    let what = "Get User Delegation Key";
     if let Some(CallError::Status {
         status,
         code,
@@ -190,7 +186,7 @@ pub fn classify(e: &azure_core::Error, what: &str, endpoint: &str, auth: Auth) -
     {
         let clock =
             status == 400 && matches!(code.as_str(), "InvalidXmlNodeValue" | "InvalidHeaderValue");
-        let hint = denied_hint(&code);
+        let hint = denied_hint(&code, storage);
         let failure = CallError::Status {
             status,
             code,
@@ -202,7 +198,8 @@ pub fn classify(e: &azure_core::Error, what: &str, endpoint: &str, auth: Auth) -
                 "the key's start or expiry was refused: check this machine's clock (the service allows at most 7 days from its own time)",
             ),
             404 => failure.hint(format!(
-                "check the account in {endpoint}: does it exist, and is it a Blob Storage account?"
+                "check the account in {endpoint}: does it exist, and does it have {} Storage?",
+                if storage == Storage::Queue { "Queue" } else { "Blob" }
             )),
             _ => failure,
         };
@@ -216,10 +213,20 @@ mod tests {
 
     #[test]
     fn denied_hints_tell_a_refused_token_from_a_missing_role() {
-        assert_eq!(denied_hint("AuthorizationPermissionMismatch"), HINT_ROLES);
-        assert_eq!(denied_hint("AuthorizationFailure"), HINT_ROLES);
-        assert_eq!(denied_hint(""), HINT_ROLES);
-        assert_eq!(denied_hint("AuthenticationFailed"), HINT_TOKEN);
-        assert_eq!(denied_hint("InvalidAuthenticationInfo"), HINT_TOKEN);
+        let blob = Storage::Blob;
+        assert_eq!(
+            denied_hint("AuthorizationPermissionMismatch", blob),
+            HINT_ROLES
+        );
+        assert_eq!(denied_hint("AuthorizationFailure", blob), HINT_ROLES);
+        assert_eq!(denied_hint("", blob), HINT_ROLES);
+        assert_eq!(denied_hint("AuthenticationFailed", blob), HINT_TOKEN);
+        assert_eq!(denied_hint("InvalidAuthenticationInfo", blob), HINT_TOKEN);
+        let queue = Storage::Queue;
+        assert_eq!(
+            denied_hint("AuthorizationPermissionMismatch", queue),
+            HINT_QUEUE_ROLES
+        );
+        assert_eq!(denied_hint("AuthenticationFailed", queue), HINT_TOKEN);
     }
 }

@@ -15,7 +15,9 @@ use crate::io::terminal::note;
 /// Fits the token inside its key (`skt ≤ st`, `se ≤ ske`) and signs it.
 pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Result<Minted> {
     check_key_tenant(plan.key_tenant.as_deref(), key, saved_key)?;
-    check_key_service(&plan.target, key, saved_key)?;
+    if saved_key {
+        check_saved_key_service(&plan.target, key)?;
+    }
     let (window, shortened) = lifetime::fit_to_key(plan.spec.window, key.start, key.expiry)
         .map_err(|mut f| {
             // A key the service just returned is the service's data, not the user's input.
@@ -42,36 +44,21 @@ pub fn sign(mut plan: MintPlan, key: &Key, saved_key: bool, quiet: bool) -> Resu
 }
 
 /// A key signs tokens of the service it came from only (`signedService`: `b` from the blob
-/// endpoint, `q` from the queue endpoint): the service refuses any other. A saved key of the
-/// other service is the user's mistake (exit 2); the service answering with one, the service's.
-fn check_key_service(target: &Target, key: &Key, saved_key: bool) -> Result<()> {
+/// endpoint, `q` from the queue endpoint): a saved key of the other service is exit 2. (A key
+/// the service answers with is checked where it arrives, `clients::storage`.)
+fn check_saved_key_service(target: &Target, key: &Key) -> Result<()> {
     let wanted = target.storage.key_service();
     let has = key.file.signed_service.as_str();
     if has == wanted {
         return Ok(());
     }
-    let name = |service: &str| {
-        if service == "q" {
-            "Queue Storage"
-        } else {
-            "Blob Storage"
-        }
-    };
-    let text = format!(
-        "a {} token needs a delegation key from the {} endpoint (signedService '{wanted}'), and the key is from {} (signedService '{has}')",
-        target.storage.name(),
-        target.storage.name(),
-        name(has)
-    );
-    if saved_key {
-        return Err(Failure::usage(text).hint(format!(
-            "save a key from the {} endpoint: sasmint key https://ACCOUNT.{}.core.windows.net/ --output-file key.json",
-            target.storage.name(),
-            target.storage.name()
-        )));
-    }
-    Err(Failure::new(Kind::Service, text)
-        .hint("check that the URL reaches Azure Storage itself, not a proxy or another service"))
+    let service = target.storage.name();
+    Err(Failure::usage(format!(
+        "a {service} token needs a delegation key from the {service} endpoint (signedService '{wanted}'), and the key has signedService '{has}'"
+    ))
+    .hint(format!(
+        "save a key from the {service} endpoint: sasmint key https://ACCOUNT.{service}.core.windows.net/ --output-file key.json"
+    )))
 }
 
 /// A request-bound token is refused unless every request carries its headers and parameters:
