@@ -322,6 +322,62 @@ async fn a_network_batch_fetches_one_key_per_account_across_chunks() {
     }
 }
 
+/// A pipe whose next line comes after `--timeout` has run out: that chunk's network work (here
+/// its `--verify` probes) has a budget of its own, so it succeeds. With one deadline for the
+/// whole command it failed at once ("verifying the tokens timed out"), and the run with it.
+/// The wait is what the test is about (a pipe slower than `--timeout`), not a margin.
+#[tokio::test]
+async fn a_chunk_that_comes_after_the_timeout_has_a_budget_of_its_own() {
+    let az = support::shared_azurite();
+    let ts = support::TokenServer::start();
+    support::create_container(az, "stream-late").await;
+    let container = az.container_url("stream-late");
+    let mut cmd = hostile::command(Some(az), Some(&ts));
+    cmd.args(["mint", "--from-file", "-", "--output", "url", "--verify"])
+        .args(["--timeout", "2", "--auth", "managed-identity"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if lines_tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    writeln!(stdin, "{container}").unwrap();
+    stdin.flush().unwrap();
+    let Ok(first) = lines_rx.recv_timeout(Duration::from_secs(120)) else {
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        panic!("no first token: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    assert!(first.starts_with(&format!("{container}?")), "{first}");
+    // Past the 2 s of --timeout (and its 250 ms of grace) before the next line comes.
+    std::thread::sleep(Duration::from_secs(3));
+    writeln!(stdin, "{container}").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    reader.join().unwrap();
+    let second: Vec<String> = lines_rx.try_iter().collect();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert!(
+        second[0].starts_with(&format!("{container}?")),
+        "{}",
+        second[0]
+    );
+}
+
 /// The `.tmp` files (`outfile`'s temporary files) in `dir`, with their sizes and modes.
 fn temporary_files(dir: &Path) -> Vec<(PathBuf, u64, u32)> {
     use std::os::unix::fs::PermissionsExt as _;

@@ -23,10 +23,16 @@ use std::time::Duration;
 pub const GRACE: Duration = Duration::from_millis(250);
 
 /// The command's one deadline: `timeout` seconds after the first call (later calls return the
-/// same deadline, whatever `timeout` they pass).
+/// same deadline, whatever `timeout` they pass), until [`restart_deadline`].
 pub fn deadline(timeout: u64) -> Deadline {
-    static DEADLINE: OnceLock<Deadline> = OnceLock::new();
-    *DEADLINE.get_or_init(|| Deadline::starting_now(timeout))
+    Deadline::command(timeout)
+}
+
+/// A new budget of `timeout` seconds from now for what the command sends next: a batch that
+/// streams calls it for each chunk that needs the network, so that a long input does not run
+/// its later chunks out of the time its first ones had.
+pub fn restart_deadline(timeout: u64) -> Deadline {
+    Deadline::restart_command(timeout)
 }
 
 /// The process's current-thread runtime, made on first use.

@@ -9,7 +9,6 @@ use crate::domain::keyfile::Key;
 use crate::domain::lifetime;
 use crate::domain::redact;
 use crate::io::input::{self, read_source};
-use crate::io::runtime;
 use crate::io::terminal::note;
 use azure_core::credentials::TokenCredential;
 use std::sync::Arc;
@@ -20,7 +19,7 @@ pub fn credential(
     auth: Auth,
     timeout: u64,
 ) -> Result<(Arc<dyn TokenCredential>, azure_core::http::ClientOptions)> {
-    let options = http::client_options(runtime::deadline(timeout))?;
+    let options = http::client_options(timeout)?;
     let credential = credentials::build(auth, &credentials::process_env, &options)?;
     Ok((credential, options))
 }
@@ -37,7 +36,7 @@ pub fn fetch_key(
     let request = lifetime::key_request(now, plan.spec.window);
     note_clamp(quiet, request, Clamped::Token);
     let (credential, options) = match credential {
-        Some(c) => (c, http::client_options(runtime::deadline(plan.timeout))?),
+        Some(c) => (c, http::client_options(plan.timeout)?),
         None => self::credential(plan.auth, plan.timeout)?,
     };
     let target = plan.target.clone();

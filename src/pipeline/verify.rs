@@ -7,7 +7,6 @@ use crate::domain::error::Result;
 use crate::domain::minted::Minted;
 use crate::domain::permissions::Permissions;
 use crate::domain::resource::Level;
-use crate::io::runtime;
 use crate::io::terminal::note;
 
 /// `--verify`: uses `minted` once per right it grants, changing no data; a refusal is exit 4
@@ -20,7 +19,7 @@ pub async fn probe(minted: &Minted, timeout: u64, auth: Auth) -> Result<Verified
         (false, false) => Level::Container,
     };
     let permissions = Permissions::parse(&minted.permissions, level)?;
-    let options = http::client_options(runtime::deadline(timeout))?;
+    let options = http::client_options(timeout)?;
     if level == Level::Queue {
         return probe::verify_queue(minted.url.expose(), &permissions, options, auth).await;
     }

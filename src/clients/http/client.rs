@@ -2,7 +2,7 @@
 //! shares: one deadline for the whole command, retries honouring `Retry-After` within it, no
 //! retry of an untrusted certificate, capped response bodies, and the early connection ([`warm`]).
 
-use super::deadline::{Deadline, DeadlineRetry, WithinDeadline};
+use super::deadline::{Clock, Deadline, DeadlineRetry, WithinDeadline};
 use super::policy::FailFastOnTls;
 use super::proxy::Proxies;
 use super::roots;
@@ -22,12 +22,15 @@ use std::time::Duration;
 /// for or undone, a success body over 1 MiB fails, an error body is read only up to 64 KiB.
 /// Every call returns the same HTTP client (one connection pool per process, see [`shared`]).
 /// Fails (exit 7) when TLS cannot be set up, e.g. when `SSL_CERT_FILE` holds no certificate.
-pub fn client_options(deadline: Deadline) -> Result<ClientOptions> {
-    let (http, _) = shared(Duration::from_secs(deadline.timeout()))?;
+pub fn client_options(timeout: u64) -> Result<ClientOptions> {
+    // The command's deadline starts here, when its network part does, if nothing started it.
+    Deadline::command(timeout);
+    let clock = Clock::Command(timeout);
+    let (http, _) = shared(Duration::from_secs(timeout))?;
     Ok(ClientOptions {
         transport: Some(Transport::new(Arc::new(CappedHttp::new(Arc::new(http))))),
-        retry: RetryOptions::custom(Arc::new(DeadlineRetry::new(deadline))),
-        per_try_policies: vec![Arc::new(FailFastOnTls), Arc::new(WithinDeadline(deadline))],
+        retry: RetryOptions::custom(Arc::new(DeadlineRetry::new(clock))),
+        per_try_policies: vec![Arc::new(FailFastOnTls), Arc::new(WithinDeadline(clock))],
         ..Default::default()
     })
 }

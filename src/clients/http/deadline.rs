@@ -14,7 +14,7 @@ use azure_core::http::policies::{
 };
 use azure_core::http::{Context, Request, StatusCode, Url};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -55,6 +55,44 @@ impl Deadline {
     /// What is left of the budget (zero once it has ended).
     pub fn left(&self) -> Duration {
         self.at.saturating_duration_since(Instant::now())
+    }
+
+    /// The command's deadline: `timeout` seconds after the first call (later calls return the
+    /// same one, whatever `timeout` they pass), until [`restart_command`](Self::restart_command).
+    pub fn command(timeout: u64) -> Deadline {
+        let mut current = COMMAND.lock().unwrap_or_else(|e| e.into_inner());
+        *current.get_or_insert_with(|| Deadline::starting_now(timeout))
+    }
+
+    /// Starts the command's deadline anew, `timeout` seconds from now: a batch that streams
+    /// gives each chunk's network work (its new accounts' keys, its probes) a budget of its
+    /// own. Every client made with [`client_options`](super::client_options) reads it on its
+    /// next try.
+    pub fn restart_command(timeout: u64) -> Deadline {
+        let mut current = COMMAND.lock().unwrap_or_else(|e| e.into_inner());
+        *current.insert(Deadline::starting_now(timeout))
+    }
+}
+
+/// The command's deadline ([`Deadline::command`]).
+static COMMAND: Mutex<Option<Deadline>> = Mutex::new(None);
+
+/// Where a policy reads its deadline: the command's, as it is at each try (a batch restarts it
+/// a chunk at a time), or a fixed one.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Clock {
+    /// [`Deadline::command`] with this `--timeout`.
+    Command(u64),
+    #[cfg_attr(not(test), allow(dead_code))]
+    Fixed(Deadline),
+}
+
+impl Clock {
+    fn deadline(self) -> Deadline {
+        match self {
+            Clock::Command(timeout) => Deadline::command(timeout),
+            Clock::Fixed(deadline) => deadline,
+        }
     }
 }
 
@@ -149,7 +187,7 @@ fn asked_wait(status: StatusCode, headers: &Headers) -> Option<Duration> {
 /// answer asking to wait longer than is left fails at once ([`WaitTooLong`]). Both are
 /// non-transport errors, so the retry policy gives up on them at once.
 #[derive(Debug)]
-pub(super) struct WithinDeadline(pub Deadline);
+pub(super) struct WithinDeadline(pub Clock);
 
 #[async_trait::async_trait]
 impl Policy for WithinDeadline {
@@ -160,7 +198,7 @@ impl Policy for WithinDeadline {
         next: &[Arc<dyn Policy>],
     ) -> PolicyResult {
         let endpoint = origin(request.url());
-        let deadline = self.0;
+        let deadline = self.0.deadline();
         let out_of_time = |endpoint| {
             azure_core::Error::new(
                 ErrorKind::Other,
@@ -209,7 +247,7 @@ impl Policy for WithinDeadline {
 /// reported instead).
 #[derive(Debug)]
 pub(super) struct DeadlineRetry {
-    deadline: Deadline,
+    clock: Clock,
     headers: RetryHeaders,
 }
 
@@ -217,9 +255,9 @@ pub(super) struct DeadlineRetry {
 pub const MAX_RETRIES: u32 = 3;
 
 impl DeadlineRetry {
-    pub(super) fn new(deadline: Deadline) -> Self {
+    pub(super) fn new(clock: Clock) -> Self {
         DeadlineRetry {
-            deadline,
+            clock,
             headers: retry_headers(),
         }
     }
@@ -234,7 +272,8 @@ impl DeadlineRetry {
 #[async_trait::async_trait]
 impl RetryPolicy for DeadlineRetry {
     fn is_expired(&self, _since_start: time::Duration, retry_count: u32) -> bool {
-        retry_count >= MAX_RETRIES || Self::base_delay(retry_count + 1) >= self.deadline.left()
+        retry_count >= MAX_RETRIES
+            || Self::base_delay(retry_count + 1) >= self.clock.deadline().left()
     }
 
     fn retry_headers(&self) -> Option<&RetryHeaders> {
@@ -284,7 +323,7 @@ mod tests {
             azure_core::http::Method::Get,
         );
         let next: Vec<Arc<dyn Policy>> = vec![Arc::new(TimesOut)];
-        WithinDeadline(deadline)
+        WithinDeadline(Clock::Fixed(deadline))
             .send(&Context::new(), &mut request, &next)
             .await
             .unwrap_err()
@@ -323,15 +362,15 @@ mod tests {
 
     #[test]
     fn no_retry_past_the_deadline_or_the_count() {
-        let long = DeadlineRetry::new(Deadline::starting_now(60));
+        let long = DeadlineRetry::new(Clock::Fixed(Deadline::starting_now(60)));
         assert!(!long.is_expired(time::Duration::ZERO, 0));
         assert!(!long.is_expired(time::Duration::ZERO, 2));
         assert!(long.is_expired(time::Duration::ZERO, MAX_RETRIES));
         // 300 ms left: not even the first back-off (400 ms) fits.
-        let short = DeadlineRetry::new(Deadline {
+        let short = DeadlineRetry::new(Clock::Fixed(Deadline {
             at: Instant::now() + Duration::from_millis(300),
             timeout: 1,
-        });
+        }));
         assert!(short.is_expired(time::Duration::ZERO, 0));
     }
 

@@ -5,7 +5,6 @@ use crate::clients::credentials::{self, Auth};
 use crate::clients::http::{self, Service, StaticBearer};
 use crate::domain::error::Result;
 use crate::domain::redact;
-use crate::io::runtime;
 use crate::pipeline::AzureOptions;
 use crate::render::ard::ArdOutput;
 use azure_core::http::Url;
@@ -41,7 +40,7 @@ async fn session(
     timeout: u64,
     auth: Auth,
 ) -> Result<(Ard, String)> {
-    let options = || http::client_options(runtime::deadline(timeout));
+    let options = || http::client_options(timeout);
     let token = match login {
         Login::Token(t) => t,
         Login::Password { username, password } => {

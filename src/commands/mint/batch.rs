@@ -264,6 +264,9 @@ fn handle(
             plans.truncate(first + 1);
         }
     }
+    // Each chunk's network work (its new accounts' keys, its probes) has a `--timeout` of its
+    // own: a long input (a pipe that takes hours) must not leave its later chunks no time.
+    runtime::restart_deadline(args.token.azure.timeout);
     keys.fetch(&plans)?;
     // Every input shares the binding: its plans carry the same one.
     let binding = if tally.binding_noted {
