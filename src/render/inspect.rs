@@ -2,6 +2,7 @@
 
 use crate::domain::error::Result;
 use crate::domain::inspect::{human_duration, Inspection, Letter, SasKind};
+use crate::domain::shown;
 
 crate::domain::choices::choices! {
     /// The output formats of `inspect`.
@@ -16,19 +17,6 @@ pub fn render(inspection: &Inspection, format: InspectOutput) -> Result<String> 
         InspectOutput::Text => Ok(crate::domain::neutral::text(render_text(inspection))),
         InspectOutput::Json => super::pretty::json(inspection),
     }
-}
-
-/// Escapes control characters so a value cannot break lines or drive the terminal.
-fn printable(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
 }
 
 fn letters_text(letters: &[Letter]) -> String {
@@ -203,7 +191,7 @@ pub fn render_text(i: &Inspection) -> String {
     let mut out = String::new();
     for (key, value) in rows {
         let label = format!("{key}:");
-        out.push_str(&format!("{label:<width$} {}\n", printable(&value)));
+        out.push_str(&format!("{label:<width$} {}\n", shown::escape(&value)));
     }
     if i.warnings.is_empty() {
         out.push_str("no warnings\n");
@@ -211,7 +199,7 @@ pub fn render_text(i: &Inspection) -> String {
         for w in &i.warnings {
             out.push_str(&format!(
                 "warning: {} [{}]\n",
-                printable(&w.message),
+                shown::escape(&w.message),
                 w.code
             ));
         }

@@ -1256,13 +1256,18 @@ fn text_output_is_aligned_and_escaped() {
         &[
             ("sp", Some("rw")),
             ("rscd", Some("attachment%0A%1B%5B31mevil")),
+            // A bidi override (U+202E) reorders what a terminal shows.
+            ("rsct", Some("text%2Fplain%E2%80%AEfdp.exe")),
         ],
     );
     let i = inspect(&q, NOW).expect("ok");
     let text = render_text(&i);
     assert!(text.ends_with('\n'));
     assert!(!text.contains('\u{1b}'), "{text}");
-    assert!(text.contains("attachment\\n\\u{1b}[31mevil"), "{text}");
+    // The one escape form of every stderr and terminal line (`domain::shown`).
+    assert!(text.contains("attachment\\n\\x1b[31mevil"), "{text}");
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(text.contains("text/plain\\u{202e}fdp.exe"), "{text}");
     let rows: Vec<&str> = text
         .lines()
         .filter(|l| !l.starts_with("warning: "))
