@@ -279,9 +279,13 @@ fn handle(
             .map(|p| p.spec.extras.binding.clone())
     };
     let mut outcomes = sign_all(plans, keys);
-    if args.token.verify {
-        tally.verified += verify_all(&mut outcomes, &args.token)?;
-    }
+    let refused = if args.token.verify {
+        let (verified, refused) = verify_all(&mut outcomes, &args.token)?;
+        tally.verified += verified;
+        refused
+    } else {
+        Vec::new()
+    };
     if let Some(binding) = binding {
         if outcomes.iter().any(|o| matches!(o, Outcome::Minted(_))) {
             // Once for the batch, as a single token's is (`pipeline::sign`, quiet here).
@@ -307,12 +311,15 @@ fn handle(
     }
     tally.inputs += outcomes.len();
     sink.write(&render(&ats, &outcomes, args.output))?;
-    // Written: nothing sent later carries these tokens, so the redaction registry lets them go
-    // (it would otherwise grow by a signature per URL, the one thing a stream kept).
-    for outcome in &outcomes {
-        if let Outcome::Minted(m) = outcome {
-            redact::forget_token(m.token.expose());
-        }
+    // Written and reported: nothing sent later carries these tokens, so the redaction registry
+    // lets them go (it would otherwise grow by a signature per URL, the one thing a stream
+    // kept), the ones `--verify` refused too.
+    let minted = outcomes.iter().filter_map(|o| match o {
+        Outcome::Minted(m) => Some(m),
+        Outcome::Failed(_) => None,
+    });
+    for m in minted.chain(&refused) {
+        redact::forget_token(m.token.expose());
     }
     Ok(())
 }
@@ -370,10 +377,10 @@ fn sign_all(plans: Vec<std::result::Result<MintPlan, Failure>>, keys: &Keys) -> 
 }
 
 /// `--verify`: every minted token is used once per right it grants (up to
-/// [`PARALLEL_ACCOUNTS`] tokens at a time, all within the command's one deadline); a token the
+/// [`PARALLEL_ACCOUNTS`] tokens at a time, all within the chunk's deadline); a token the
 /// service refuses, or one whose probe the deadline cut short, becomes a failed input. Returns
-/// how many were verified.
-fn verify_all(outcomes: &mut [Outcome], token: &TokenOptions) -> Result<usize> {
+/// how many were verified, and the refused tokens (to forget once their failures are reported).
+fn verify_all(outcomes: &mut [Outcome], token: &TokenOptions) -> Result<(usize, Vec<Arc<Minted>>)> {
     let minted: Vec<(usize, Arc<Minted>)> = outcomes
         .iter()
         .enumerate()
@@ -383,7 +390,7 @@ fn verify_all(outcomes: &mut [Outcome], token: &TokenOptions) -> Result<usize> {
         })
         .collect();
     if minted.is_empty() {
-        return Ok(0);
+        return Ok((0, Vec::new()));
     }
     let (timeout, auth) = (token.azure.timeout, token.azure.auth);
     let deadline = runtime::deadline(timeout);
@@ -406,14 +413,19 @@ fn verify_all(outcomes: &mut [Outcome], token: &TokenOptions) -> Result<usize> {
         }
         Ok(results)
     })?;
-    let mut verified = 0;
+    let (mut verified, mut refused) = (0, Vec::new());
     for (i, result) in results {
         match result {
             Ok(_) => verified += 1,
-            Err(f) => outcomes[i] = Outcome::Failed(f),
+            Err(f) => {
+                if let Outcome::Minted(m) = std::mem::replace(&mut outcomes[i], Outcome::Failed(f))
+                {
+                    refused.push(m);
+                }
+            }
         }
     }
-    Ok(verified)
+    Ok((verified, refused))
 }
 
 /// The delegation keys of the run: the one read from `--delegation-key` (read when first
