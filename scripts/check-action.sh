@@ -233,5 +233,15 @@ failed, outs, log, paths = run_action("quote", {"args": "mint 'unterminated", "r
 if failed != ("run", 2):
     fail(f"an unmatched quote in args: {failed}", log)
 print("ok: a release without its .sha256 is not run; args with an unmatched quote: exit 2")
+
+# 5. Plain http is for loopback mirrors only: the same server named 127.1 (not the loopback
+# spellings the action allows http for) is refused before anything is fetched.
+plain = server.replace("http://127.0.0.1:", "http://127.1:")
+failed, outs, log, paths = run_action("plain-http", {"args": args, "release-base-url": f"{plain}/good"})
+if failed is None or failed[0] != "install" or paths or any(outs.values()):
+    fail("a release over plain http off loopback was downloaded", log)
+if "rotocol" not in str(log):
+    fail("curl did not refuse the plain-http download by its protocol", log)
+print("ok: a release-base-url over plain http (not loopback) is refused, nothing fetched")
 PY
 echo "check-action: passed"
