@@ -12,7 +12,7 @@ const MESSAGE_BYTES: usize = 2000;
 const HINT_BYTES: usize = 1000;
 
 /// A line of text for stderr: secrets scrubbed, controls escaped, cut.
-fn for_stderr(text: &str, max_bytes: usize) -> String {
+pub(super) fn for_stderr(text: &str, max_bytes: usize) -> String {
     shown::line(&redact::scrub(text), max_bytes)
 }
 
