@@ -120,7 +120,8 @@ impl Lines {
     /// line is at hand.
     pub fn next_line(&mut self) -> Result<Option<(usize, Line)>> {
         self.buf.clear();
-        let limit = LINE_LIMIT as u64 + 1;
+        // A line at the limit, and its line end (`\r\n` at most).
+        let limit = LINE_LIMIT as u64 + 2;
         let read = (&mut self.reader)
             .take(limit)
             .read_until(b'\n', &mut self.buf)
@@ -129,14 +130,18 @@ impl Lines {
             return Ok(None);
         }
         self.number += 1;
-        if self.buf.last() == Some(&b'\n') {
+        let ended = self.buf.last() == Some(&b'\n');
+        if ended {
             self.buf.pop();
             if self.buf.last() == Some(&b'\r') {
                 self.buf.pop();
             }
         }
         if self.buf.len() > LINE_LIMIT {
-            self.skip_line()?;
+            // The rest of the line, unless its end is read already.
+            if !ended {
+                self.skip_line()?;
+            }
             return Ok(Some((self.number, Line::TooLong)));
         }
         let mut bytes = &self.buf[..];
@@ -251,5 +256,17 @@ mod tests {
         assert_eq!(lines[1], (2, Line::TooLong));
         assert_eq!(lines.len(), 2);
         assert!(lines_of(b"").is_empty());
+        // At the limit with a CRLF end, and one over it with either end: the next line is
+        // read as itself.
+        let over = "z".repeat(LINE_LIMIT + 1);
+        let text = format!("{}\r\nd\n{over}\ne\n{over}\r\nf\n", "w".repeat(LINE_LIMIT));
+        let lines = lines_of(text.as_bytes());
+        assert_eq!(lines.len(), 6);
+        assert_eq!(lines[0], (1, Line::Text("w".repeat(LINE_LIMIT))));
+        assert_eq!(lines[1], (2, Line::Text("d".into())));
+        assert_eq!(lines[2], (3, Line::TooLong));
+        assert_eq!(lines[3], (4, Line::Text("e".into())));
+        assert_eq!(lines[4], (5, Line::TooLong));
+        assert_eq!(lines[5], (6, Line::Text("f".into())));
     }
 }
