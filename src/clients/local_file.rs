@@ -59,6 +59,14 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
 /// writer, a device or a directory is refused at once, from `fstat`), then in blocking mode
 /// again for the reading.
 pub fn open_regular(path: &Path) -> Result<File, FileError> {
+    // Windows refuses to open a directory at all ("Access is denied"): say what it is instead,
+    // as `fstat` lets unix say below. (The file is still checked once open.)
+    #[cfg(not(unix))]
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return Err(FileError::NotRegular(kind(&meta.file_type())));
+        }
+    }
     let file = open(path).map_err(FileError::Io)?;
     let meta = file.metadata().map_err(FileError::Io)?;
     if !meta.is_file() {
