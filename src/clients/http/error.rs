@@ -169,7 +169,7 @@ fn any_reqwest(e: &(dyn Error + 'static), test: impl Fn(&reqwest::Error) -> bool
 }
 
 /// The hint for a step the command's deadline cut short.
-const HINT_DEADLINE: &str = "check the network path to the endpoint, or raise --timeout (it bounds the whole command, retries included)";
+pub const HINT_DEADLINE: &str = "check the network path to the endpoint, or raise --timeout (it bounds the whole command, retries included)";
 
 /// What a step that ran out of the command's time is: a request still running at the deadline
 /// (exit 6, naming its endpoint), or a service asking to wait past it (exit 5, saying how
