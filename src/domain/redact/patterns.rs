@@ -33,11 +33,15 @@ pub fn mask_patterns(text: &str) -> Option<String> {
             if !in_json && at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
                 continue;
             }
+            // A JSON string ends at a `"` that no `\` escapes (`\"` is part of the value).
+            let mut escaped = false;
             let end = bytes[start..]
                 .iter()
                 .position(|&b| {
                     if in_json {
-                        b == b'"'
+                        let ends = b == b'"' && !escaped;
+                        escaped = b == b'\\' && !escaped;
+                        ends
                     } else {
                         b.is_ascii_whitespace() || b"&\"'`<>,;()[]{}\\".contains(&b)
                     }

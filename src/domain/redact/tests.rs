@@ -64,6 +64,11 @@ fn masks_what_looks_like_a_secret() {
             r#"{"username":"me","password":"hunter2","access_token":"tok"}"#,
             r#"{"username":"me","password":"[REDACTED]","access_token":"[REDACTED]"}"#,
         ),
+        // An escaped quote is part of the value; an escaped backslash before the end is not.
+        (
+            r#"{"password":"ab\"cd\\","user":"me"}"#,
+            r#"{"password":"[REDACTED]","user":"me"}"#,
+        ),
         (
             "xsig=notasecret and sig= empty",
             "xsig=notasecret and sig= empty",
