@@ -4,6 +4,7 @@ use crate::clients::storage;
 use crate::domain::error::Result;
 use crate::domain::lifetime::{self, Until};
 use crate::domain::resource;
+use crate::domain::secret::Secret;
 use crate::io::outfile::{self, emit};
 use crate::io::runtime::network;
 use crate::io::secrets_env;
@@ -58,9 +59,7 @@ pub fn run(request: KeyRequest, quiet: bool) -> Result<()> {
             "this key signs tokens for the whole account until it expires: keep it secret (save it with --output-file, which creates the file with mode 0600)",
         );
     }
-    emit(
-        &format!("{}\n", key.to_json()),
-        request.output_file.as_deref(),
-        request.force,
-    )
+    // Both the JSON and the line that carries it hold the key's value: both are zeroed.
+    let line = Secret::new(format!("{}\n", key.to_json().expose()));
+    emit(line.expose(), request.output_file.as_deref(), request.force)
 }

@@ -348,10 +348,10 @@ impl Key {
         })
     }
 
-    /// The JSON `sasmint key` prints.
-    pub fn to_json(&self) -> String {
+    /// The JSON `sasmint key` prints: it holds the key's value, so it is a [`Secret`] too.
+    pub fn to_json(&self) -> Secret {
         // Plain strings: serializing them cannot fail, and `{}` is no key file either.
-        serde_json::to_string_pretty(&self.file).unwrap_or_else(|_| "{}".to_owned())
+        Secret::new(serde_json::to_string_pretty(&self.file).unwrap_or_else(|_| "{}".to_owned()))
     }
 }
 
@@ -365,7 +365,7 @@ mod tests {
     fn round_trips() {
         let key = Key::from_json(GOOD, "key.json").unwrap();
         assert_eq!(lifetime::format(key.expiry), "2025-03-08T00:00:00Z");
-        let again = Key::from_json(&key.to_json(), "again").unwrap();
+        let again = Key::from_json(key.to_json().expose(), "again").unwrap();
         assert_eq!(again.file.value.expose(), key.file.value.expose());
         assert_eq!(key.sdk.value.as_ref().unwrap().len(), 32);
     }

@@ -8,6 +8,7 @@ use crate::domain::error::{Failure, Result};
 use crate::domain::keyfile::Key;
 use crate::domain::lifetime;
 use crate::domain::redact;
+use crate::domain::secret::Secret;
 use crate::io::input::{self, read_source};
 use crate::io::terminal::note;
 use azure_core::credentials::TokenCredential;
@@ -48,7 +49,9 @@ pub fn fetch_key(
 /// Reads a key saved by `sasmint key` and checks it has not expired.
 pub fn read_key(path: &std::path::Path, now: OffsetDateTime) -> Result<Key> {
     let (text, source) = read_source(path, "the delegation key", input::KEY_LIMIT)?;
-    let key = Key::from_json(&text, &source)?;
+    // The file's text holds the key's value: zeroed when dropped, like the value itself.
+    let text = Secret::new(text);
+    let key = Key::from_json(text.expose(), &source)?;
     redact::register(key.file.value.expose());
     if key.expiry <= now {
         return Err(Failure::usage(format!(
