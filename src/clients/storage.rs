@@ -130,7 +130,7 @@ fn check_service(key: &Key, target: &Target, endpoint: &str) -> Result<()> {
         format!(
             "{endpoint} returned a delegation key for signedService '{}', not '{wanted}' ({} Storage)",
             key.file.signed_service,
-            if wanted == "q" { "Queue" } else { "Blob" }
+            target.storage.title()
         ),
     )
     .hint("check that the URL reaches Azure Storage itself, not a proxy or another service"))
@@ -152,7 +152,7 @@ fn check_lifetime(key: &Key, request: KeyRequest, endpoint: &str) -> Result<()> 
             lifetime::format(request.expiry)
         ),
     )
-    .hint("try again; if it persists, ask for a shorter lifetime (--expires-in) or check that the URL reaches Azure Blob Storage itself, not a proxy or another service"))
+    .hint("try again; if it persists, ask for a shorter lifetime (--expires-in) or check that the URL reaches Azure Storage itself, not a proxy or another service"))
 }
 
 /// What a 401/403 from storage means for sasmint.
@@ -199,7 +199,7 @@ fn classify(e: &azure_core::Error, storage: Storage, endpoint: &str, auth: Auth)
             ),
             404 => failure.hint(format!(
                 "check the account in {endpoint}: does it exist, and does it have {} Storage?",
-                if storage == Storage::Queue { "Queue" } else { "Blob" }
+                storage.title()
             )),
             _ => failure,
         };

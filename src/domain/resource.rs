@@ -39,6 +39,14 @@ impl Storage {
         }
     }
 
+    /// `Blob` or `Queue`, for "Azure … Storage" in messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            Storage::Blob => "Blob",
+            Storage::Queue => "Queue",
+        }
+    }
+
     /// The `signedService` of a delegation key from this service's endpoint (`sks`).
     pub fn key_service(self) -> &'static str {
         match self {

@@ -297,8 +297,9 @@ fn correlation_id(text: &str) -> Result<String> {
 pub fn check_token_recipient(target: &Target, azure: &AzureOptions) -> Result<()> {
     if target.custom_domain && azure.account_from_env {
         return Err(Failure::usage(format!(
-            "{} is not a known Azure Blob Storage endpoint; SASMINT_ACCOUNT from the environment does not make it one",
-            shown::value(target.service())
+            "{} is not a known Azure {} Storage endpoint; SASMINT_ACCOUNT from the environment does not make it one",
+            shown::value(target.service()),
+            target.storage.title()
         ))
         .hint("to send a storage token to this custom domain, name its account on the command line: --account NAME"));
     }

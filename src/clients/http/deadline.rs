@@ -242,7 +242,7 @@ impl Policy for WithinDeadline {
 }
 
 /// The retry policy: at most [`MAX_RETRIES`] retries of 408/429/5xx and of transport errors,
-/// backing off exponentially from 200 ms (up to 8 s, with jitter) or as long as the service
+/// backing off exponentially from 400 ms (up to 8 s, with jitter) or as long as the service
 /// asks; no retry whose back-off would end past the deadline (the last answer or error is
 /// reported instead).
 #[derive(Debug)]

@@ -1,5 +1,5 @@
 //! `sasmint inspect <TOKEN_OR_URL>`: decode any Blob SAS (user delegation, service or account)
-//! and report what it grants, to what, over which protocol, from when until when, and what about
+//! or user delegation queue token, and report what it grants, to what, over which protocol, from when until when, and what about
 //! it is risky.
 //!
 //! The module is pure: it does no I/O and reads no clock (the caller passes `now`).

@@ -32,6 +32,7 @@
 //! every token and not secret).
 //!
 //! Scrubbing costs a few passes over the text whatever the number of secrets: secrets of 8
+//! bytes or more are indexed by their first 8 bytes. Registering is one hash insert per form.
 //!
 //! # Rooms
 //!

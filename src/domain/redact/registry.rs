@@ -44,8 +44,6 @@ impl Registry {
         }
     }
 
-    /// Every match of a needle in `view`, as ranges of `view`. Needles shorter than
-    /// `shortest` are not looked for (the base64 views are mostly noise).
     /// Forgets `needle` (one form [`Registry::add`] remembered).
     fn remove(&mut self, needle: &[u8]) {
         if needle.len() < KEY {
@@ -62,6 +60,8 @@ impl Registry {
         }
     }
 
+    /// Every match of a needle in `view`, as ranges of `view`. Needles shorter than
+    /// `shortest` are not looked for (the base64 views are mostly noise).
     pub(super) fn find(&self, view: &[u8], shortest: usize, out: &mut Vec<(usize, usize)>) {
         if view.len() >= KEY && !self.long.is_empty() {
             let starts = self.starts.get_or_init(|| {
