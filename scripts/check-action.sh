@@ -60,9 +60,20 @@ data = bytearray(open(p, "rb").read())
 data[len(data) // 2] ^= 0x01
 open(p, "wb").write(bytes(data))
 PY
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$work/srv" "$port" >"$work/http.log" 2>&1 &
-pids+=($!)
+# The release server binds a free port itself and prints it once it listens: no port chosen
+# here that another process could take first, and the wait below is for that line, not a time.
+python3 -u - "$work/srv" >"$work/http.port" 2>"$work/http.log" <<'PY' &
+import functools, http.server, sys
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+PY
+http_pid=$!
+pids+=("$http_pid")
+while kill -0 "$http_pid" 2>/dev/null && [ ! -s "$work/http.port" ]; do sleep 0.1; done
+[ -s "$work/http.port" ] || { echo "check-action.sh: the release server did not start" >&2; cat "$work/http.log" >&2; exit 1; }
+port=$(cat "$work/http.port")
 
 export SASMINT_AZURITE=${SASMINT_AZURITE:-$ROOT/.azurite/node_modules/azurite/dist/src/blob/main.js}
 [ -f "$SASMINT_AZURITE" ] || { echo "check-action.sh: Azurite is missing (set SASMINT_AZURITE)" >&2; exit 1; }
@@ -77,7 +88,6 @@ for attempt in 1 2 3 4 5; do
   echo "local_azure did not start (try $attempt)" >&2
 done
 grep -q '^export DEMO_CONTAINER_URL=' "$work/azure.env" || { cat "$work/azure.log" >&2; exit 1; }
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
 
 python3 - "$ROOT/action.yml" "$work" "http://127.0.0.1:$port" "$version" <<'PY'
 import os, re, subprocess, sys, urllib.request, ssl, shlex
