@@ -1,5 +1,6 @@
 //! Signing a user delegation SAS with the official `azure_storage_sas` builder. Pure.
 
+use crate::domain::encoding::{percent_decode, Escapes};
 use crate::domain::error::{Failure, Result};
 use crate::domain::lifetime::Window;
 use crate::domain::permissions::Permissions;
@@ -471,6 +472,13 @@ pub fn query_param<'a>(token: &'a str, name: &str) -> Option<&'a str> {
         .filter_map(|pair| pair.split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
+}
+
+/// The signature of `token` (a query string) as the service reads it: `sig` percent-decoded
+/// (as written when that is no UTF-8). `None` without a `sig`.
+pub fn signature(token: &str) -> Option<String> {
+    let sig = query_param(token, "sig")?;
+    Some(percent_decode(sig, Escapes::Lenient, false).unwrap_or_else(|| sig.to_owned()))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use super::pretty;
 use crate::clients::ard::{output_config, RegisteredCredentials};
 use crate::clients::field::Field;
+use crate::domain::encoding::{percent_decode, Escapes};
 use crate::domain::error::Result;
 use crate::domain::{neutral, redact, shown};
 use serde_json::{json, Value};
@@ -136,10 +137,8 @@ fn conceal_text(text: &str, secret: bool) -> Option<String> {
         .split('&')
         .map(|pair| {
             let name = pair.split_once('=').map_or(pair, |(name, _)| name);
-            if percent_encoding::percent_decode_str(name)
-                .decode_utf8_lossy()
-                .trim()
-                .eq_ignore_ascii_case("sig")
+            if percent_decode(name, Escapes::Lenient, false)
+                .is_some_and(|name| name.trim().eq_ignore_ascii_case("sig"))
             {
                 found = true;
                 format!("{name}={}", redact::MARK)

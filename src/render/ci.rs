@@ -17,6 +17,7 @@
 //! with `##vso[task.setsecret]`.
 
 use crate::domain::minted::Minted;
+use crate::domain::sas;
 
 /// One value handed to CI: its output name (GitHub step output), its variable name
 /// (environment / Azure Pipelines), the value, and whether it is a secret.
@@ -101,18 +102,9 @@ pub fn secret_forms(value: &str) -> Vec<String> {
     let query = value.split_once('?').map_or(value, |(_, query)| query);
     let query = query.split_once('#').map_or(query, |(query, _)| query);
     forms.push(query.to_owned());
-    for pair in query.split('&') {
-        let Some((name, sig)) = pair.split_once('=') else {
-            continue;
-        };
-        if name == "sig" {
-            forms.push(sig.to_owned());
-            forms.push(
-                percent_encoding::percent_decode_str(sig)
-                    .decode_utf8_lossy()
-                    .into_owned(),
-            );
-        }
+    if let (Some(sig), Some(decoded)) = (sas::query_param(query, "sig"), sas::signature(query)) {
+        forms.push(sig.to_owned());
+        forms.push(decoded);
     }
     forms.retain(|form| !form.is_empty());
     forms

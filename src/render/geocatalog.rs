@@ -4,8 +4,9 @@ use super::pretty;
 use crate::clients::geocatalog::{
     Action, ApiVersion, IngestionSource, ManagedIdentity, SourceSummary, SourceView,
 };
+use crate::domain::encoding::{percent_decode, Escapes};
 use crate::domain::error::Result;
-use crate::domain::{neutral, shown};
+use crate::domain::{neutral, sas, shown};
 use serde::Serialize;
 use serde_json::json;
 use std::borrow::Cow;
@@ -67,14 +68,8 @@ pub fn registered(
 /// written back as one — never the service's text itself.
 pub fn ci_expiry(source: &IngestionSource, token: Option<&str>) -> Option<String> {
     match token {
-        Some(token) => token.split('&').find_map(|pair| {
-            let (name, value) = pair.split_once('=')?;
-            (name == "se").then(|| {
-                percent_encoding::percent_decode_str(value)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
-        }),
+        Some(token) => sas::query_param(token, "se")
+            .map(|se| percent_decode(se, Escapes::Lenient, false).unwrap_or_else(|| se.to_owned())),
         None => source
             .connection_info
             .get()

@@ -4,6 +4,7 @@
 
 use super::error::{classify_transport, CallError};
 use crate::clients::credentials::Auth;
+use crate::domain::encoding::{percent_decode, Escapes};
 use crate::domain::error::{Failure, Kind, Result};
 use azure_core::http::policies::Policy;
 use azure_core::http::{
@@ -276,9 +277,8 @@ pub fn set_api_version(url: &mut Url, version: &str) {
         .filter(|pair| {
             let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
             !pair.is_empty()
-                && !percent_encoding::percent_decode_str(name)
-                    .decode_utf8_lossy()
-                    .eq_ignore_ascii_case("api-version")
+                && !percent_decode(name, Escapes::Lenient, false)
+                    .is_some_and(|name| name.eq_ignore_ascii_case("api-version"))
         })
         .collect();
     let version = format!("api-version={version}");

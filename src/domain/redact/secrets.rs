@@ -7,7 +7,6 @@ use std::sync::{Mutex, PoisonError};
 use super::patterns::mask_patterns;
 use super::registry::{add_forms, remove_forms, Registry};
 use super::views::{replace_spans, secret_spans};
-use crate::domain::encoding::{percent_decode, Escapes};
 
 /// A set of registered secrets, and the scrubbing of a text against them.
 pub struct Secrets {
@@ -46,12 +45,8 @@ impl Secrets {
 
     /// Registers the signature in a token (`sig=`). Cheap: batches register thousands.
     pub fn register_token(&self, token: &str) {
-        let Some(sig) = crate::domain::sas::query_param(token, "sig") else {
-            return;
-        };
-        match percent_decode(sig, Escapes::Lenient, false) {
-            Some(decoded) => self.register(&decoded),
-            None => self.register(sig),
+        if let Some(sig) = crate::domain::sas::signature(token) {
+            self.register(&sig);
         }
     }
 
@@ -59,12 +54,8 @@ impl Secrets {
     /// once the token is written and nothing sent later can carry it, so that a million tokens
     /// do not leave a million signatures behind.
     pub fn forget_token(&self, token: &str) {
-        let Some(sig) = crate::domain::sas::query_param(token, "sig") else {
+        let Some(secret) = crate::domain::sas::signature(token) else {
             return;
-        };
-        let secret = match percent_decode(sig, Escapes::Lenient, false) {
-            Some(decoded) => decoded,
-            None => sig.to_owned(),
         };
         let mut guard = self.registry.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(registry) = guard.as_mut() {
