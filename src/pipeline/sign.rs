@@ -123,7 +123,7 @@ fn check_key_tenant(wanted: Option<&str>, key: &Key, saved_key: bool) -> Result<
 }
 
 /// What a signed token grants, for every output format.
-pub fn describe(target: &Target, spec: &Spec, key: &Key, token: Secret) -> Minted {
+fn describe(target: &Target, spec: &Spec, key: &Key, token: Secret) -> Minted {
     let Window { start, expiry } = spec.window;
     let (level, extras) = (target.level(), &spec.extras);
     Minted {
